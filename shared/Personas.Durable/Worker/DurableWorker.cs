@@ -45,22 +45,25 @@ public sealed class DurableWorker(
         var idleDelay = TimeSpan.FromMilliseconds(5);
         while (!stoppingToken.IsCancellationRequested)
         {
+            var reserved = 0;
             try
             {
                 await free.WaitAsync(stoppingToken);
-                var available = 1;
-                while (free.Wait(0)) available++;
+                reserved = 1;
+                while (free.Wait(0)) reserved++;
                 var wake = store.WorkAvailable.Next;
-                var items = await claim(available, stoppingToken);
-                free.Release(available - items.Count);
+                var items = await claim(reserved, stoppingToken);
                 foreach (var item in items)
                 {
+                    reserved--;
                     _ = Task.Run(async () =>
                     {
                         try { await run(item, stoppingToken); }
                         finally { free.Release(); }
                     }, CancellationToken.None);
                 }
+                if (reserved > 0) free.Release(reserved);
+                reserved = 0;
                 if (items.Count > 0) { idleDelay = TimeSpan.FromMilliseconds(5); continue; }
                 await Task.WhenAny(wake, Task.Delay(idleDelay, stoppingToken));
                 idleDelay = TimeSpan.FromTicks(Math.Min(idleDelay.Ticks * 2, _options.MaxPollInterval.Ticks));
@@ -71,6 +74,7 @@ public sealed class DurableWorker(
             }
             catch (Exception ex)
             {
+                if (reserved > 0) free.Release(reserved);
                 logger.LogError(ex, "The {Kind} dispatcher failed to claim work; retrying.", kind);
                 await Task.Delay(_options.MaxPollInterval, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
