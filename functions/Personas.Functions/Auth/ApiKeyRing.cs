@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Personas.Functions.Auth;
+
+/// <summary>
+/// The API keys this host accepts and the owner each one stands for. Keys are held only as SHA-256 hashes, so a
+/// lookup compares hashes rather than secrets, and no key can leak through a dump or a log line.
+/// </summary>
+public sealed class ApiKeyRing
+{
+    private readonly Dictionary<string, string> _ownersByKeyHash;
+
+    private ApiKeyRing(Dictionary<string, string> ownersByKeyHash) => _ownersByKeyHash = ownersByKeyHash;
+
+    public int Count => _ownersByKeyHash.Count;
+    public IEnumerable<string> Owners => _ownersByKeyHash.Values.Distinct();
+
+    public string? OwnerOf(string presentedKey) => _ownersByKeyHash.GetValueOrDefault(Hash(presentedKey));
+
+    /// <summary>Parses <c>key1=alice;key2=bob</c>. Throws with the offending entry's position (never its key) when malformed.</summary>
+    public static ApiKeyRing Parse(string? setting)
+    {
+        var ring = new Dictionary<string, string>(StringComparer.Ordinal);
+        var entries = (setting ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var eq = entries[i].IndexOf('=');
+            var key = eq > 0 ? entries[i][..eq].Trim() : "";
+            var owner = eq > 0 ? entries[i][(eq + 1)..].Trim() : "";
+            if (key.Length < 16 || owner.Length == 0 || !owner.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@'))
+                throw new InvalidOperationException(
+                    $"Personas:ApiKeys entry {i + 1} is not 'key=owner' with a key of at least 16 characters and an owner of letters, digits, '-', '_', '.' or '@'.");
+            if (!ring.TryAdd(Hash(key), owner))
+                throw new InvalidOperationException($"Personas:ApiKeys entry {i + 1} repeats a key.");
+        }
+        return new ApiKeyRing(ring);
+    }
+
+    /// <summary>Loads the local dev key from the data directory, creating it the first time.</summary>
+    public static (ApiKeyRing Ring, string Key, string Path, bool Created) LoadOrCreateDevKey(string dataDir)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(dataDir), "dev-api-key");
+        var created = !File.Exists(path);
+        if (created)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, "dev-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        var key = File.ReadAllText(path).Trim();
+        return (Parse($"{key}={DevOwner}"), key, path, created);
+    }
+
+    public const string DevOwner = "dev";
+
+    private static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+}

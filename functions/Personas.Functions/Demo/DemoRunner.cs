@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Personas.Functions.Auth;
+using Personas.Functions.Hosting;
+using Personas.Orchestrations.RuntimeDemo;
+
+namespace Personas.Functions.Demo;
+
+/// <summary>
+/// <c>./personas demo</c>: starts the host on a free loopback port and drives the runtime demo through the public
+/// HTTP API, as a frontend would: start, watch progress, approve, read the result and the history.
+/// </summary>
+public static class DemoRunner
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var clock = Stopwatch.StartNew();
+        var demoKey = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var configuredKeys = Environment.GetEnvironmentVariable("PERSONAS_API_KEYS");
+        var app = PersonasHost.Build(args, new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            [$"{PersonasSettings.Section}:ApiKeys"] = string.Join(';', new[] { configuredKeys, $"{demoKey}=demo" }.Where(k => !string.IsNullOrEmpty(k))),
+        });
+        await app.StartAsync();
+        try
+        {
+            var baseUrl = app.Urls.First();
+            Console.WriteLine($"[demo] host listening on {baseUrl} (SQLite under {Path.GetFullPath(app.Configuration["Personas:DataDir"] ?? ".personas")})");
+            using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+            http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, demoKey);
+            return await DriveAsync(http, clock) ? 0 : 1;
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    private static async Task<bool> DriveAsync(HttpClient http, Stopwatch clock)
+    {
+        var input = new RuntimeDemoInput([
+            "Personas turns a few photos into a consistent persona.",
+            "Training runs for up to an hour on a GPU provider.",
+            "Every post waits for a human to approve it.",
+            "Nothing is ever published without that approval.",
+        ], ReviewTimeoutMinutes: 10);
+        var start = await http.PostAsJsonAsync($"/api/orchestrators/{RuntimeDemoOrchestrator.Name}", input);
+        var started = await start.Content.ReadFromJsonAsync<JsonObject>();
+        if (start.StatusCode != System.Net.HttpStatusCode.Accepted || started is null)
+        {
+            Console.WriteLine($"[demo] start failed: {(int)start.StatusCode} {started}");
+            return false;
+        }
+        var statusUri = started["statusQueryGetUri"]!.GetValue<string>();
+        Console.WriteLine($"[demo] POST /api/orchestrators/{RuntimeDemoOrchestrator.Name} -> 202, instance {started["id"]}, Location {start.Headers.Location}, Retry-After {start.Headers.RetryAfter}");
+
+        string? lastStep = null;
+        var approved = false;
+        var deadline = TimeSpan.FromSeconds(60);
+        while (clock.Elapsed < deadline)
+        {
+            var response = await http.GetAsync(statusUri);
+            var status = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            var step = status["customStatus"]?["step"]?.GetValue<string>();
+            if (step != lastStep && step is not null)
+            {
+                Console.WriteLine($"[demo] {clock.Elapsed.TotalSeconds,5:0.0}s  {status["runtimeStatus"]}  {step}: {status["customStatus"]!["message"]}");
+                lastStep = step;
+            }
+            if (step == "awaiting-approval" && !approved)
+            {
+                var raise = await http.PostAsJsonAsync(started["sendEventPostUri"]!.GetValue<string>().Replace("{eventName}", RuntimeDemoOrchestrator.ApprovalEvent), "the demo reviewer");
+                Console.WriteLine($"[demo] POST raiseEvent/{RuntimeDemoOrchestrator.ApprovalEvent} -> {(int)raise.StatusCode}");
+                approved = raise.IsSuccessStatusCode;
+            }
+            if (response.StatusCode == System.Net.HttpStatusCode.OK)
+                return await ReportAsync(http, statusUri, status, clock);
+            await Task.Delay(100);
+        }
+        Console.WriteLine($"[demo] the instance did not finish within {deadline.TotalSeconds} s");
+        return false;
+    }
+
+    private static async Task<bool> ReportAsync(HttpClient http, string statusUri, JsonObject status, Stopwatch clock)
+    {
+        var withHistory = (await http.GetFromJsonAsync<JsonObject>($"{statusUri}?showHistory=true"))!;
+        var events = withHistory["historyEvents"]!.AsArray().Select(e => e!["eventType"]!.GetValue<string>()).GroupBy(t => t)
+            .Select(g => $"{g.Key}×{g.Count()}");
+        Console.WriteLine($"[demo] history: {string.Join(", ", events)}");
+        var ok = status["runtimeStatus"]!.GetValue<string>() == "Completed";
+        Console.WriteLine(ok
+            ? $"[demo] Completed in {clock.Elapsed.TotalSeconds:0.0}s: {status["output"]!["summary"]}"
+            : $"[demo] {status["runtimeStatus"]}: {status["failureDetails"]}");
+        return ok;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Personas.Durable;
+using Personas.Functions.Auth;
+using Personas.Functions.Health;
+using Personas.Functions.Instances;
+using Personas.Functions.Problems;
+using Personas.Functions.Timers;
+using Personas.Orchestrations;
+
+namespace Personas.Functions.Hosting;
+
+/// <summary>Builds the host the same way for <c>serve</c>, the demo, the Functions custom handler and the tests.</summary>
+public static class PersonasHost
+{
+    public const int DefaultPort = 7071;
+
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Configuration.AddInMemoryCollection(PersonasSettings.EnvironmentAliases
+            .Where(a => Environment.GetEnvironmentVariable(a.Key) is not null)
+            .Select(a => KeyValuePair.Create(a.Value, Environment.GetEnvironmentVariable(a.Key))));
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        ChooseUrls(builder);
+        // Nothing here uses cookies or data protection; its "no XML encryptor" warning would only confuse.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
+        var settings = builder.Configuration.GetSection(PersonasSettings.Section).Get<PersonasSettings>() ?? new PersonasSettings();
+        builder.Services.Configure<PersonasSettings>(builder.Configuration.GetSection(PersonasSettings.Section));
+        builder.Services.AddSingleton(CreateKeyRing(settings, out var devKey));
+        if (devKey is not null) builder.Services.AddSingleton(devKey);
+
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ExceptionProblems>();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyOpenApiTransformer>());
+
+        builder.Services.UseSqlite(settings.DatabasePath).AddDurableTask(OrchestrationCatalog.Register);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/api/openapi.json");
+        app.MapHealthEndpoints();
+        app.MapInstanceEndpoints();
+        app.MapTimerTick();
+        return app;
+    }
+
+    /// <summary>
+    /// Port 7071 unless told otherwise: by the Functions host (FUNCTIONS_CUSTOMHANDLER_PORT), or by ASP.NET Core's
+    /// own settings (ASPNETCORE_URLS, --urls, ASPNETCORE_HTTP_PORTS), which always win.
+    /// </summary>
+    private static void ChooseUrls(WebApplicationBuilder builder)
+    {
+        var configured = new[] { "urls", "http_ports", "https_ports" }.Any(k => !string.IsNullOrEmpty(builder.Configuration[k]));
+        if (configured) return;
+        var functionsPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
+        builder.WebHost.UseUrls(functionsPort is not null ? $"http://127.0.0.1:{functionsPort}" : $"http://localhost:{DefaultPort}");
+    }
+
+    private static ApiKeyRing CreateKeyRing(PersonasSettings settings, out DevKeyNotice? devKey)
+    {
+        devKey = null;
+        var ring = ApiKeyRing.Parse(settings.ApiKeys);
+        if (ring.Count > 0) return ring;
+        if (PersonasSettings.RunningInAzure)
+            throw new InvalidOperationException("Personas:ApiKeys (PERSONAS_API_KEYS) must be set when running in Azure; no dev key is made there.");
+        var (devRing, key, path, created) = ApiKeyRing.LoadOrCreateDevKey(settings.DataDir);
+        devKey = new DevKeyNotice(key, path, created);
+        return devRing;
+    }
+}
+
+/// <summary>The local dev key, for <c>serve</c> to print once the host is listening.</summary>
+public sealed record DevKeyNotice(string Key, string Path, bool Created);

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Personas.Durable;
+
+namespace Personas.Functions.Problems;
+
+/// <summary>
+/// Turns exceptions that escape an endpoint into problem details. Known ones get their proper status and a
+/// useful message; anything else is a 500 that says only that it happened and which trace to look up.
+/// </summary>
+public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail, field) = exception switch
+        {
+            OrchestrationNotFoundException e => (404, "Not found", $"No instance '{e.InstanceId}' exists for this caller.", (string?)"instanceId"),
+            OrchestrationStateException e => (409, "Conflict", e.Message, "instanceId"),
+            BadHttpRequestException { StatusCode: 413 } => (413, "Body too large", "The request body is larger than this endpoint accepts.", "body"),
+            BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),
+            _ => (500, "Internal error", "Something went wrong on our side. Quote the traceId if you report it.", null),
+        };
+        if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        await ProblemWriter.WriteAsync(context, status, title, detail, field);
+        return true;
+    }
+}

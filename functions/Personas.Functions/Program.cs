@@ -1,0 +1,23 @@
+using Personas.Functions.Demo;
+using Personas.Functions.Hosting;
+
+// personas serve [--urls URL]   run the API host (the default)
+// personas demo                 run the runtime demo end to end against a fresh in-process host
+var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+var rest = args.Length > 0 && args[0] == command ? args[1..] : args;
+switch (command)
+{
+    case "serve":
+        var app = PersonasHost.Build(rest);
+        await app.StartAsync();
+        Console.WriteLine($"Personas is listening on {string.Join(", ", app.Urls)}");
+        if (app.Services.GetService<DevKeyNotice>() is { } devKey)
+            Console.WriteLine($"Local dev API key (owner 'dev'{(devKey.Created ? ", new" : "")}, saved in {devKey.Path}):{Environment.NewLine}  X-Api-Key: {devKey.Key}");
+        await app.WaitForShutdownAsync();
+        return 0;
+    case "demo":
+        return await DemoRunner.RunAsync(rest);
+    default:
+        Console.Error.WriteLine($"Unknown command '{command}'. Use 'serve' or 'demo'.");
+        return 2;
+}

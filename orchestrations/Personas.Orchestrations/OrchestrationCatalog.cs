@@ -1,0 +1,17 @@
+using Personas.Durable;
+using Personas.Orchestrations.RuntimeDemo;
+
+namespace Personas.Orchestrations;
+
+/// <summary>Every orchestrator and activity the product runs, registered in one place.</summary>
+public static class OrchestrationCatalog
+{
+    /// <summary>Orchestrators a caller may start through the generic <c>POST /api/orchestrators/{name}</c> route.
+    /// Product workflows are started by their own feature endpoints, which validate their input first.</summary>
+    public static IReadOnlySet<string> HttpStartable { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { RuntimeDemoOrchestrator.Name };
+
+    public static void Register(DurableTaskRegistry registry) => registry
+        .AddOrchestrator<RuntimeDemoOrchestrator>(RuntimeDemoOrchestrator.Name)
+        .AddActivity<CountWordsActivity>(nameof(CountWordsActivity))
+        .AddActivity<SummarizeActivity>(nameof(SummarizeActivity));
+}
