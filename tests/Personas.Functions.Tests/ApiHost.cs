@@ -1,0 +1,67 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Personas.Functions.Auth;
+using Personas.Functions.Hosting;
+
+namespace Personas.Functions.Tests;
+
+/// <summary>The real host on a free loopback port, with its own data directory and two owners' keys.</summary>
+public sealed class ApiHost : IAsyncLifetime
+{
+    public const string AliceKey = "alice-key-0123456789";
+    public const string BobKey = "bob-key-0123456789ab";
+
+    public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "personas-api-tests", Guid.NewGuid().ToString("N"));
+    public WebApplication App { get; private set; } = null!;
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        App = PersonasHost.Build([], new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Personas:DataDir"] = DataDir,
+            ["Personas:ApiKeys"] = $"{AliceKey}=alice;{BobKey}=bob",
+            ["Personas:MaxJsonBodyBytes"] = "65536",
+        });
+        await App.StartAsync();
+        BaseAddress = new Uri(App.Urls.First());
+    }
+
+    public HttpClient Client(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, apiKey);
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { }
+    }
+}
+
+internal static class HttpAssertions
+{
+    public static async Task<JsonObject> Problem(HttpResponseMessage response, int status, string? field = null)
+    {
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(status, problem["status"]!.GetValue<int>());
+        Assert.DoesNotContain("   at ", problem.ToJsonString()); // never a stack trace
+        if (field is not null) Assert.NotNull(problem["errors"]?[field]);
+        return problem;
+    }
+
+    public static async Task<JsonObject> Json(HttpResponseMessage response, int status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        return JsonNode.Parse(body)!.AsObject();
+    }
+}
