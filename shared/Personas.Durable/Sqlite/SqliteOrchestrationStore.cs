@@ -72,9 +72,9 @@ public sealed class SqliteOrchestrationStore : IOrchestrationStore, IDisposable
             var instances = c.Query($"""
                 UPDATE instances SET lock_owner = $owner, lock_until = $until
                 WHERE id IN (
-                    SELECT m.instance_id FROM messages m JOIN instances i ON i.id = m.instance_id
+                    SELECT DISTINCT m.instance_id FROM messages m JOIN instances i ON i.id = m.instance_id
                     WHERE m.visible_at <= $now AND i.lock_until <= $now AND (i.status <> $suspended OR m.control = 1)
-                    GROUP BY m.instance_id ORDER BY MIN(m.seq) LIMIT $max)
+                    LIMIT $max)
                 RETURNING {SqliteSchema.InstanceColumns}
                 """, r => (Meta: _rows.ReadInstance(r), HistoryCount: r.GetInt32(14)),
                 ("$owner", owner), ("$until", SqliteRows.Ticks(now + lease)), ("$now", SqliteRows.Ticks(now)),
