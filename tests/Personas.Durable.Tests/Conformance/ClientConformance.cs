@@ -52,8 +52,12 @@ public abstract class ClientConformance : ConformanceBase
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("CountTwo");
         await Eventually.Status(host.Client, id, OrchestrationRuntimeStatus.Running);
         await host.Client.RaiseEventAsync(id, "Ping", "a", eventId: "delivery-1");
-        await host.Client.RaiseEventAsync(id, "Ping", "a", eventId: "delivery-1");
+        await host.Client.RaiseEventAsync(id, "Ping", "a", eventId: "delivery-1"); // while the first is still in the inbox
         await Eventually.Get(() => host.Client.GetHistoryAsync(id), h => h.Any(e => e.Type == HistoryEventType.TimerCreated), what: "the second wait");
+        await host.Client.RaiseEventAsync(id, "Ping", "a", eventId: "delivery-1"); // after the first has been applied
+        // A probe raised after the duplicate: once it is in history, the duplicate has been through an episode too.
+        await host.Client.RaiseEventAsync(id, "Probe");
+        await Eventually.Get(() => host.Client.GetHistoryAsync(id), h => h.Any(e => e.Name == "Probe"), what: "the probe");
         clock.Advance(TimeSpan.FromMinutes(6));
         Assert.Equal(1, (await Eventually.Completion(host.Client, id)).ReadOutputAs<int>());
     }

@@ -100,8 +100,8 @@ public abstract class ReliabilityConformance : ConformanceBase
         var activityB = Assert.Single(await b.LockActivitiesAsync("B", 10, lease));
         Assert.Equal(2, activityB.DeliveryCount);
         var result = new HistoryEvent(HistoryEventType.TaskCompleted, now) { TaskId = 0, Data = "6" };
+        Assert.Equal(0, await a.CompleteActivitiesAsync([new ActivityResult(activityA, result with { Data = "666" })])); // stale lease
         Assert.Equal(1, await b.CompleteActivitiesAsync([new ActivityResult(activityB, result)]));
-        Assert.Equal(0, await a.CompleteActivitiesAsync([new ActivityResult(activityA, result)]));
         // A duplicate delivery of the same completion under another message id: history must still apply it once.
         await a.SendMessageAsync(new OrchestrationMessage("duplicate", id, heldByB.Instance.ExecutionId, result with { Data = "666" }, now));
 
