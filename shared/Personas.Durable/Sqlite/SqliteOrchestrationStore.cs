@@ -229,7 +229,7 @@ public sealed class SqliteOrchestrationStore : IOrchestrationStore, IDisposable
         try
         {
             _writer ??= Open(isWriter: true);
-            using var transaction = _writer.BeginTransaction(deferred: false);
+            using var transaction = _writer.BeginImmediate();
             var result = write(_writer);
             transaction.Commit();
             return result;
@@ -253,6 +253,7 @@ public sealed class SqliteOrchestrationStore : IOrchestrationStore, IDisposable
         connection.Execute(isWriter
             ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = OFF;"
             : "PRAGMA busy_timeout = 30000;");
+        if (isWriter) connection.CacheStatements();
         return connection;
     }
 }

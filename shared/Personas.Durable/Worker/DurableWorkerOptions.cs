@@ -4,8 +4,9 @@ public sealed class DurableWorkerOptions
 {
     /// <summary>Identifies this worker in locks; unique per process by default.</summary>
     public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
-    /// <summary>Episodes run at once. Episodes are CPU-only replays, so about one per core.</summary>
-    public int MaxConcurrentOrchestrations { get; set; } = Math.Max(2, Environment.ProcessorCount);
+    /// <summary>Episodes in flight at once. A replay is CPU work but its commit waits on the store, so a few per core
+    /// keep both busy and let one claim take several instances (4 per core measured best on 2 cores: docs/benchmarks.md).</summary>
+    public int MaxConcurrentOrchestrations { get; set; } = 4 * Environment.ProcessorCount;
     /// <summary>Activities run at once. They mostly wait on I/O, so many more than cores.</summary>
     public int MaxConcurrentActivities { get; set; } = 32;
     /// <summary>How long an episode may hold an instance before another worker may take it over.</summary>
