@@ -82,17 +82,21 @@ public abstract class OrchestrationConformance : ConformanceBase
         Assert.True(done.ReadOutputAs<DateTime>() >= start.UtcDateTime.AddDays(30));
     }
 
+    /// <summary>An orchestrator that first waits for an activity held shut by <paramref name="gate"/>, then runs <paramref name="then"/>.
+    /// Events raised before the gate opens arrive before the orchestrator waits for them.</summary>
+    private static DurableTaskRegistry AfterGate<T>(DurableTaskRegistry r, string name, TaskCompletionSource gate, Func<TaskOrchestrationContext, Task<T>> then) => r
+        .AddActivityFunc<object?, bool>("WaitForGate", async (_, _) => { await gate.Task; return true; })
+        .AddOrchestratorFunc<object?, T>(name, async (ctx, _) =>
+        {
+            await ctx.CallActivityAsync<bool>("WaitForGate");
+            return await then(ctx);
+        });
+
     [Fact]
     public async Task Event_raised_before_the_orchestrator_waits_is_buffered_not_dropped()
     {
         var gate = new TaskCompletionSource();
-        var host = await StartAsync(r => r
-            .AddActivityFunc<object?, bool>("Slow", async (_, _) => { await gate.Task; return true; })
-            .AddOrchestratorFunc<object?, string>("Late", async (ctx, _) =>
-            {
-                await ctx.CallActivityAsync<bool>("Slow");
-                return await ctx.WaitForExternalEvent<string>("Go");
-            }));
+        var host = await StartAsync(r => AfterGate(r, "Late", gate, ctx => ctx.WaitForExternalEvent<string>("Go")));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Late");
         await Eventually.Status(host.Client, id, OrchestrationRuntimeStatus.Running);
         await host.Client.RaiseEventAsync(id, "Go", "early bird");
@@ -104,16 +108,13 @@ public abstract class OrchestrationConformance : ConformanceBase
     public async Task Buffered_events_of_one_name_are_handed_out_in_arrival_order()
     {
         var gate = new TaskCompletionSource();
-        var host = await StartAsync(r => r
-            .AddActivityFunc<object?, bool>("Slow", async (_, _) => { await gate.Task; return true; })
-            .AddOrchestratorFunc<object?, string>("Collect", async (ctx, _) =>
-            {
-                await ctx.CallActivityAsync<bool>("Slow");
-                var a = await ctx.WaitForExternalEvent<int>("n");
-                var b = await ctx.WaitForExternalEvent<int>("N"); // event names are case-insensitive
-                var c = await ctx.WaitForExternalEvent<int>("n");
-                return $"{a}{b}{c}";
-            }));
+        var host = await StartAsync(r => AfterGate(r, "Collect", gate, async ctx =>
+        {
+            var a = await ctx.WaitForExternalEvent<int>("n");
+            var b = await ctx.WaitForExternalEvent<int>("N"); // event names are case-insensitive
+            var c = await ctx.WaitForExternalEvent<int>("n");
+            return $"{a}{b}{c}";
+        }));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Collect");
         await Eventually.Status(host.Client, id, OrchestrationRuntimeStatus.Running);
         foreach (var n in new[] { 1, 2, 3 }) await host.Client.RaiseEventAsync(id, "n", n);

@@ -25,27 +25,41 @@ public abstract class ReliabilityConformance : ConformanceBase
         Assert.Equal(3, attempts);
     }
 
+    private const string WorkFlow = "UsesWork";
+
+    private static Action<DurableTaskRegistry> WithWork(Func<TaskActivityContext, int, Task<int>> work) => r => r
+        .AddActivityFunc("Work", work)
+        .AddOrchestratorFunc<int, int>(WorkFlow, (ctx, x) => ctx.CallActivityAsync<int>("Work", x));
+
+    /// <summary>Starts the flow on a worker that stops while "Work" runs, reporting no result, as a crash would.</summary>
+    private async Task<string> StartAndCrashMidActivityAsync(IOrchestrationStore store, TimeProvider clock, int input)
+    {
+        var started = new TaskCompletionSource();
+        var dying = await StartAsync(WithWork(async (ctx, x) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ctx.CancellationToken);
+            return x;
+        }), clock, store);
+        var id = await dying.Client.ScheduleNewOrchestrationInstanceAsync(WorkFlow, input);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await StopAsync(dying);
+        return id;
+    }
+
     [Fact]
     public async Task Activity_whose_worker_keeps_dying_fails_after_the_delivery_limit_instead_of_looping()
     {
         var clock = new ManualTimeProvider();
         var store = CreateStore(clock);
-        var started = new TaskCompletionSource();
-        var dying = await StartAsync(r => r
-            .AddActivityFunc<object?, int>("Fragile", async (ctx, _) => { started.TrySetResult(); await Task.Delay(Timeout.Infinite, ctx.CancellationToken); return 0; })
-            .AddOrchestratorFunc<object?, int>("UsesFragile", (ctx, _) => ctx.CallActivityAsync<int>("Fragile")), clock, store);
-        var id = await dying.Client.ScheduleNewOrchestrationInstanceAsync("UsesFragile");
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        await StopAsync(dying); // stops mid-activity without reporting a result, as a crash would
+        var id = await StartAndCrashMidActivityAsync(store, clock, 1);
 
         clock.Advance(TimeSpan.FromHours(1));
-        var next = await StartAsync(r => r
-            .AddActivityFunc<object?, int>("Fragile", (_, _) => Task.FromResult(1))
-            .AddOrchestratorFunc<object?, int>("UsesFragile", (ctx, _) => ctx.CallActivityAsync<int>("Fragile")), clock, store, o => o.MaxActivityDeliveries = 1);
+        var next = await StartAsync(WithWork((_, x) => Task.FromResult(x)), clock, store, o => o.MaxActivityDeliveries = 1);
         var done = await Eventually.Completion(next.Client, id);
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
         Assert.Equal("ActivityAbandoned", done.FailureDetails!.InnerFailure!.ErrorType);
-        Assert.Contains("Fragile", done.FailureDetails.ErrorMessage);
+        Assert.Contains("'Work'", done.FailureDetails.ErrorMessage);
     }
 
     [Fact]
@@ -53,19 +67,10 @@ public abstract class ReliabilityConformance : ConformanceBase
     {
         var clock = new ManualTimeProvider();
         var store = CreateStore(clock);
-        var started = new TaskCompletionSource();
-        var dying = await StartAsync(r => r
-            .AddActivityFunc<int, int>("Work", async (ctx, x) => { started.TrySetResult(); await Task.Delay(Timeout.Infinite, ctx.CancellationToken); return x; })
-            .AddOrchestratorFunc<int, int>("UsesWork", (ctx, x) => ctx.CallActivityAsync<int>("Work", x)), clock, store);
-        var id = await dying.Client.ScheduleNewOrchestrationInstanceAsync("UsesWork", 7);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        await StopAsync(dying);
+        var id = await StartAndCrashMidActivityAsync(store, clock, 7);
 
-        var next = await StartAsync(r => r
-            .AddActivityFunc<int, int>("Work", (ctx, x) => Task.FromResult(x * 10 + ctx.Attempt))
-            .AddOrchestratorFunc<int, int>("UsesWork", (ctx, x) => ctx.CallActivityAsync<int>("Work", x)), clock, store);
-        var notYet = await next.Client.GetInstanceAsync(id);
-        Assert.Equal(OrchestrationRuntimeStatus.Running, notYet!.RuntimeStatus); // the lease still protects the dead worker's claim
+        var next = await StartAsync(WithWork((ctx, x) => Task.FromResult(x * 10 + ctx.Attempt)), clock, store);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await next.Client.GetInstanceAsync(id))!.RuntimeStatus); // the dead worker's lease still holds
         clock.Advance(TimeSpan.FromMinutes(3));
         Assert.Equal(72, (await Eventually.Completion(next.Client, id)).ReadOutputAs<int>()); // second delivery
     }
