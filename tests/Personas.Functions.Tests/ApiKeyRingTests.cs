@@ -14,8 +14,17 @@ public sealed class ApiKeyRingTests
         Assert.Null(ring.OwnerOf(""));
     }
 
+    [Fact]
+    public void Short_keys_work_as_in_the_documented_example_and_are_counted_for_a_warning()
+    {
+        var ring = ApiKeyRing.Parse("key1=alice;key2=bob");
+        Assert.Equal("alice", ring.OwnerOf("key1"));
+        Assert.Equal("bob", ring.OwnerOf("key2"));
+        Assert.Equal(2, ring.ShortKeyCount);
+    }
+
     [Theory]
-    [InlineData("short=alice")]
+    [InlineData("key with space 0123456789=alice")]
     [InlineData("no-owner-0123456789=")]
     [InlineData("just-a-key-0123456789")]
     [InlineData("key-one-0123456789=al ice")]

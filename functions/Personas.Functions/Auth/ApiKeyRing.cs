@@ -22,20 +22,27 @@ public sealed class ApiKeyRing
     public static ApiKeyRing Parse(string? setting)
     {
         var ring = new Dictionary<string, string>(StringComparer.Ordinal);
+        var weak = 0;
         var entries = (setting ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         for (var i = 0; i < entries.Length; i++)
         {
             var eq = entries[i].IndexOf('=');
             var key = eq > 0 ? entries[i][..eq].Trim() : "";
             var owner = eq > 0 ? entries[i][(eq + 1)..].Trim() : "";
-            if (key.Length < 16 || owner.Length == 0 || !owner.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@'))
+            if (key.Length == 0 || key.Any(char.IsWhiteSpace) || owner.Length == 0 || !owner.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@'))
                 throw new InvalidOperationException(
-                    $"Personas:ApiKeys entry {i + 1} is not 'key=owner' with a key of at least 16 characters and an owner of letters, digits, '-', '_', '.' or '@'.");
+                    $"Personas:ApiKeys entry {i + 1} is not 'key=owner' with a key without spaces and an owner of letters, digits, '-', '_', '.' or '@'.");
+            if (key.Length < RecommendedKeyLength) weak++;
             if (!ring.TryAdd(Hash(key), owner))
                 throw new InvalidOperationException($"Personas:ApiKeys entry {i + 1} repeats a key.");
         }
-        return new ApiKeyRing(ring);
+        return new ApiKeyRing(ring) { ShortKeyCount = weak };
     }
+
+    /// <summary>Keys shorter than this are accepted (handy in tests and demos) but reported at startup.</summary>
+    public const int RecommendedKeyLength = 16;
+
+    public int ShortKeyCount { get; private init; }
 
     /// <summary>Loads the local dev key from the data directory, creating it the first time.</summary>
     public static (ApiKeyRing Ring, string Key, string Path, bool Created) LoadOrCreateDevKey(string dataDir)

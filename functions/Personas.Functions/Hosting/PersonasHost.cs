@@ -48,6 +48,9 @@ public static class PersonasHost
         builder.Services.UseSqlite(settings.DatabasePath).AddDurableTask(OrchestrationCatalog.Register);
 
         var app = builder.Build();
+        if (app.Services.GetRequiredService<ApiKeyRing>().ShortKeyCount is > 0 and var shortKeys)
+            app.Logger.LogWarning("{Count} of the configured API keys are shorter than {Length} characters; use long random keys outside local testing.",
+                shortKeys, ApiKeyRing.RecommendedKeyLength);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
