@@ -26,6 +26,9 @@ public static class PersonasHost
         ChooseUrls(builder);
         // Nothing here uses cookies or data protection; its "no XML encryptor" warning would only confuse.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // Per-request framework lines (auth challenges, request timing) drown what matters; raise Logging:LogLevel to see them.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null) builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
 
         var settings = builder.Configuration.GetSection(PersonasSettings.Section).Get<PersonasSettings>() ?? new PersonasSettings();
         builder.Services.Configure<PersonasSettings>(builder.Configuration.GetSection(PersonasSettings.Section));

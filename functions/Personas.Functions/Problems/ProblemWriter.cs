@@ -12,7 +12,7 @@ public static class ProblemWriter
     {
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
         if (field is not null) problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
-        problem.Extensions["traceId"] = context.TraceIdentifier;
+        problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier; // the same id ASP.NET Core's own problems carry
         return problem;
     }
 
