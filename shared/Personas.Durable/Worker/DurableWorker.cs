@@ -87,7 +87,16 @@ public sealed class DurableWorker(
         {
             await using var scope = scopes.CreateAsyncScope();
             var runner = new EpisodeRunner(registry, scope.ServiceProvider, converter, clock, logger);
-            var commit = runner.Run(item);
+            EpisodeCommit? commit;
+            try
+            {
+                commit = runner.Run(item);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Replaying {InstanceId} failed; failing the instance.", item.Instance.InstanceId);
+                commit = runner.Failed(item, ex);
+            }
             if (commit is null)
             {
                 await store.AbandonOrchestrationAsync(item, _options.UnknownVersionRetryAfter, CancellationToken.None);

@@ -63,6 +63,17 @@ internal sealed class EpisodeRunner(DurableTaskRegistry registry, IServiceProvid
         return ToCommit(item, outcome, version, now);
     }
 
+    /// <summary>
+    /// The commit for an episode whose replay itself threw. Replay is deterministic, so running it again would throw
+    /// again: the instance fails with the error instead of being retried forever.
+    /// </summary>
+    public EpisodeCommit Failed(OrchestrationWorkItem item, Exception error)
+    {
+        var now = clock.GetUtcNow();
+        return Finish(item, item.Messages, [new HistoryEvent(HistoryEventType.OrchestratorStarted, now)], OrchestrationRuntimeStatus.Failed, null,
+            item.Instance.SerializedCustomStatus, new TaskFailureDetails("ReplayFailed", $"Replaying the orchestrator failed: {error.GetType().Name}: {error.Message}"), now);
+    }
+
     private EpisodeCommit ToCommit(OrchestrationWorkItem item, EpisodeOutcome outcome, string? version, DateTimeOffset now)
     {
         var instance = item.Instance;

@@ -46,3 +46,25 @@ public sealed class DurableWorkerTests
             It.IsAny<CancellationToken>()), Times.Once);
     }
 }
+
+public sealed class ReplayFailureTests : IClassFixture<Conformance.SqliteTempFiles>
+{
+    private readonly Conformance.SqliteTempFiles _files;
+
+    public ReplayFailureTests(Conformance.SqliteTempFiles files) => _files = files;
+
+    [Fact]
+    public async Task A_history_that_cannot_be_replayed_fails_the_instance_instead_of_retrying_forever()
+    {
+        using var store = new Sqlite.SqliteOrchestrationStore(_files.NewDatabase());
+        await using var host = await Infrastructure.WorkerHost.StartAsync(store, TimeProvider.System,
+            r => r.AddOrchestratorFunc<object?, int>("Waits", async (ctx, _) => await ctx.WaitForExternalEvent<int>("Go")));
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Waits");
+        await Infrastructure.Eventually.Status(host.Client, id, OrchestrationRuntimeStatus.Running);
+        // An event without a name cannot be delivered: the replay throws outside the orchestrator's code.
+        await store.SendMessageAsync(new OrchestrationMessage("broken", id, null, new HistoryEvent(HistoryEventType.EventRaised, DateTimeOffset.UtcNow), DateTimeOffset.UtcNow));
+        var done = await Infrastructure.Eventually.Completion(host.Client, id);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Equal("ReplayFailed", done.FailureDetails!.ErrorType);
+    }
+}
