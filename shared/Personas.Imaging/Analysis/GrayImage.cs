@@ -1,0 +1,31 @@
+namespace Personas.Imaging.Analysis;
+
+/// <summary>An 8-bit gray image in managed memory, row-major, for analysis and face detection.</summary>
+public sealed record GrayImage(int Width, int Height, byte[] Pixels)
+{
+    public byte this[int x, int y] => Pixels[y * Width + x];
+
+    /// <summary>Area-averaging (box) downscale to a new size, for the analysis pyramid and the perceptual hash.</summary>
+    public GrayImage Resize(int width, int height)
+    {
+        var output = new byte[width * height];
+        for (var y = 0; y < height; y++)
+        {
+            var y0 = y * Height / height;
+            var y1 = Math.Max(y0 + 1, (y + 1) * Height / height);
+            for (var x = 0; x < width; x++)
+            {
+                var x0 = x * Width / width;
+                var x1 = Math.Max(x0 + 1, (x + 1) * Width / width);
+                var sum = 0;
+                for (var yy = y0; yy < y1; yy++)
+                {
+                    var row = yy * Width;
+                    for (var xx = x0; xx < x1; xx++) sum += Pixels[row + xx];
+                }
+                output[y * width + x] = (byte)(sum / ((y1 - y0) * (x1 - x0)));
+            }
+        }
+        return new GrayImage(width, height, output);
+    }
+}

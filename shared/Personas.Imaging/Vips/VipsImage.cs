@@ -1,0 +1,35 @@
+using System.Runtime.InteropServices;
+
+namespace Personas.Imaging.Vips;
+
+/// <summary>One reference to a libvips image. libvips is lazy: pixels are computed when something reads them.</summary>
+public sealed class VipsImage : SafeHandle
+{
+    internal VipsImage(nint handle) : base(0, ownsHandle: true) => SetHandle(handle);
+
+    public override bool IsInvalid => handle == 0;
+    internal nint Pointer => handle;
+
+    public int Width => NativeMethods.vips_image_get_width(handle);
+    public int Height => NativeMethods.vips_image_get_height(handle);
+    public int Bands => NativeMethods.vips_image_get_bands(handle);
+
+    /// <summary>An integer header field such as "orientation", or null when the image has none.</summary>
+    public int? GetInt(string field) =>
+        NativeMethods.vips_image_get_typeof(handle, field) != 0 && NativeMethods.vips_image_get_int(handle, field, out var value) == 0 ? value : null;
+
+    /// <summary>Computes every pixel and copies them out, band-interleaved. Decoding errors surface here.</summary>
+    public unsafe byte[] ToBytes()
+    {
+        var data = NativeMethods.vips_image_write_to_memory(handle, out var size);
+        if (data is null) throw VipsException.FromLastError("write_to_memory");
+        try { return new ReadOnlySpan<byte>(data, checked((int)size)).ToArray(); }
+        finally { NativeMethods.g_free(data); }
+    }
+
+    protected override bool ReleaseHandle()
+    {
+        NativeMethods.g_object_unref(handle);
+        return true;
+    }
+}
