@@ -5,6 +5,21 @@ public sealed record GrayImage(int Width, int Height, byte[] Pixels)
 {
     public byte this[int x, int y] => Pixels[y * Width + x];
 
+    public GrayImage Crop(CropRegion region)
+    {
+        var r = region.ClampTo(Width, Height);
+        var output = new byte[r.Width * r.Height];
+        for (var y = 0; y < r.Height; y++) Array.Copy(Pixels, (r.Y + y) * Width + r.X, output, y * r.Width, r.Width);
+        return new GrayImage(r.Width, r.Height, output);
+    }
+
+    /// <summary>The same image with its longer side at most <paramref name="longSide"/>.</summary>
+    public GrayImage FitWithin(int longSide)
+    {
+        var scale = Math.Min(1.0, (double)longSide / Math.Max(Width, Height));
+        return scale >= 1 ? this : Resize(Math.Max(1, (int)Math.Round(Width * scale)), Math.Max(1, (int)Math.Round(Height * scale)));
+    }
+
     /// <summary>Area-averaging (box) downscale to a new size, for the analysis pyramid and the perceptual hash.</summary>
     public GrayImage Resize(int width, int height)
     {

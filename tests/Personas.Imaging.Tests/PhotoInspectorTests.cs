@@ -1,0 +1,148 @@
+using Personas.Imaging.Analysis;
+using Personas.Imaging.Vips;
+using Personas.Imaging.Faces;
+using Personas.Imaging.Preparation;
+using Xunit.Abstractions;
+
+namespace Personas.Imaging.Tests;
+
+public sealed class PhotoInspectorTests(ITestOutputHelper output)
+{
+    private static readonly PhotoInspector Inspector = new(new PhotoGates(), FaceDetector.FrontalFace);
+
+    private PhotoInspection Inspect(byte[] bytes, PersonaMode mode)
+    {
+        var result = Inspector.Inspect(bytes, mode);
+        output.WriteLine($"{result.Width}x{result.Height} face {result.Face} frame {result.Frame}");
+        if (result.Scores is { } s) output.WriteLine($"scores r{s.Resolution.Value} s{s.Sharpness.Value} l{s.Lighting.Value} f{s.FaceDetection.Value} overall {s.Overall.Value}");
+        foreach (var r in result.Rejections) output.WriteLine($"rejected {r.Gate}: {r.Reason}");
+        return result;
+    }
+
+    [Theory]
+    [InlineData("obama.jpg")]
+    [InlineData("obama2.jpg")]
+    public void Sample_portraits_are_accepted_with_one_face_and_a_padded_square_frame(string name)
+    {
+        var result = Inspect(Samples.Load(name), PersonaMode.Portrait);
+        Assert.True(result.Accepted, string.Join("; ", result.Rejections.Select(r => r.Reason)));
+        var face = result.Face!.Box;
+        var frame = result.Frame!.Value;
+        Assert.Equal(frame.Width, frame.Height);
+        Assert.InRange(frame.Width, (int)(face.Width * 1.3), (int)(face.Width * 1.5) + 1); // 0.2 padding each side
+        Assert.InRange(face.X + face.Width / 2, frame.X, frame.X + frame.Width);           // face centred inside
+        Assert.InRange(face.Y + face.Height / 2, frame.Y, frame.Y + frame.Height);
+        Assert.All(new[] { result.Scores!.Resolution, result.Scores.Sharpness, result.Scores.Lighting, result.Scores.FaceDetection },
+            s => Assert.False(string.IsNullOrWhiteSpace(s.Explanation)));
+    }
+
+    [Fact]
+    public void Head_to_knees_sample_is_refused_as_full_body_because_the_body_does_not_fit_below_the_face()
+    {
+        // biden.jpg is cut at the knees (tests/testdata/faces/README.md): the face is found, the proportions are not a whole person.
+        var result = Inspect(Samples.Load("biden.jpg"), PersonaMode.FullBody);
+        Assert.NotNull(result.Face);
+        Assert.Equal("fullBody", Assert.Single(result.Rejections).Gate);
+        var frame = result.Frame!.Value;
+        Assert.Equal(frame.Width * 4, frame.Height * 3, tolerance: 4);
+        Assert.True(frame.Y <= result.Face!.Box.Y, "the frame starts above the face");
+    }
+
+    [Theory]
+    [InlineData(1000, 2400, 450, 150, 100, true)]   // whole person: face 4 % of the height, near the top, 21 faces of room below
+    [InlineData(1000, 2400, 450, 1200, 100, false)] // face in the middle of the frame
+    [InlineData(1000, 1500, 400, 100, 300, false)]  // face 20 % of the height: head and shoulders
+    [InlineData(2400, 1000, 1150, 100, 80, false)]  // landscape
+    public void Full_body_rules_follow_whole_person_proportions(int width, int height, int faceX, int faceY, int faceSide, bool accepted)
+    {
+        var header = new PhotoHeader(PhotoFormat.Jpeg, width, height, 1);
+        var rejections = PhotoInspector.FullBodyRules(header, [new DetectedFaceInfo(new CropRegion(faceX, faceY, faceSide, faceSide), 30)]).ToList();
+        Assert.Equal(accepted, rejections.Count == 0);
+    }
+
+    [Fact]
+    public void A_head_and_shoulders_portrait_is_refused_as_full_body()
+    {
+        var result = Inspect(Samples.Load("obama.jpg"), PersonaMode.FullBody);
+        Assert.Contains(result.Rejections, r => r.Gate == "fullBody");
+    }
+
+    [Fact]
+    public void Framed_output_is_an_exact_size_metadata_free_jpeg()
+    {
+        var bytes = Samples.Load("obama.jpg");
+        var result = Inspect(bytes, PersonaMode.Portrait);
+        var header = PhotoDecoder.ReadHeader(bytes, 50_000_000);
+        var framed = PhotoDecoder.Frame(bytes, header, result.Frame!.Value, 1024, 1024);
+        var back = PhotoDecoder.ReadHeader(framed, 50_000_000);
+        Assert.Equal((PhotoFormat.Jpeg, 1024, 1024), (back.Format, back.Width, back.Height));
+        Assert.Single(FaceDetector.FrontalFace.Detect(PhotoDecoder.AnalysisImage(framed, 400)), f => f.Neighbours >= PhotoInspector.ClearFaceNeighbours);
+        Assert.DoesNotContain("Exif"u8.ToArray(), framed.Take(200).ToArray().Chunk(4).Select(c => c.ToArray()).ToList());
+    }
+
+    [Fact]
+    public void Exif_orientation_is_applied_before_measuring_and_detecting()
+    {
+        // Stored rotated a quarter turn, with the tag that says how to turn it back upright.
+        var sideways = Samples.Transform(Samples.Load("obama.jpg"), image => Samples.Apply(image, "rot", ("angle", "d270")));
+        var tagged = Samples.WithExifOrientation(sideways, 6);
+        var result = Inspect(tagged, PersonaMode.Portrait);
+        Assert.Equal((910, 1137), (result.Width, result.Height));
+        Assert.True(result.Accepted, string.Join("; ", result.Rejections.Select(r => r.Reason)));
+    }
+
+    [Fact]
+    public void A_blurred_photo_scores_low_on_sharpness_and_is_refused_for_quality()
+    {
+        var blurred = Samples.Transform(Samples.Load("obama.jpg"), image => Samples.Apply(image, "gaussblur", ("sigma", 6.0)));
+        var sharp = Inspect(Samples.Load("obama.jpg"), PersonaMode.Portrait);
+        var result = Inspect(blurred, PersonaMode.Portrait);
+        Assert.False(result.Accepted);
+        Assert.True(result.Scores is null || result.Scores.Sharpness.Value < sharp.Scores!.Sharpness.Value - 40);
+    }
+
+    [Fact]
+    public void Re_encoded_copies_hash_as_near_duplicates_and_different_photos_do_not()
+    {
+        var original = Inspect(Samples.Load("obama.jpg"), PersonaMode.Portrait);
+        var reencoded = Inspect(Samples.Transform(Samples.Load("obama.jpg"), image => Samples.Apply(image, "resize", ("scale", 0.8)), quality: 70), PersonaMode.Portrait);
+        var other = Inspect(Samples.Load("obama2.jpg"), PersonaMode.Portrait);
+        Assert.InRange(PhotoMetrics.HammingDistance(original.DifferenceHash, reencoded.DifferenceHash), 0, new PhotoGates().NearDuplicateBits);
+        Assert.True(PhotoMetrics.HammingDistance(original.DifferenceHash, other.DifferenceHash) > new PhotoGates().NearDuplicateBits);
+        Assert.NotEqual(original.Sha256, reencoded.Sha256);
+    }
+
+    [Fact]
+    public void Truncated_jpeg_is_refused_as_undecodable()
+    {
+        var bytes = Samples.Load("obama.jpg");
+        var result = Inspect(bytes[..(bytes.Length * 6 / 10)], PersonaMode.Portrait);
+        Assert.Equal("decode", Assert.Single(result.Rejections).Gate);
+    }
+
+    [Fact]
+    public void Non_image_bytes_are_refused_by_content_whatever_the_name()
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("<html>not a photo</html>", 1000)));
+        Assert.Equal("format", Assert.Single(Inspect(text, PersonaMode.Portrait).Rejections).Gate);
+    }
+
+    [Fact]
+    public void Png_decompression_bomb_is_refused_from_its_header_without_decoding()
+    {
+        var bomb = Samples.PngBomb(8000, 8000); // 64 MP of zeros
+        output.WriteLine($"bomb is {bomb.Length:N0} bytes");
+        var rejection = Assert.Single(Inspect(bomb, PersonaMode.Portrait).Rejections);
+        Assert.Equal("pixels", rejection.Gate);
+        Assert.Contains("8000×8000", rejection.Reason);
+    }
+
+    [Fact]
+    public void Empty_tiny_and_low_resolution_files_are_refused_with_their_gate()
+    {
+        Assert.Equal("size", Assert.Single(Inspect([], PersonaMode.Portrait).Rejections).Gate);
+        Assert.Equal("size", Assert.Single(Inspect(Samples.Load("obama.jpg")[..5000], PersonaMode.Portrait).Rejections).Gate);
+        var small = Samples.Transform(Samples.Load("obama.jpg"), image => Samples.Apply(image, "resize", ("scale", 0.4)), quality: 98);
+        Assert.Equal("resolution", Assert.Single(Inspect(small, PersonaMode.Portrait).Rejections).Gate);
+    }
+}
