@@ -1,8 +1,10 @@
+using Personas.Functions.Cli;
 using Personas.Functions.Demo;
 using Personas.Functions.Hosting;
 
 // personas serve [--urls URL]   run the API host (the default)
 // personas demo                 run the runtime demo end to end against a fresh in-process host
+// personas prepare-photos --in DIR --out DIR [--mode portrait|fullbody]
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 var rest = args.Length > 0 && args[0] == command ? args[1..] : args;
 switch (command)
@@ -17,7 +19,9 @@ switch (command)
         return 0;
     case "demo":
         return await DemoRunner.RunAsync(rest);
+    case "prepare-photos":
+        return await PreparePhotosCommand.RunAsync(rest);
     default:
-        Console.Error.WriteLine($"Unknown command '{command}'. Use 'serve' or 'demo'.");
+        Console.Error.WriteLine($"Unknown command '{command}'. Use 'serve', 'demo' or 'prepare-photos'.");
         return 2;
 }

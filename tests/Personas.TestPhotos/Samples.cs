@@ -3,10 +3,10 @@ using System.IO.Compression;
 using System.Text;
 using Personas.Imaging.Vips;
 
-namespace Personas.Imaging.Tests;
+namespace Personas.TestPhotos;
 
 /// <summary>The public-domain test portraits (tests/testdata/faces/README.md) and hand-made bad files.</summary>
-internal static class Samples
+public static class Samples
 {
     public static byte[] Load(string name) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "testdata", "faces", name));
 
@@ -43,7 +43,7 @@ internal static class Samples
 
     public static VipsImage Apply(VipsImage image, string operation, params (string Name, object Value)[] options)
     {
-        using var op = new VipsOperation(operation).Set(operation is "gaussblur" or "rot" or "resize" ? "in" : "input", image);
+        using var op = new VipsOperation(operation).Set(operation is "gaussblur" or "rot" or "resize" or "copy" ? "in" : "input", image);
         foreach (var (name, value) in options) op.Set(name, value);
         op.Build();
         return op.Image();
@@ -89,5 +89,27 @@ internal static class Samples
             for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
         }
         return ~crc;
+    }
+
+    /// <summary>
+    /// A large photo for benchmarks: a sample scaled to about <paramref name="megapixels"/> MP with sensor-like noise, so it
+    /// compresses like a real camera JPEG. With <paramref name="sideways"/>, it is stored rotated with EXIF orientation 6, as phones do.
+    /// </summary>
+    public static byte[] LargePhoto(byte[] sample, double megapixels, int seed, bool sideways)
+    {
+        using var load = new VipsOperation("jpegload_buffer").Set("buffer", sample).Build();
+        using var image = load.Image();
+        var scale = Math.Sqrt(megapixels * 1e6 / ((double)image.Width * image.Height));
+        using var big = Apply(image, "resize", ("scale", scale));
+        using var noiseOp = new VipsOperation("gaussnoise").Set("width", big.Width).Set("height", big.Height).Set("sigma", 6.0).Set("mean", 0.0).Set("seed", seed).Build();
+        using var noise = noiseOp.Image();
+        using var addOp = new VipsOperation("add").Set("left", big).Set("right", noise).Build();
+        using var noisy = addOp.Image();
+        using var castOp = new VipsOperation("cast").Set("in", noisy).Set("format", "uchar").Build();
+        using var cast = castOp.Image();
+        using var stored = sideways ? Apply(cast, "rot", ("angle", "d270")) : Apply(cast, "copy");
+        using var save = new VipsOperation("jpegsave_buffer").Set("in", stored).Set("Q", 90).Build();
+        var jpeg = save.Blob();
+        return sideways ? WithExifOrientation(jpeg, 6) : jpeg;
     }
 }

@@ -4,12 +4,13 @@ using System.Globalization;
 using Personas.Benchmarks;
 using Personas.Durable;
 
-// Usage: Personas.Benchmarks [runtime]
+// Usage: Personas.Benchmarks [runtime|photos]
 // Prints one line per figure: bench <name> <value> <unit>
 var suite = args.FirstOrDefault() ?? "runtime";
+if (suite == "photos") return await PhotoBench.RunAsync();
 if (suite != "runtime")
 {
-    Console.Error.WriteLine($"Unknown suite '{suite}'. Available: runtime");
+    Console.Error.WriteLine($"Unknown suite '{suite}'. Available: runtime, photos");
     return 2;
 }
 Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}, one worker, embedded SQLite");
@@ -22,8 +23,7 @@ Report("fanout-1000", Median(fanOuts), "s");
 Report("event-latency-p50", await EventLatencyP50(samples: 300), "ms");
 return 0;
 
-static void Report(string name, double value, string unit) =>
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bench {name} {value:0.###} {unit}"));
+static void Report(string name, double value, string unit) => PhotoBench.Report(name, value, unit);
 
 static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
