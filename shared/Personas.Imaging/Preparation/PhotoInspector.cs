@@ -75,13 +75,16 @@ public sealed class PhotoInspector(PhotoGates gates, FaceDetector detector)
         return new PhotoInspection(sha, header.Format, header.Width, header.Height, PhotoMetrics.DifferenceHash(gray), face, frame, scores, rejections);
     }
 
-    /// <summary>Portraits: faces are large, so a small image and a floor on face size keep detection fast.</summary>
+    /// <summary>
+    /// Portraits need a face of at least 15 % of the short side, so the image is scaled until that minimum is about
+    /// 30 px (a 200 px short side) and searched at every scale: the cascade's own 24 px window does the size floor.
+    /// Full-body faces are small, so they are searched on the whole analysis image.
+    /// </summary>
     private IReadOnlyList<DetectedFace> DetectFaces(GrayImage gray, PersonaMode mode)
     {
-        var image = mode == PersonaMode.Portrait ? gray.FitWithin(400) : gray;
-        var minFace = mode == PersonaMode.Portrait ? (int)(0.15 * Math.Min(image.Width, image.Height)) : 0;
+        var image = mode == PersonaMode.Portrait ? gray.FitWithin((int)Math.Ceiling(200.0 * Math.Max(gray.Width, gray.Height) / Math.Min(gray.Width, gray.Height))) : gray;
         var back = (double)gray.Width / image.Width;
-        return detector.Detect(image, minFace).Select(f => f with { Box = f.Box.Scale(back) }).ToList();
+        return detector.Detect(image).Select(f => f with { Box = f.Box.Scale(back) }).ToList();
     }
 
     private static IEnumerable<Rejection> PortraitRules(PhotoHeader header, List<DetectedFaceInfo> clear)

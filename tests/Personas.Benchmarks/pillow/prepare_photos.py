@@ -4,9 +4,10 @@
 Same checks as Personas' pipeline: decode, EXIF orientation, size and pixel gates, Laplacian-variance sharpness and
 exposure at a 640 px analysis size, a difference hash, then a 1024x1024 crop encoded as JPEG q92 without metadata.
 Pillow and numpy have no face detector, so the crop is an upper-centre square; that makes this side do less work.
-Runs one photo per core on threads (Pillow releases the GIL while decoding and resampling).
+Runs THREADS photos at a time (default 1: a plain loop); with one thread per core Pillow scales well, because it
+releases the GIL while decoding and resampling.
 
-usage: prepare_photos.py IN_DIR OUT_DIR     prints: pillow photos-per-second N
+usage: prepare_photos.py IN_DIR OUT_DIR [THREADS]     prints: pillow photos-per-second N
 """
 import io
 import os
@@ -57,11 +58,12 @@ def prepare(path, out_dir):
 
 def main():
     in_dir, out_dir = sys.argv[1], sys.argv[2]
+    threads = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     os.makedirs(out_dir, exist_ok=True)
     files = sorted(os.path.join(in_dir, f) for f in os.listdir(in_dir) if not f.startswith("."))
     prepare(files[0], out_dir)  # warm-up, as the C# side does
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(lambda p: prepare(p, out_dir), files))
     elapsed = time.perf_counter() - start
     print(f"pillow photos-per-second {len(files) / elapsed:.2f}")
