@@ -1,7 +1,13 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Personas.Domain.Blobs;
+using Personas.Domain.Stores;
 using Personas.Durable;
+using Personas.Functions.Personas;
+using Personas.Functions.Photos;
+using Personas.Imaging.Faces;
+using Personas.Imaging.Preparation;
 using Personas.Functions.Auth;
 using Personas.Functions.Health;
 using Personas.Functions.Instances;
@@ -49,8 +55,15 @@ public static class PersonasHost
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyOpenApiTransformer>());
 
         builder.Services.UseSqlite(settings.DatabasePath).AddDurableTask(OrchestrationCatalog.Register);
+        var photoSettings = builder.Configuration.GetSection(PhotoSettings.Section).Get<PhotoSettings>() ?? new PhotoSettings();
+        builder.Services.AddSingleton(photoSettings.ToGates());
+        builder.Services.AddSingleton(sp => new PhotoInspector(sp.GetRequiredService<PhotoGates>(), FaceDetector.FrontalFace));
+        builder.Services.AddSingleton<ICatalog>(sp => new SqliteCatalog(settings.DatabasePath, sp.GetRequiredService<JsonDataConverter>()));
+        builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(Path.GetFullPath(settings.DataDir), "blobs")));
+        builder.Services.AddSingleton<PhotoIntake>();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<ICatalog>().InitializeAsync().GetAwaiter().GetResult();
         if (app.Services.GetRequiredService<ApiKeyRing>().ShortKeyCount is > 0 and var shortKeys)
             app.Logger.LogWarning("{Count} of the configured API keys are shorter than {Length} characters; use long random keys outside local testing.",
                 shortKeys, ApiKeyRing.RecommendedKeyLength);
@@ -61,6 +74,8 @@ public static class PersonasHost
         app.MapOpenApi("/api/openapi.json");
         app.MapHealthEndpoints();
         app.MapInstanceEndpoints();
+        app.MapPersonaEndpoints();
+        app.MapPhotoEndpoints();
         app.MapTimerTick();
         return app;
     }

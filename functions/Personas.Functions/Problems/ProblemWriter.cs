@@ -22,6 +22,15 @@ public static class ProblemWriter
     public static IResult Invalid(HttpContext context, string field, string reason) =>
         Result(context, StatusCodes.Status400BadRequest, "The request is not valid", reason, field);
 
+    /// <summary>400 with every offending field and its reasons.</summary>
+    public static IResult Invalid(HttpContext context, IDictionary<string, string[]> errors)
+    {
+        var problem = Create(context, StatusCodes.Status400BadRequest, "The request is not valid",
+            string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+        problem.Extensions["errors"] = errors;
+        return TypedResults.Problem(problem);
+    }
+
     public static Task WriteAsync(HttpContext context, int status, string title, string detail, string? field = null)
     {
         context.Response.StatusCode = status;

@@ -7,7 +7,7 @@ namespace Personas.Durable.Sqlite;
 /// Small helpers that keep the store's SQL readable. On a connection registered with <see cref="CacheStatements"/>
 /// (the store's single writer), commands are kept and reused, so each SQL text is prepared once, not per call.
 /// </summary>
-internal static class SqliteCommands
+public static class SqliteCommands
 {
     private static readonly ConditionalWeakTable<SqliteConnection, StatementCache> Cached = new();
 

@@ -41,7 +41,7 @@ public static class PhotoBatch
 
     private static IEnumerable<Item> RefuseRepeats(Item[] items, PhotoGates gates)
     {
-        var kept = new List<(string Name, PhotoInspection Inspection)>();
+        var kept = new List<PhotoFingerprint>();
         foreach (var item in items)
         {
             if (!item.Inspection.Accepted) { yield return item; continue; }
@@ -51,7 +51,7 @@ public static class PhotoBatch
                 yield return item with { Inspection = item.Inspection with { Rejections = [duplicate] }, Output = null };
                 continue;
             }
-            kept.Add((Path.GetFileName(item.File), item.Inspection));
+            kept.Add(new PhotoFingerprint(Path.GetFileName(item.File), item.Inspection.Sha256, item.Inspection.DifferenceHash));
             yield return item;
         }
     }

@@ -1,0 +1,31 @@
+using Personas.Domain.Personas;
+using Personas.Domain.Photos;
+using Personas.Imaging.Analysis;
+using Personas.Imaging.Preparation;
+
+namespace Personas.Functions.Personas;
+
+public sealed record PhotoPayload(string Id, string FileName, string Format, int Width, int Height, PhotoScores Scores, CropRegion? Face, CropRegion? Frame, DateTimeOffset CreatedAt)
+{
+    public static PhotoPayload From(Photo p) => new(p.Id, p.FileName, p.Format.ToString().ToLowerInvariant(), p.Width, p.Height, p.Scores, p.Face, p.Frame, p.CreatedAt);
+}
+
+public sealed record PersonaPayload(
+    string Id,
+    string Name,
+    string TriggerWord,
+    string Mode,
+    PersonaStatus Status,
+    string? StatusReason,
+    Consent Consent,
+    bool ConsentValid,
+    int PhotoCount,
+    IReadOnlyList<PhotoPayload>? Photos,
+    DatasetPackages? Dataset,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static PersonaPayload From(Persona p, IReadOnlyList<Photo>? photos, int photoCount, DateTimeOffset now) =>
+        new(p.Id, p.Name, p.TriggerWord, p.Mode == PersonaMode.Portrait ? "portrait" : "fullbody", p.Status, p.StatusReason, p.Consent,
+            p.Consent.IsValidAt(now), photoCount, photos?.Select(PhotoPayload.From).ToList(), p.Dataset, p.CreatedAt, p.UpdatedAt);
+}

@@ -1,0 +1,54 @@
+using Personas.Imaging.Preparation;
+
+namespace Personas.Domain.Personas;
+
+/// <summary>
+/// Where a persona is in its life. Only workflows move it: draft → preparing → prepared → training → validating → ready,
+/// or failed from any working state. Withdrawing consent stops all of it.
+/// </summary>
+public enum PersonaStatus { Draft, Preparing, Prepared, Training, Validating, Ready, Failed }
+
+public sealed record ConsentRestrictions(bool NoCommercialUse = false, bool NoThirdParty = false, int? TimeLimitDays = null);
+
+/// <summary>What the person agreed to, and when, from where and with what client: the record a withdrawal or an audit reads.</summary>
+public sealed record Consent(
+    bool FacialRecognition,
+    bool AiTraining,
+    bool LikenessUsage,
+    bool DataRetention,
+    ConsentRestrictions Restrictions,
+    DateTimeOffset GrantedAt,
+    string? IpAddress,
+    string? UserAgent,
+    DateTimeOffset? WithdrawnAt = null,
+    string? WithdrawnReason = null)
+{
+    /// <summary>Consent is valid while it is complete, not withdrawn, and within its time limit.</summary>
+    public bool IsValidAt(DateTimeOffset now) =>
+        FacialRecognition && AiTraining && LikenessUsage && DataRetention && WithdrawnAt is null
+        && (Restrictions.TimeLimitDays is not { } days || now < GrantedAt.AddDays(days));
+
+    public string? RefusalAt(DateTimeOffset now) =>
+        WithdrawnAt is not null ? $"Consent was withdrawn on {WithdrawnAt:yyyy-MM-dd}."
+        : Restrictions.TimeLimitDays is { } days && now >= GrantedAt.AddDays(days) ? $"Consent expired after {days} days."
+        : !IsValidAt(now) ? "Consent is incomplete." : null;
+}
+
+/// <summary>A prepared training set: where each package is, and how it was made.</summary>
+public sealed record DatasetPackages(string FalZip, string ReplicateZip, string KohyaFolder, string KohyaConfig, int Images, DateTimeOffset PreparedAt);
+
+public sealed record Persona
+{
+    public required string Id { get; init; }
+    public required string Owner { get; init; }
+    public required string Name { get; init; }
+    public required string TriggerWord { get; init; }
+    public required PersonaMode Mode { get; init; }
+    public required Consent Consent { get; init; }
+    public required PersonaStatus Status { get; init; }
+    public string? StatusReason { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public string? DatasetInstanceId { get; init; }
+    public DatasetPackages? Dataset { get; init; }
+}

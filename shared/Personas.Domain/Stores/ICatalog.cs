@@ -1,0 +1,32 @@
+using Personas.Domain.Personas;
+using Personas.Domain.Photos;
+
+namespace Personas.Domain.Stores;
+
+/// <summary>
+/// Personas and their photos, always read and written for one owner: there is no call that reaches another owner's data.
+/// SQLite is the embedded default; Cosmos DB will implement the same interface.
+/// </summary>
+public interface ICatalog
+{
+    Task InitializeAsync(CancellationToken ct = default);
+
+    /// <summary>Creates the persona. Returns false, writing nothing, when the owner already uses its trigger word.</summary>
+    Task<bool> TryCreatePersonaAsync(Persona persona, CancellationToken ct = default);
+
+    Task<Persona?> GetPersonaAsync(string owner, string id, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Persona>> ListPersonasAsync(string owner, CancellationToken ct = default);
+
+    /// <summary>Reads, changes and writes one persona atomically. Returns null when it does not exist for this owner.</summary>
+    Task<Persona?> UpdatePersonaAsync(string owner, string id, Func<Persona, Persona> change, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Photo>> ListPhotosAsync(string owner, string personaId, CancellationToken ct = default);
+
+    /// <summary>Adds photos in one transaction, if the persona still has room for all of them (<paramref name="maxPhotos"/>).</summary>
+    Task<bool> TryAddPhotosAsync(string owner, string personaId, IReadOnlyList<Photo> photos, int maxPhotos, CancellationToken ct = default);
+
+    Task UpdatePhotoAsync(Photo photo, CancellationToken ct = default);
+
+    Task<Photo?> DeletePhotoAsync(string owner, string personaId, string photoId, CancellationToken ct = default);
+}

@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+using Personas.Domain.Personas;
+using Personas.Domain.Photos;
+using Personas.Durable;
+using Personas.Durable.Sqlite;
+
+namespace Personas.Domain.Stores;
+
+/// <summary>
+/// The catalog as JSON documents in SQLite tables, in the same file as the durable runtime. Rows carry the owner, and
+/// every query filters on it. Writes take BEGIN IMMEDIATE so read-modify-write is atomic across processes.
+/// </summary>
+public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) : ICatalog
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(databasePath), Pooling = true }.ToString();
+
+    public Task InitializeAsync(CancellationToken ct = default)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        return Write(c => c.Execute("""
+            CREATE TABLE IF NOT EXISTS personas(id TEXT PRIMARY KEY, owner TEXT NOT NULL, trigger_word TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS ux_personas_trigger ON personas(owner, trigger_word);
+            CREATE TABLE IF NOT EXISTS photos(id TEXT PRIMARY KEY, persona_id TEXT NOT NULL, owner TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_photos_persona ON photos(owner, persona_id, created_at);
+            """));
+    }
+
+    public Task<bool> TryCreatePersonaAsync(Persona persona, CancellationToken ct = default) => Write(c =>
+        c.Execute("INSERT OR IGNORE INTO personas(id, owner, trigger_word, created_at, doc) VALUES ($id, $owner, $trigger, $created, $doc)",
+            ("$id", persona.Id), ("$owner", persona.Owner), ("$trigger", persona.TriggerWord), ("$created", persona.CreatedAt.UtcTicks),
+            ("$doc", json.Serialize(persona))) == 1);
+
+    public Task<Persona?> GetPersonaAsync(string owner, string id, CancellationToken ct = default) =>
+        Read(c => c.Query("SELECT doc FROM personas WHERE owner = $owner AND id = $id", r => json.Deserialize<Persona>(r.GetString(0)), ("$owner", owner), ("$id", id))
+            .FirstOrDefault());
+
+    public Task<IReadOnlyList<Persona>> ListPersonasAsync(string owner, CancellationToken ct = default) =>
+        Read<IReadOnlyList<Persona>>(c => c.Query("SELECT doc FROM personas WHERE owner = $owner ORDER BY created_at, id",
+            r => json.Deserialize<Persona>(r.GetString(0))!, ("$owner", owner)));
+
+    public Task<Persona?> UpdatePersonaAsync(string owner, string id, Func<Persona, Persona> change, CancellationToken ct = default) => Write(c =>
+    {
+        var current = c.Query("SELECT doc FROM personas WHERE owner = $owner AND id = $id", r => json.Deserialize<Persona>(r.GetString(0)), ("$owner", owner), ("$id", id))
+            .FirstOrDefault();
+        if (current is null) return null;
+        var updated = change(current);
+        c.Execute("UPDATE personas SET doc = $doc WHERE id = $id", ("$doc", json.Serialize(updated)), ("$id", id));
+        return updated;
+    });
+
+    public Task<IReadOnlyList<Photo>> ListPhotosAsync(string owner, string personaId, CancellationToken ct = default) =>
+        Read<IReadOnlyList<Photo>>(c => c.Query("SELECT doc FROM photos WHERE owner = $owner AND persona_id = $persona ORDER BY created_at, id",
+            r => json.Deserialize<Photo>(r.GetString(0))!, ("$owner", owner), ("$persona", personaId)));
+
+    public Task<bool> TryAddPhotosAsync(string owner, string personaId, IReadOnlyList<Photo> photos, int maxPhotos, CancellationToken ct = default) => Write(c =>
+    {
+        var existing = c.Query("SELECT count(*) FROM photos WHERE owner = $owner AND persona_id = $persona", r => r.GetInt32(0), ("$owner", owner), ("$persona", personaId))[0];
+        if (existing + photos.Count > maxPhotos) return false;
+        foreach (var p in photos)
+            c.Execute("INSERT INTO photos(id, persona_id, owner, created_at, doc) VALUES ($id, $persona, $owner, $created, $doc)",
+                ("$id", p.Id), ("$persona", personaId), ("$owner", owner), ("$created", p.CreatedAt.UtcTicks), ("$doc", json.Serialize(p)));
+        return true;
+    });
+
+    public Task UpdatePhotoAsync(Photo photo, CancellationToken ct = default) => Write(c =>
+        c.Execute("UPDATE photos SET doc = $doc WHERE id = $id AND owner = $owner", ("$doc", json.Serialize(photo)), ("$id", photo.Id), ("$owner", photo.Owner)));
+
+    public Task<Photo?> DeletePhotoAsync(string owner, string personaId, string photoId, CancellationToken ct = default) => Write(c =>
+    {
+        var photo = c.Query("SELECT doc FROM photos WHERE owner = $owner AND persona_id = $persona AND id = $id", r => json.Deserialize<Photo>(r.GetString(0)),
+            ("$owner", owner), ("$persona", personaId), ("$id", photoId)).FirstOrDefault();
+        if (photo is not null) c.Execute("DELETE FROM photos WHERE id = $id", ("$id", photoId));
+        return photo;
+    });
+
+    private Task<T> Write<T>(Func<SqliteConnection, T> write)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var result = write(connection);
+        transaction.Commit();
+        return Task.FromResult(result);
+    }
+
+    private Task<T> Read<T>(Func<SqliteConnection, T> read)
+    {
+        using var connection = Open();
+        return Task.FromResult(read(connection));
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        connection.Execute("PRAGMA busy_timeout = 30000;");
+        return connection;
+    }
+}
