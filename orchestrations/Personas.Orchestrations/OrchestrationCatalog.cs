@@ -1,4 +1,5 @@
 using Personas.Durable;
+using Personas.Orchestrations.Dataset;
 using Personas.Orchestrations.RuntimeDemo;
 
 namespace Personas.Orchestrations;
@@ -11,6 +12,11 @@ public static class OrchestrationCatalog
     public static IReadOnlySet<string> HttpStartable { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { RuntimeDemoOrchestrator.Name };
 
     public static void Register(DurableTaskRegistry registry) => registry
+        .AddOrchestrator<PrepareDatasetOrchestrator>(PrepareDatasetOrchestrator.Name)
+        .AddActivity<PlanDatasetActivity>(nameof(PlanDatasetActivity))
+        .AddActivity<FramePhotoActivity>(nameof(FramePhotoActivity))
+        .AddActivity<PackageDatasetActivity>(nameof(PackageDatasetActivity))
+        .AddActivity<SetPersonaStatusActivity>(nameof(SetPersonaStatusActivity))
         .AddOrchestrator<RuntimeDemoOrchestrator>(RuntimeDemoOrchestrator.Name)
         .AddActivity<CountWordsActivity>(nameof(CountWordsActivity))
         .AddActivity<SummarizeActivity>(nameof(SummarizeActivity));

@@ -25,6 +25,7 @@ public sealed class ApiHost : IAsyncLifetime
             ["Personas:DataDir"] = DataDir,
             ["Personas:ApiKeys"] = $"{AliceKey}=alice;{BobKey}=bob",
             ["Personas:MaxJsonBodyBytes"] = "65536",
+            ["Personas:Photos:MinPhotos"] = "2", // the repo ships two photos of one person (tests/testdata/faces)
         });
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.First());

@@ -14,7 +14,7 @@ public sealed class FunctionAppFilesTests(ApiHost host) : IClassFixture<ApiHost>
     private Dictionary<string, SortedSet<string>> MappedApiRoutes() => host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
         .OfType<RouteEndpoint>()
         .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
-        .GroupBy(e => e.RoutePattern.RawText!.TrimEnd('/')["/api/".Length..])
+        .GroupBy(e => e.RoutePattern.RawText!.TrimEnd('/')["/api/".Length..].Replace("{**", "{*")) // catch-all: ASP.NET {**x}, Functions {*x}
         .ToDictionary(g => g.Key, g => new SortedSet<string>(g.SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => m.ToLowerInvariant())));
 
     private static List<(string Function, JsonObject Binding)> Triggers() => Directory.GetDirectories(FunctionAppDir)

@@ -9,6 +9,8 @@ using Personas.Functions.Photos;
 using Personas.Imaging.Faces;
 using Personas.Imaging.Preparation;
 using Personas.Functions.Auth;
+using Personas.Functions.Blobs;
+using Personas.Functions.Datasets;
 using Personas.Functions.Health;
 using Personas.Functions.Instances;
 using Personas.Functions.Problems;
@@ -61,6 +63,7 @@ public static class PersonasHost
         builder.Services.AddSingleton<ICatalog>(sp => new SqliteCatalog(settings.DatabasePath, sp.GetRequiredService<JsonDataConverter>()));
         builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(Path.GetFullPath(settings.DataDir), "blobs")));
         builder.Services.AddSingleton<PhotoIntake>();
+        builder.Services.AddSingleton(sp => new BlobUrlSigner(SigningKey(settings), sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();
         app.Services.GetRequiredService<ICatalog>().InitializeAsync().GetAwaiter().GetResult();
@@ -76,6 +79,8 @@ public static class PersonasHost
         app.MapInstanceEndpoints();
         app.MapPersonaEndpoints();
         app.MapPhotoEndpoints();
+        app.MapDatasetEndpoints();
+        app.MapBlobEndpoints();
         app.MapTimerTick();
         return app;
     }
@@ -90,6 +95,26 @@ public static class PersonasHost
         if (configured) return;
         var functionsPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
         builder.WebHost.UseUrls(functionsPort is not null ? $"http://127.0.0.1:{functionsPort}" : $"http://localhost:{DefaultPort}");
+    }
+
+    /// <summary>The signing key for download links: the setting, or locally a random one kept in the data directory.</summary>
+    private static byte[] SigningKey(PersonasSettings settings)
+    {
+        if (!string.IsNullOrEmpty(settings.BlobSigningKey))
+        {
+            if (settings.BlobSigningKey.Length < 32) throw new InvalidOperationException("Personas:BlobSigningKey must be at least 32 characters.");
+            return System.Text.Encoding.UTF8.GetBytes(settings.BlobSigningKey);
+        }
+        if (PersonasSettings.RunningInAzure)
+            throw new InvalidOperationException("Personas:BlobSigningKey must be set when running in Azure, so every instance signs links alike.");
+        var path = Path.Combine(Path.GetFullPath(settings.DataDir), "blob-signing-key");
+        if (!File.Exists(path))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(path).Trim());
     }
 
     private static ApiKeyRing CreateKeyRing(PersonasSettings settings, out DevKeyNotice? devKey)

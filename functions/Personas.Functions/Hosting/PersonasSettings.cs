@@ -14,6 +14,9 @@ public sealed class PersonasSettings
     /// <summary><c>key1=owner1;key2=owner2</c>. Empty locally means a dev key is made and printed.</summary>
     public string? ApiKeys { get; set; }
 
+    /// <summary>Key for signed download links (any string of 32+ characters). Empty locally means one is made and kept in the data directory.</summary>
+    public string? BlobSigningKey { get; set; }
+
     /// <summary>Largest JSON body the instance API accepts, in bytes.</summary>
     public int MaxJsonBodyBytes { get; set; } = 256 * 1024;
 

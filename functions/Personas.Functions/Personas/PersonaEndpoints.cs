@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Personas.Domain.Personas;
 using Personas.Domain.Stores;
 using Personas.Functions.Auth;
+using Personas.Functions.Blobs;
 using Personas.Functions.Hosting;
 using Personas.Functions.Instances;
 using Personas.Functions.Problems;
@@ -61,12 +62,12 @@ public static class PersonaEndpoints
         return TypedResults.Ok(list);
     }
 
-    private static async Task<IResult> GetAsync(string personaId, HttpContext http, ICatalog catalog, TimeProvider clock)
+    private static async Task<IResult> GetAsync(string personaId, HttpContext http, ICatalog catalog, TimeProvider clock, BlobUrlSigner signer)
     {
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return NotFound(http, personaId);
         var photos = await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted);
-        return TypedResults.Ok(PersonaPayload.From(persona, photos, photos.Count, clock.GetUtcNow()));
+        return TypedResults.Ok(PersonaPayload.From(persona, photos, photos.Count, clock.GetUtcNow(), path => signer.Url(http.Request, path)));
     }
 
     private static async Task<IResult> WithdrawAsync(string personaId, HttpContext http, ICatalog catalog, TimeProvider clock, IOptions<PersonasSettings> settings)

@@ -10,6 +10,13 @@ public sealed record PhotoPayload(string Id, string FileName, string Format, int
     public static PhotoPayload From(Photo p) => new(p.Id, p.FileName, p.Format.ToString().ToLowerInvariant(), p.Width, p.Height, p.Scores, p.Face, p.Frame, p.CreatedAt);
 }
 
+/// <summary>The prepared packages as signed download links, ready to hand to a trainer.</summary>
+public sealed record DatasetPayload(int Images, DateTimeOffset PreparedAt, string FalZipUrl, string ReplicateZipUrl, string KohyaConfigUrl, string KohyaFolder)
+{
+    public static DatasetPayload? From(DatasetPackages? d, Func<string, string> link) =>
+        d is null ? null : new(d.Images, d.PreparedAt, link(d.FalZip), link(d.ReplicateZip), link(d.KohyaConfig), d.KohyaFolder);
+}
+
 public sealed record PersonaPayload(
     string Id,
     string Name,
@@ -21,11 +28,12 @@ public sealed record PersonaPayload(
     bool ConsentValid,
     int PhotoCount,
     IReadOnlyList<PhotoPayload>? Photos,
-    DatasetPackages? Dataset,
+    DatasetPayload? Dataset,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static PersonaPayload From(Persona p, IReadOnlyList<Photo>? photos, int photoCount, DateTimeOffset now) =>
+    public static PersonaPayload From(Persona p, IReadOnlyList<Photo>? photos, int photoCount, DateTimeOffset now, Func<string, string>? link = null) =>
         new(p.Id, p.Name, p.TriggerWord, p.Mode == PersonaMode.Portrait ? "portrait" : "fullbody", p.Status, p.StatusReason, p.Consent,
-            p.Consent.IsValidAt(now), photoCount, photos?.Select(PhotoPayload.From).ToList(), p.Dataset, p.CreatedAt, p.UpdatedAt);
+            p.Consent.IsValidAt(now), photoCount, photos?.Select(PhotoPayload.From).ToList(), link is null ? null : DatasetPayload.From(p.Dataset, link),
+            p.CreatedAt, p.UpdatedAt);
 }

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using Personas.Domain.Personas;
+using Personas.Domain.Stores;
+using Personas.Durable;
+using Personas.Functions.Auth;
+using Personas.Functions.Hosting;
+using Personas.Functions.Instances;
+using Personas.Functions.Personas;
+using Personas.Functions.Problems;
+using Personas.Imaging.Preparation;
+using Personas.Orchestrations.Dataset;
+
+namespace Personas.Functions.Datasets;
+
+/// <summary>Starts dataset preparation. While one runs, asking again returns it: a retried POST never starts two.</summary>
+public static class DatasetEndpoints
+{
+    public static void MapDatasetEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/personas/{personaId}/dataset", StartAsync).WithName("PrepareDataset").WithTags("Personas")
+            .WithSummary("Frames, captions and packages the persona's photos for fal.ai, Replicate and Kohya. 202 with the status payload.")
+            .Produces<InstanceManagementPayload>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+
+    private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, PhotoGates gates,
+        TimeProvider clock, IOptions<PersonasSettings> settings)
+    {
+        var owner = http.User.Owner();
+        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
+        if (PersonaEndpoints.ConsentRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
+        if (persona.Status == PersonaStatus.Preparing && persona.DatasetInstanceId is { } running
+            && await client.GetInstanceAsync(running, http.RequestAborted) is { IsRunning: true } current)
+            return StartOrchestration.Accepted(http, current, settings.Value);
+        var photos = (await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted)).Count;
+        if (photos < gates.MinPhotos)
+            return ProblemWriter.Result(http, 409, "Not enough photos", $"A dataset needs at least {gates.MinPhotos} accepted photos; this persona has {photos}.", "photos");
+
+        var instanceId = $"dataset-{personaId}-{Guid.NewGuid().ToString("N")[..8]}";
+        var claimed = await catalog.UpdatePersonaAsync(owner, personaId, p => p.Status is PersonaStatus.Draft or PersonaStatus.Prepared or PersonaStatus.Failed
+            ? p with { Status = PersonaStatus.Preparing, StatusReason = null, DatasetInstanceId = instanceId, UpdatedAt = clock.GetUtcNow() }
+            : p, http.RequestAborted);
+        if (claimed?.DatasetInstanceId != instanceId)
+            return ProblemWriter.Result(http, 409, "Persona busy", $"The persona is {claimed?.Status}; a dataset can be prepared once that finishes.", "personaId");
+
+        await client.ScheduleNewOrchestrationInstanceAsync(PrepareDatasetOrchestrator.Name, new PrepareDatasetInput(owner, personaId),
+            new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
+        return StartOrchestration.Accepted(http, (await client.GetInstanceAsync(instanceId, http.RequestAborted))!, settings.Value);
+    }
+}

@@ -1,0 +1,49 @@
+using Personas.Domain.Personas;
+using Personas.Durable;
+
+namespace Personas.Orchestrations.Dataset;
+
+public sealed record PrepareDatasetInput(string Owner, string PersonaId);
+
+public sealed record DatasetProgress(string Step, int Done, int Total);
+
+/// <summary>
+/// Turns a persona's accepted photos into training sets: frame every photo (a few at a time), caption and package them
+/// for fal.ai, Replicate and Kohya, then mark the persona prepared, or failed with the reason.
+/// </summary>
+public sealed class PrepareDatasetOrchestrator : TaskOrchestrator<PrepareDatasetInput, DatasetPackages>
+{
+    public const string Name = "PrepareDataset";
+    private const int PhotosAtOnce = 4;
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), 2)
+    {
+        Handle = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>(),
+    });
+
+    public override async Task<DatasetPackages> RunAsync(TaskOrchestrationContext context, PrepareDatasetInput input)
+    {
+        try
+        {
+            var photos = await context.CallActivityAsync<IReadOnlyList<string>>(nameof(PlanDatasetActivity), input);
+            var framed = new List<string>();
+            foreach (var wave in photos.Chunk(PhotosAtOnce))
+            {
+                context.SetCustomStatus(new DatasetProgress("framing", framed.Count, photos.Count));
+                framed.AddRange(await Task.WhenAll(wave.Select(photo =>
+                    context.CallActivityAsync<string>(nameof(FramePhotoActivity), new FramePhotoInput(input.Owner, input.PersonaId, photo), Retry))));
+            }
+
+            context.SetCustomStatus(new DatasetProgress("packaging", framed.Count, photos.Count));
+            var packages = await context.CallActivityAsync<DatasetPackages>(nameof(PackageDatasetActivity), new PackageDatasetInput(input.Owner, input.PersonaId, framed), Retry);
+            await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Prepared, null, packages));
+            context.SetCustomStatus(new DatasetProgress("prepared", framed.Count, photos.Count));
+            return packages;
+        }
+        catch (TaskFailedException failure)
+        {
+            await context.CallActivityAsync(nameof(SetPersonaStatusActivity),
+                new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Failed, failure.FailureDetails.InnerFailure?.ErrorMessage ?? failure.Message, null));
+            throw;
+        }
+    }
+}
