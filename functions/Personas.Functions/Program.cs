@@ -3,7 +3,7 @@ using Personas.Functions.Demo;
 using Personas.Functions.Hosting;
 
 // personas serve [--urls URL]   run the API host (the default)
-// personas demo                 run the runtime demo end to end against a fresh in-process host
+// personas demo [runtime]       run the persona flow (or the runtime showcase) end to end against an in-process host
 // personas prepare-photos --in DIR --out DIR [--mode portrait|fullbody]
 var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
 var rest = args.Length > 0 && args[0] == command ? args[1..] : args;
@@ -18,7 +18,7 @@ switch (command)
         await app.WaitForShutdownAsync();
         return 0;
     case "demo":
-        return await DemoRunner.RunAsync(rest);
+        return await DemoHost.RunAsync(rest);
     case "prepare-photos":
         return await PreparePhotosCommand.RunAsync(rest);
     default:

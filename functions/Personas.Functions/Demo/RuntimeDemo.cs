@@ -1,46 +1,17 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Personas.Functions.Auth;
-using Personas.Functions.Hosting;
 using Personas.Orchestrations.RuntimeDemo;
 
 namespace Personas.Functions.Demo;
 
 /// <summary>
-/// <c>./personas demo</c>: starts the host on a free loopback port and drives the runtime demo through the public
-/// HTTP API, as a frontend would: start, watch progress, approve, read the result and the history.
+/// <c>./personas demo runtime</c>: drives the runtime showcase through the public HTTP API, as a frontend would:
+/// start, watch progress, approve, read the result and the history.
 /// </summary>
-public static class DemoRunner
+public static class RuntimeDemo
 {
-    public static async Task<int> RunAsync(string[] args)
-    {
-        var clock = Stopwatch.StartNew();
-        var demoKey = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var configuredKeys = Environment.GetEnvironmentVariable("PERSONAS_API_KEYS");
-        var app = PersonasHost.Build(args, new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Logging:LogLevel:Default"] = "Warning",
-            [$"{PersonasSettings.Section}:ApiKeys"] = string.Join(';', new[] { configuredKeys, $"{demoKey}=demo" }.Where(k => !string.IsNullOrEmpty(k))),
-        });
-        await app.StartAsync();
-        try
-        {
-            var baseUrl = app.Urls.First();
-            Console.WriteLine($"[demo] host listening on {baseUrl} (SQLite under {Path.GetFullPath(app.Configuration["Personas:DataDir"] ?? ".personas")})");
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
-            http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, demoKey);
-            return await DriveAsync(http, clock) ? 0 : 1;
-        }
-        finally
-        {
-            await app.StopAsync();
-        }
-    }
-
-    private static async Task<bool> DriveAsync(HttpClient http, Stopwatch clock)
+    public static async Task<bool> DriveAsync(HttpClient http, Stopwatch clock)
     {
         var input = new RuntimeDemoInput([
             "Personas turns a few photos into a consistent persona.",
