@@ -174,6 +174,10 @@ public abstract class ReliabilityConformance : ConformanceBase
                 for (var i = 0; i < 3; i++) chain = await ctx.CallActivityAsync<int>("SlowDouble", chain);
                 return chain;
             });
+        // A's first commit waits (while A holds its instance) until B has claimed work: both workers are always busy at
+        // once, which is when an overlap would show. Otherwise one SQLite writer can starve the other on a loaded machine.
+        var held = 0;
+        a.BeforeCommit = () => Interlocked.Exchange(ref held, 1) == 0 ? b.FirstClaim.Task.WaitAsync(TimeSpan.FromSeconds(30)) : Task.CompletedTask;
         var workerA = await StartAsync(Register, store: a, configure: o => o.WorkerId = "A");
         await StartAsync(Register, store: b, configure: o => o.WorkerId = "B");
 

@@ -15,6 +15,12 @@ public sealed class LockTrackingStore(IOrchestrationStore inner, string name, Co
     private int _episodes;
 
     public ConcurrentDictionary<string, string> Holders => holders;
+
+    /// <summary>Runs before each commit, while this worker still holds the instance: a test can make others work meanwhile.</summary>
+    public Func<Task>? BeforeCommit { get; set; }
+
+    /// <summary>Completes when this store has handed out its first instance.</summary>
+    public TaskCompletionSource FirstClaim { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public int Overlaps => _overlaps;
     public int Episodes => _episodes;
     public WorkSignal WorkAvailable => inner.WorkAvailable;
@@ -27,13 +33,15 @@ public sealed class LockTrackingStore(IOrchestrationStore inner, string name, Co
             if (!holders.TryAdd(item.Instance.InstanceId, name)) Interlocked.Increment(ref _overlaps);
             Interlocked.Increment(ref _episodes);
         }
+        if (items.Count > 0) FirstClaim.TrySetResult();
         return items;
     }
 
-    public Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, EpisodeCommit commit, CancellationToken ct = default)
+    public async Task CompleteOrchestrationAsync(OrchestrationWorkItem workItem, EpisodeCommit commit, CancellationToken ct = default)
     {
+        if (BeforeCommit is { } hook) await hook();
         holders.TryRemove(workItem.Instance.InstanceId, out _);
-        return inner.CompleteOrchestrationAsync(workItem, commit, ct);
+        await inner.CompleteOrchestrationAsync(workItem, commit, ct);
     }
 
     public Task AbandonOrchestrationAsync(OrchestrationWorkItem workItem, TimeSpan retryAfter, CancellationToken ct = default)
