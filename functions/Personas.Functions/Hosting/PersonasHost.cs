@@ -63,6 +63,7 @@ public static class PersonasHost
         builder.Services.AddSingleton<ICatalog>(sp => new SqliteCatalog(settings.DatabasePath, sp.GetRequiredService<JsonDataConverter>()));
         builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(Path.GetFullPath(settings.DataDir), "blobs")));
         builder.Services.AddSingleton<PhotoIntake>();
+        builder.Services.AddSingleton(sp => new PhotoDownloader(PhotoDownloader.CreateHandler(), sp.GetRequiredService<PhotoGates>()));
         builder.Services.AddSingleton(sp => new BlobUrlSigner(SigningKey(settings), sp.GetRequiredService<TimeProvider>()));
 
         var app = builder.Build();

@@ -21,6 +21,9 @@ public static class PhotoEndpoints
         photos.MapPost("/", UploadAsync).WithName("UploadPhotos").DisableAntiforgery()
             .WithSummary("Uploads photos (multipart/form-data, one file per part). Each is checked, scored and accepted or refused with reasons.")
             .Produces<IntakePayload>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415).ProducesProblem(422);
+        photos.MapPost("/import", ImportAsync).WithName("ImportPhotos")
+            .WithSummary("Imports photos from https URLs ({\"urls\": [...]}). Private, loopback and link-local addresses are refused, also after DNS and redirects.")
+            .Produces<IntakePayload>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(422);
         photos.MapGet("/", ListAsync).WithName("ListPhotos");
         photos.MapDelete("/{photoId}", DeleteAsync).WithName("DeletePhoto").ProducesProblem(404).ProducesProblem(409);
     }
@@ -59,6 +62,42 @@ public static class PhotoEndpoints
         finally
         {
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    private static async Task<IResult> ImportAsync(string personaId, HttpContext http, ICatalog catalog, PhotoIntake intake, PhotoGates gates,
+        PhotoDownloader downloader, IOptions<PersonasSettings> settings, TimeProvider clock)
+    {
+        var (body, bodyProblem) = await Instances.JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
+        if (bodyProblem is not null) return bodyProblem;
+        if (body?["urls"] is not System.Text.Json.Nodes.JsonArray urls || urls.Count == 0 || urls.Any(u => u?.GetValueKind() != System.Text.Json.JsonValueKind.String))
+            return ProblemWriter.Invalid(http, "urls", "Send {\"urls\": [\"https://…\"]} with at least one URL.");
+        if (urls.Count > gates.MaxPhotos) return ProblemWriter.Result(http, 400, "Too many photos", $"Send at most {gates.MaxPhotos} URLs per request.", "urls");
+        var list = urls.Select(u => u!.GetValue<string>()).ToList();
+        if (list.FirstOrDefault(u => u.Length > 2048) is not null) return ProblemWriter.Invalid(http, "urls", "URLs may be at most 2,048 characters.");
+        if (await ChangeablePersonaAsync(http, catalog, personaId, clock) is var (persona, refusal) && refusal is not null) return refusal;
+
+        var staging = Path.Combine(Path.GetFullPath(settings.Value.DataDir), "tmp", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var staged = new StagedPhoto[list.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, list.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = http.RequestAborted }, async (i, ct) =>
+            {
+                var path = Path.Combine(staging, $"{i:D2}.download");
+                var name = MultipartStaging.SafeName(Uri.TryCreate(list[i], UriKind.Absolute, out var u) ? u.Segments.LastOrDefault() : null, i + 1);
+                var problem = await downloader.DownloadAsync(list[i], path, ct);
+                staged[i] = problem is null ? new StagedPhoto(name, path, null) : new StagedPhoto(name, null, new Rejection("url", problem));
+            });
+            return await RespondAsync(http, catalog, intake, gates, persona!, staged);
+        }
+        catch (PhotoLimitRaceException ex)
+        {
+            return ProblemWriter.Result(http, 409, "Photo limit reached", ex.Message, "urls");
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
         }
     }
 
