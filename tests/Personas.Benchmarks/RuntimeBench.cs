@@ -4,13 +4,14 @@ using System.Globalization;
 using Personas.Benchmarks;
 using Personas.Durable;
 
-// Usage: Personas.Benchmarks [runtime|photos]
+// Usage: Personas.Benchmarks [runtime|photos|intake]
 // Prints one line per figure: bench <name> <value> <unit>
 var suite = args.FirstOrDefault() ?? "runtime";
 if (suite == "photos") return await PhotoBench.RunAsync();
+if (suite == "intake") return await IntakeBench.RunAsync();
 if (suite != "runtime")
 {
-    Console.Error.WriteLine($"Unknown suite '{suite}'. Available: runtime, photos");
+    Console.Error.WriteLine($"Unknown suite '{suite}'. Available: runtime, photos, intake");
     return 2;
 }
 Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}, one worker, embedded SQLite");

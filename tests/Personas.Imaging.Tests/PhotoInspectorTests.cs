@@ -112,6 +112,20 @@ public sealed class PhotoInspectorTests(ITestOutputHelper output)
         Assert.NotEqual(original.Sha256, reencoded.Sha256);
     }
 
+    [Theory]
+    [InlineData("heifsave_buffer", PhotoFormat.Heic)]
+    [InlineData("webpsave_buffer", PhotoFormat.WebP)]
+    [InlineData("pngsave_buffer", PhotoFormat.Png)]
+    public void Heic_webp_and_png_portraits_are_recognised_from_their_bytes_and_accepted(string saver, PhotoFormat format)
+    {
+        using var load = new Personas.Imaging.Vips.VipsOperation("jpegload_buffer").Set("buffer", Samples.Load("obama.jpg")).Build();
+        using var image = load.Image();
+        using var save = new Personas.Imaging.Vips.VipsOperation(saver).Set("in", image).Build();
+        var result = Inspect(save.Blob(), PersonaMode.Portrait);
+        Assert.Equal(format, result.Format);
+        Assert.True(result.Accepted, string.Join("; ", result.Rejections.Select(r => r.Reason)));
+    }
+
     [Fact]
     public void Truncated_jpeg_is_refused_as_undecodable()
     {

@@ -38,13 +38,7 @@ public sealed class FramePhotoActivity(ICatalog catalog, IBlobStore blobs, Photo
         var persona = await catalog.GetPersonaAsync(input.Owner, input.PersonaId, ct) ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
         var photo = (await catalog.ListPhotosAsync(input.Owner, input.PersonaId, ct)).FirstOrDefault(p => p.Id == input.PhotoId)
             ?? throw new InvalidDataException($"Photo {input.PhotoId} was deleted while the dataset was being prepared.");
-        byte[] original;
-        await using (var stream = await blobs.OpenReadAsync(photo.Blob, ct) ?? throw new InvalidDataException($"The original of photo {photo.Id} is missing."))
-        using (var memory = new MemoryStream())
-        {
-            await stream.CopyToAsync(memory, ct);
-            original = memory.ToArray();
-        }
+        var original = await blobs.ReadAllBytesAsync(photo.Blob, ct) ?? throw new InvalidDataException($"The original of photo {photo.Id} is missing.");
         var header = PhotoDecoder.ReadHeader(original, gates.MaxPixels);
         var (width, height) = PhotoInspector.OutputSize(persona.Mode);
         var framed = PhotoDecoder.Frame(original, header, photo.Frame ?? new CropRegion(0, 0, header.Width, header.Height), width, height);

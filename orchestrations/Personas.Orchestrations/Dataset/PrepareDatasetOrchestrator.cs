@@ -14,7 +14,11 @@ public sealed record DatasetProgress(string Step, int Done, int Total);
 public sealed class PrepareDatasetOrchestrator : TaskOrchestrator<PrepareDatasetInput, DatasetPackages>
 {
     public const string Name = "PrepareDataset";
-    private const int PhotosAtOnce = 4;
+    /// <summary>
+    /// Framings in flight. A constant, not the core count: orchestrator code must not depend on the machine it replays on.
+    /// Two keep a 2-core host busy; more only add memory (each holds a decoded region of a 12 MP photo; docs/benchmarks.md, P5).
+    /// </summary>
+    private const int PhotosAtOnce = 2;
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), 2)
     {
         Handle = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>(),

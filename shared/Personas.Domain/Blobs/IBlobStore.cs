@@ -31,3 +31,22 @@ public static class BlobPaths
 
     public static string Join(params string[] segments) => Check(string.Join('/', segments));
 }
+
+public static class BlobStoreExtensions
+{
+    /// <summary>Reads a whole blob into one exactly sized array (no intermediate buffer), or null when it does not exist.</summary>
+    public static async Task<byte[]?> ReadAllBytesAsync(this IBlobStore blobs, string path, CancellationToken ct = default)
+    {
+        await using var stream = await blobs.OpenReadAsync(path, ct);
+        if (stream is null) return null;
+        if (stream.CanSeek)
+        {
+            var bytes = new byte[stream.Length];
+            await stream.ReadExactlyAsync(bytes, ct);
+            return bytes;
+        }
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, ct);
+        return copy.ToArray();
+    }
+}
