@@ -76,7 +76,7 @@ public sealed class FunctionAppFilesTests(ApiHost host) : IClassFixture<ApiHost>
             Assert.Contains($"{PersonasSettings.Section}:{name}", readme);
         }
         foreach (var alias in PersonasSettings.EnvironmentAliases.Keys) Assert.Contains(alias, readme);
-        foreach (var name in typeof(PhotoSettings).GetProperties().Where(p => p.CanWrite).Select(p => p.Name))
+        foreach (var name in typeof(global::Personas.Imaging.Preparation.PhotoGates).GetProperties().Where(p => p.CanWrite).Select(p => p.Name))
         {
             Assert.True(example.ContainsKey($"Personas__Photos__{name}"), $"local.settings.example.json lacks Personas__Photos__{name}");
             Assert.Contains(name, readme);

@@ -24,7 +24,7 @@ public static class DemoHost
             ["Logging:LogLevel:Default"] = "Warning",
             [$"{PersonasSettings.Section}:ApiKeys"] = string.Join(';', new[] { configuredKeys, $"{demoKey}=demo" }.Where(k => !string.IsNullOrEmpty(k))),
         };
-        if (flow == "persona") overrides[$"{PhotoSettings.Section}:MinPhotos"] = PersonaDemo.MinPhotos.ToString();
+        if (flow == "persona") overrides[$"{PersonasHost.PhotoGatesSection}:MinPhotos"] = PersonaDemo.MinPhotos.ToString();
         var app = PersonasHost.Build([], overrides);
         await app.StartAsync();
         try

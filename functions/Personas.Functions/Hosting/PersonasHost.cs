@@ -24,6 +24,9 @@ public static class PersonasHost
 {
     public const int DefaultPort = 7071;
 
+    /// <summary>The photo gates (<see cref="PhotoGates"/>) bind from here: Personas:Photos:MinPhotos and so on.</summary>
+    public const string PhotoGatesSection = "Personas:Photos";
+
     public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -57,8 +60,7 @@ public static class PersonasHost
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyOpenApiTransformer>());
 
         builder.Services.UseSqlite(settings.DatabasePath).AddDurableTask(OrchestrationCatalog.Register);
-        var photoSettings = builder.Configuration.GetSection(PhotoSettings.Section).Get<PhotoSettings>() ?? new PhotoSettings();
-        builder.Services.AddSingleton(photoSettings.ToGates());
+        builder.Services.AddSingleton(builder.Configuration.GetSection(PhotoGatesSection).Get<PhotoGates>() ?? new PhotoGates());
         builder.Services.AddSingleton(sp => new PhotoInspector(sp.GetRequiredService<PhotoGates>(), FaceDetector.FrontalFace));
         builder.Services.AddSingleton<ICatalog>(sp => new SqliteCatalog(settings.DatabasePath, sp.GetRequiredService<JsonDataConverter>()));
         builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(Path.GetFullPath(settings.DataDir), "blobs")));
