@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Personas.Domain.Blobs;
+using Personas.Domain.Datasets;
+using Personas.Providers.Llm;
 using Personas.Domain.Stores;
 using Personas.Durable;
 using Personas.Functions.Personas;
@@ -65,6 +67,8 @@ public static class PersonasHost
         builder.Services.AddSingleton<ICatalog>(sp => new SqliteCatalog(settings.DatabasePath, sp.GetRequiredService<JsonDataConverter>()));
         builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(Path.GetFullPath(settings.DataDir), "blobs")));
         builder.Services.AddSingleton<PhotoIntake>();
+        var llm = builder.Configuration.GetSection(LlmOptions.Section).Get<LlmOptions>() ?? new LlmOptions();
+        builder.Services.AddSingleton<ICaptioner>(llm.Configured ? new VisionCaptioner(llm) : new TemplateCaptioner());
         builder.Services.AddSingleton(sp => new PhotoDownloader(PhotoDownloader.CreateHandler(), sp.GetRequiredService<PhotoGates>()));
         builder.Services.AddSingleton(sp => new BlobUrlSigner(SigningKey(settings), sp.GetRequiredService<TimeProvider>()));
 

@@ -49,14 +49,14 @@ public sealed class FramePhotoActivity(ICatalog catalog, IBlobStore blobs, Photo
     }
 }
 
-/// <summary>Captions the framed photos and writes the fal.ai, Replicate and Kohya packages.</summary>
-public sealed class PackageDatasetActivity(ICatalog catalog, IBlobStore blobs, TimeProvider clock) : TaskActivity<PackageDatasetInput, DatasetPackages>
+/// <summary>Captions the framed photos (templates, or a vision model when one is configured) and writes the fal.ai, Replicate and Kohya packages.</summary>
+public sealed class PackageDatasetActivity(ICatalog catalog, IBlobStore blobs, ICaptioner captioner, TimeProvider clock) : TaskActivity<PackageDatasetInput, DatasetPackages>
 {
     public override async Task<DatasetPackages> RunAsync(TaskActivityContext context, PackageDatasetInput input)
     {
         var persona = await catalog.GetPersonaAsync(input.Owner, input.PersonaId, context.CancellationToken)
             ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
-        var captions = Captions.ForTemplates(persona.TriggerWord, persona.Mode, persona.Id, input.FramedBlobs.Count);
+        var captions = await captioner.CaptionAsync(persona, input.FramedBlobs, blobs, context.CancellationToken);
         var images = input.FramedBlobs.Select((blob, i) => new DatasetImage(blob, captions[i])).ToList();
         var (width, height) = PhotoInspector.OutputSize(persona.Mode);
         var (fal, replicate, kohya, config) = await new DatasetPackager(blobs).WriteAsync(input.Owner, input.PersonaId, persona.TriggerWord, width, height, images, context.CancellationToken);
