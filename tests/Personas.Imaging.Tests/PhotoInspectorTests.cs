@@ -126,6 +126,32 @@ public sealed class PhotoInspectorTests(ITestOutputHelper output)
         Assert.True(result.Accepted, string.Join("; ", result.Rejections.Select(r => r.Reason)));
     }
 
+    [Theory]
+    [InlineData("b-w", "jpegsave_buffer")]
+    [InlineData("rgb16", "pngsave_buffer")]
+    [InlineData("cmyk", "jpegsave_buffer")]
+    public void Grey_16_bit_and_cmyk_photos_are_accepted_and_framed_as_srgb_that_looks_like_the_original(string space, string saver)
+    {
+        var original = Samples.Load("obama.jpg");
+        using var load = new Personas.Imaging.Vips.VipsOperation("jpegload_buffer").Set("buffer", original).Build();
+        using var image = load.Image();
+        using var convert = new Personas.Imaging.Vips.VipsOperation("colourspace").Set("in", image).Set("space", space).Build();
+        using var converted = convert.Image();
+        using var save = new Personas.Imaging.Vips.VipsOperation(saver).Set("in", converted).Build();
+        var bytes = save.Blob();
+        var result = Inspect(bytes, PersonaMode.Portrait);
+        Assert.True(result.Accepted, string.Join("; ", result.Rejections.Select(r => r.Reason)));
+
+        byte[] Framed(byte[] b, CropRegion region) => PhotoDecoder.Frame(b, PhotoDecoder.ReadHeader(b, 50_000_000), region, 1024, 1024);
+        var region = Inspect(original, PersonaMode.Portrait).Frame!.Value;
+        using var framedLoad = new Personas.Imaging.Vips.VipsOperation("jpegload_buffer").Set("buffer", Framed(bytes, region)).Build();
+        using var framed = framedLoad.Image();
+        Assert.Equal(3, framed.Bands); // sRGB, never CMYK or alpha, whatever came in
+        var expected = PhotoDecoder.AnalysisImage(Framed(original, region), 64).Pixels.Average(p => p);
+        var actual = PhotoDecoder.AnalysisImage(Framed(bytes, region), 64).Pixels.Average(p => p);
+        Assert.InRange(actual, expected - 12, expected + 12); // a black channel taken for alpha gave +53
+    }
+
     [Fact]
     public void Truncated_jpeg_is_refused_as_undecodable()
     {

@@ -115,7 +115,7 @@ public static class PhotoDecoder
             using var storedCrop = extract.Image();
             using var cropped = orientation == 1 ? Copy(storedCrop) : Turn(storedCrop, orientation);
             using var sized = ResizeExactly(cropped, outputWidth, outputHeight);
-            using var flat = Flatten(sized);
+            using var flat = ToSrgb(sized);
             using var save = new VipsOperation("jpegsave_buffer").Set("in", flat).Set("Q", quality).Set("strip", true)
                 .Set("subsample_mode", "on").Build();
             return save.Blob();
@@ -173,18 +173,23 @@ public static class PhotoDecoder
 
     private static VipsImage ToGray(VipsImage image)
     {
-        using var flat = Flatten(image);
+        using var flat = ToSrgb(image);
         using var colourspace = new VipsOperation("colourspace").Set("in", flat).Set("space", "b-w").Build();
         using var gray = colourspace.Image();
         using var cast = new VipsOperation("cast").Set("in", gray).Set("format", "uchar").Build();
         return cast.Image();
     }
 
-    /// <summary>Drops an alpha band over white, so transparent PNGs analyse and encode as people see them.</summary>
-    private static VipsImage Flatten(VipsImage image)
+    /// <summary>
+    /// 8-bit sRGB without alpha, as people see the photo: CMYK, 16-bit and grey convert to sRGB first (so a CMYK photo's
+    /// black channel is never taken for alpha), then a real alpha band is flattened over white.
+    /// </summary>
+    private static VipsImage ToSrgb(VipsImage image)
     {
-        if (image.Bands is not (2 or 4)) return Copy(image);
-        using var flatten = new VipsOperation("flatten").Set("in", image).Set("background", new[] { 255.0 }).Build();
+        using var colourspace = new VipsOperation("colourspace").Set("in", image).Set("space", "srgb").Build();
+        using var srgb = colourspace.Image();
+        if (srgb.Bands != 4) return Copy(srgb);
+        using var flatten = new VipsOperation("flatten").Set("in", srgb).Set("background", new[] { 255.0, 255.0, 255.0 }).Build();
         return flatten.Image();
     }
 
