@@ -27,7 +27,7 @@ public sealed record PhotoInspection(
 public sealed class PhotoInspector(PhotoGates gates, FaceDetector detector)
 {
     /// <summary>Analysis size: portraits have big faces, so 480 px (a 1/8 JPEG decode of 12 MP) is enough; full-body faces are small.</summary>
-    public static int AnalysisLongSide(PersonaMode mode) => mode == PersonaMode.Portrait ? 480 : 640;
+    public static int AnalysisLongSide(PersonaMode mode) => mode == PersonaMode.Portrait ? 360 : 640;
     public const int ClearFaceNeighbours = 10;
     public const double FramePadding = 0.2;
 
