@@ -22,6 +22,9 @@ public sealed partial class FaceDetector
 
         internal sealed class Level
         {
+            private const double MinContrast = 8;
+            private const double MinContrastVariance = MinContrast * MinContrast;
+
             private readonly int[] _stageEnds;      // exclusive end index of each stage's stumps
             private readonly float[] _stageThresholds;
             private readonly float[] _thresholds, _left, _right;
@@ -70,6 +73,9 @@ public sealed partial class FaceDetector
                 double sum = integral.Sum(x + 1, y + 1, _normWidth, _normHeight);
                 double squares = integral.SquareSum(x + 1, y + 1, _normWidth, _normHeight);
                 var variance = _normArea * squares - sum * sum;
+                // A window flatter than MinContrast grey levels of standard deviation holds no face (walls, sky, studio
+                // backdrops); rejecting it here skips the cascade. norm = area × σ.
+                if (variance < MinContrastVariance * _normArea * _normArea) return false;
                 var norm = variance > 0 ? (float)Math.Sqrt(variance) : 1f;
 
                 var origin = y * integral.Stride + x;
