@@ -37,6 +37,19 @@ public sealed class PhotoInspectorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_small_face_is_found_but_refused_because_its_training_crop_would_be_enlarged_sevenfold()
+    {
+        // NASA's 512×512 Eileen Collins portrait: a clear frontal face, only 100 px wide.
+        var result = Inspect(Samples.Load("astronaut.png"), PersonaMode.Portrait);
+        Assert.True(result.Face!.Neighbours >= PhotoInspector.ClearFaceNeighbours);
+        Assert.Equal(PhotoFormat.Png, result.Format);
+        var rejection = Assert.Single(result.Rejections);
+        Assert.Equal("face", rejection.Gate);
+        Assert.Contains("too small", rejection.Reason);
+        Assert.True(result.Scores!.Resolution.Value < 30);
+    }
+
+    [Fact]
     public void Head_to_knees_sample_is_refused_as_full_body_because_the_body_does_not_fit_below_the_face()
     {
         // biden.jpg is cut at the knees (tests/testdata/faces/README.md): the face is found, the proportions are not a whole person.
