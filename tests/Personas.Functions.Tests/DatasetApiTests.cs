@@ -84,6 +84,23 @@ public sealed class DatasetApiTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task A_preparation_that_was_terminated_does_not_leave_the_persona_stuck()
+    {
+        var id = await PersonaWithPhotosAsync("zqxstuck");
+        var first = await Json(await _alice.PostAsync($"/api/personas/{id}/dataset", null), 202);
+        var again = await Json(await _alice.PostAsync($"/api/personas/{id}/dataset", null), 202);
+        var firstId = first["id"]!.GetValue<string>();
+        if (again["id"]!.GetValue<string>() == firstId) // still running: asking again returned it, so stop it
+            await _alice.PostAsync($"/api/instances/{firstId}/terminate?reason=test", null);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await _alice.GetAsync($"/api/instances/{firstId}")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        var restarted = await PrepareAsync(id);
+        Assert.Equal("Completed", restarted["runtimeStatus"]!.GetValue<string>());
+        Assert.Equal("Prepared", (await Json(await _alice.GetAsync($"/api/personas/{id}"), 200))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_dataset_needs_enough_photos_and_valid_consent()
     {
         var empty = await CreateAsync(_alice, "zqxempty");

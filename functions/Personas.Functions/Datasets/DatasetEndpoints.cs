@@ -26,15 +26,18 @@ public static class DatasetEndpoints
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
         if (PersonaEndpoints.ConsentRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
-        if (persona.Status == PersonaStatus.Preparing && persona.DatasetInstanceId is { } running
-            && await client.GetInstanceAsync(running, http.RequestAborted) is { IsRunning: true } current)
-            return StartOrchestration.Accepted(http, current, settings.Value);
+        var previous = persona.DatasetInstanceId is { } previousId ? await client.GetInstanceAsync(previousId, http.RequestAborted) : null;
+        if (persona.Status == PersonaStatus.Preparing && previous is { IsRunning: true })
+            return StartOrchestration.Accepted(http, previous, settings.Value);
+        // Preparing with no live instance (terminated, purged, or died before it could record a failure) must not stick.
+        var abandoned = persona.Status == PersonaStatus.Preparing;
         var photos = (await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted)).Count;
         if (photos < gates.MinPhotos)
             return ProblemWriter.Result(http, 409, "Not enough photos", $"A dataset needs at least {gates.MinPhotos} accepted photos; this persona has {photos}.", "photos");
 
         var instanceId = $"dataset-{personaId}-{Guid.NewGuid().ToString("N")[..8]}";
         var claimed = await catalog.UpdatePersonaAsync(owner, personaId, p => p.Status is PersonaStatus.Draft or PersonaStatus.Prepared or PersonaStatus.Failed
+                || (abandoned && p.Status == PersonaStatus.Preparing && p.DatasetInstanceId == persona.DatasetInstanceId)
             ? p with { Status = PersonaStatus.Preparing, StatusReason = null, DatasetInstanceId = instanceId, UpdatedAt = clock.GetUtcNow() }
             : p, http.RequestAborted);
         if (claimed?.DatasetInstanceId != instanceId)
