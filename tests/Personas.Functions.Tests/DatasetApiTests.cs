@@ -46,6 +46,11 @@ public sealed class DatasetApiTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal("Prepared", persona["status"]!.GetValue<string>());
         var dataset = persona["dataset"]!;
         Assert.Equal(2, dataset["images"]!.GetValue<int>());
+        var entries = dataset["entries"]!.AsArray();
+        Assert.Equal(["01_zqxdata.jpg", "02_zqxdata.jpg"], entries.Select(e => e!["image"]!.GetValue<string>()));
+        Assert.All(entries, e => Assert.Equal("template", e!["captionSource"]!.GetValue<string>()));
+        Assert.All(entries, e => Assert.Contains("zqxdata", e!["caption"]!.GetValue<string>()));
+        Assert.NotEqual(entries[0]!["caption"]!.GetValue<string>(), entries[1]!["caption"]!.GetValue<string>()); // varied
 
         foreach (var zipUrl in new[] { dataset["falZipUrl"]!.GetValue<string>(), dataset["replicateZipUrl"]!.GetValue<string>() })
         {

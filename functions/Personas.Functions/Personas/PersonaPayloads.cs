@@ -11,10 +11,11 @@ public sealed record PhotoPayload(string Id, string FileName, string Format, int
 }
 
 /// <summary>The prepared packages as signed download links, ready to hand to a trainer.</summary>
-public sealed record DatasetPayload(int Images, DateTimeOffset PreparedAt, string FalZipUrl, string ReplicateZipUrl, string KohyaConfigUrl, string KohyaFolder)
+public sealed record DatasetPayload(int Images, DateTimeOffset PreparedAt, string FalZipUrl, string ReplicateZipUrl, string KohyaConfigUrl, string KohyaFolder,
+    IReadOnlyList<DatasetEntry> Entries)
 {
     public static DatasetPayload? From(DatasetPackages? d, Func<string, string> link) =>
-        d is null ? null : new(d.Images, d.PreparedAt, link(d.FalZip), link(d.ReplicateZip), link(d.KohyaConfig), d.KohyaFolder);
+        d is null ? null : new(d.Images, d.PreparedAt, link(d.FalZip), link(d.ReplicateZip), link(d.KohyaConfig), d.KohyaFolder, d.Entries);
 }
 
 public sealed record PersonaPayload(

@@ -60,7 +60,10 @@ public sealed class PackageDatasetActivity(ICatalog catalog, IBlobStore blobs, I
         var images = input.FramedBlobs.Select((blob, i) => new DatasetImage(blob, captions[i])).ToList();
         var (width, height) = PhotoInspector.OutputSize(persona.Mode);
         var (fal, replicate, kohya, config) = await new DatasetPackager(blobs).WriteAsync(input.Owner, input.PersonaId, persona.TriggerWord, width, height, images, context.CancellationToken);
-        return new DatasetPackages(fal, replicate, kohya, config, images.Count, clock.GetUtcNow());
+        return new DatasetPackages(fal, replicate, kohya, config, images.Count, clock.GetUtcNow())
+        {
+            Entries = images.Select((image, i) => new DatasetEntry($"{DatasetPackager.EntryName(i, persona.TriggerWord)}.jpg", image.Caption.Text, image.Caption.Source)).ToList(),
+        };
     }
 }
 

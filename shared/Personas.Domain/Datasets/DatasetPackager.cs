@@ -21,11 +21,14 @@ public sealed class DatasetPackager(IBlobStore blobs)
 {
     public const int KohyaRepeats = 10;
 
+    /// <summary>The name an image has in every package: NN_trigger, numbered from 01 in dataset order.</summary>
+    public static string EntryName(int index, string triggerWord) => $"{index + 1:D2}_{triggerWord}";
+
     public async Task<(string FalZip, string ReplicateZip, string KohyaFolder, string KohyaConfig)> WriteAsync(
         string owner, string personaId, string triggerWord, int resolutionWidth, int resolutionHeight, IReadOnlyList<DatasetImage> images, CancellationToken ct)
     {
         var root = BlobPaths.Join(owner, personaId, "dataset");
-        var named = images.Select((image, i) => (Name: $"{i + 1:D2}_{triggerWord}", image)).ToList();
+        var named = images.Select((image, i) => (Name: EntryName(i, triggerWord), image)).ToList();
 
         var falZip = $"{root}/fal/{triggerWord}-fal.zip";
         var replicateZip = $"{root}/replicate/{triggerWord}-replicate.zip";

@@ -34,8 +34,14 @@ public sealed record Consent(
         : !IsValidAt(now) ? "Consent is incomplete." : null;
 }
 
+/// <summary>One image of a prepared set: its name in the packages, its caption, and who wrote the caption ("template" or "model").</summary>
+public sealed record DatasetEntry(string Image, string Caption, string CaptionSource);
+
 /// <summary>A prepared training set: where each package is, and how it was made.</summary>
-public sealed record DatasetPackages(string FalZip, string ReplicateZip, string KohyaFolder, string KohyaConfig, int Images, DateTimeOffset PreparedAt);
+public sealed record DatasetPackages(string FalZip, string ReplicateZip, string KohyaFolder, string KohyaConfig, int Images, DateTimeOffset PreparedAt)
+{
+    public IReadOnlyList<DatasetEntry> Entries { get; init; } = [];
+}
 
 public sealed record Persona
 {
