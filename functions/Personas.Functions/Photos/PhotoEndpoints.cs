@@ -52,6 +52,15 @@ public static class PhotoEndpoints
             {
                 return ProblemWriter.Invalid(http, "body", $"The multipart body is malformed: {ex.Message}");
             }
+            catch (BadHttpRequestException)
+            {
+                throw; // too large (413) and the like: the exception handler answers with its own status
+            }
+            catch (IOException) when (!http.RequestAborted.IsCancellationRequested)
+            {
+                // MultipartReader's word for a body that is not the multipart its header claims (no boundary lines, cut short).
+                return ProblemWriter.Invalid(http, "body", "The multipart body is malformed: its parts and boundaries do not match its Content-Type.");
+            }
             if (staged.Count == 0) return ProblemWriter.Invalid(http, "files", "No photo was sent: add one file part per photo.");
             return await RespondAsync(http, catalog, intake, gates, persona!, staged);
         }
