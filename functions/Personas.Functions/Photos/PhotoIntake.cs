@@ -23,7 +23,7 @@ public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspect
     {
         var existing = await catalog.ListPhotosAsync(persona.Owner, persona.Id, ct);
         var inspections = new PhotoInspection?[staged.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, staged.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+        await Parallel.ForEachAsync(Enumerable.Range(0, staged.Count), new ParallelOptions { MaxDegreeOfParallelism = PhotoBatch.InFlight, CancellationToken = ct },
             async (i, token) =>
             {
                 if (staged[i].Path is { } path) inspections[i] = inspector.Inspect(await File.ReadAllBytesAsync(path, token), persona.Mode);

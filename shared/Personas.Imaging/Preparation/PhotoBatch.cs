@@ -12,6 +12,9 @@ public static class PhotoBatch
 {
     public sealed record Item(string File, PhotoInspection Inspection, string? Output);
 
+    /// <summary>Photos in flight: one more than the cores, so libvips' decoding and the managed detector overlap (+10 % measured on 2 cores; a fourth added nothing).</summary>
+    public static int InFlight => Environment.ProcessorCount + 1;
+
     public static async Task<(IReadOnlyList<Item> Items, TimeSpan Elapsed)> PrepareAsync(IReadOnlyList<string> files, string outputDirectory,
         PersonaMode mode, PhotoGates? gates = null, int? parallelism = null)
     {
@@ -22,7 +25,7 @@ public static class PhotoBatch
         var clock = Stopwatch.StartNew();
         var items = new Item[files.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? Environment.ProcessorCount }, async (i, ct) =>
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism ?? InFlight }, async (i, ct) =>
             {
                 var bytes = await File.ReadAllBytesAsync(files[i], ct);
                 var inspection = inspector.Inspect(bytes, mode);
