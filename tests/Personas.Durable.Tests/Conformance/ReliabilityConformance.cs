@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Personas.Durable.History;
 using Personas.Durable.Storage;
 using Personas.Durable.Tests.Infrastructure;
+using Personas.Durable.Worker;
 
 namespace Personas.Durable.Tests.Conformance;
 
@@ -174,15 +175,24 @@ public abstract class ReliabilityConformance : ConformanceBase
                 for (var i = 0; i < 3; i++) chain = await ctx.CallActivityAsync<int>("SlowDouble", chain);
                 return chain;
             });
-        // A's first commit waits (while A holds its instance) until B has claimed work: both workers are always busy at
-        // once, which is when an overlap would show. Otherwise one SQLite writer can starve the other on a loaded machine.
+        // Deterministic contention: B starts only once A is holding its first instance mid-commit. That instance still has
+        // the earliest due messages, so B's first claim races for exactly what A holds; A commits once B has claimed.
+        // One slot each also keeps either worker from starving the other's SQLite writer (docs/decisions.md).
+        var aHolding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var held = 0;
-        a.BeforeCommit = () => Interlocked.Exchange(ref held, 1) == 0 ? b.FirstClaim.Task.WaitAsync(TimeSpan.FromSeconds(30)) : Task.CompletedTask;
-        var workerA = await StartAsync(Register, store: a, configure: o => o.WorkerId = "A");
-        await StartAsync(Register, store: b, configure: o => o.WorkerId = "B");
-
+        a.BeforeCommit = async () =>
+        {
+            if (Interlocked.Exchange(ref held, 1) != 0) return;
+            aHolding.SetResult();
+            await b.FirstClaim.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        };
+        static void OneAtATime(DurableWorkerOptions o, string id) { o.WorkerId = id; o.MaxConcurrentOrchestrations = 1; o.MaxConcurrentActivities = 1; }
+        var workerA = await StartAsync(Register, store: a, configure: o => OneAtATime(o, "A"));
         var ids = new List<string>();
-        for (var i = 0; i < 60; i++) ids.Add(await workerA.Client.ScheduleNewOrchestrationInstanceAsync("Mixed", i));
+        for (var i = 0; i < 30; i++) ids.Add(await workerA.Client.ScheduleNewOrchestrationInstanceAsync("Mixed", i));
+        await aHolding.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await StartAsync(Register, store: b, configure: o => OneAtATime(o, "B"));
+
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
             var done = await Eventually.Completion(workerA.Client, id, TimeSpan.FromSeconds(60));
