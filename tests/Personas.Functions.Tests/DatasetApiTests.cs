@@ -106,6 +106,26 @@ public sealed class DatasetApiTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task Deleting_a_persona_removes_its_photos_crops_and_packages_and_leaves_an_audit_entry()
+    {
+        var id = await PersonaWithPhotosAsync("zqxgone2");
+        await PrepareAsync(id);
+        var personaFiles = Path.Combine(host.DataDir, "blobs", "alice", id);
+        Assert.True(Directory.GetFiles(personaFiles, "*", SearchOption.AllDirectories).Length > 5);
+
+        await Problem(await host.Client(ApiHost.BobKey).DeleteAsync($"/api/personas/{id}"), 404, "personaId");
+        var deleted = await Json(await _alice.DeleteAsync($"/api/personas/{id}"), 200);
+        Assert.Equal(2, deleted["photos"]!.GetValue<int>());
+        Assert.False(Directory.Exists(personaFiles));
+        await Problem(await _alice.GetAsync($"/api/personas/{id}"), 404);
+        await Problem(await _alice.DeleteAsync($"/api/personas/{id}"), 404);
+        var audit = (await _alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!;
+        Assert.Contains(audit, e => e!["personaId"]!.GetValue<string>() == id && e["action"]!.GetValue<string>() == "persona.deleted");
+        Assert.DoesNotContain((await host.Client(ApiHost.BobKey).GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!, e => e!["personaId"]!.GetValue<string>() == id);
+        await CreateAsync(_alice, "zqxgone2"); // the trigger word is free again
+    }
+
+    [Fact]
     public async Task A_dataset_needs_enough_photos_and_valid_consent()
     {
         var empty = await CreateAsync(_alice, "zqxempty");

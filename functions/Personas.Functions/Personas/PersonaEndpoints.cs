@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
+using Personas.Durable;
 using Personas.Domain.Stores;
 using Personas.Functions.Auth;
 using Personas.Functions.Blobs;
@@ -20,6 +22,11 @@ public static class PersonaEndpoints
         personas.MapGet("/", ListAsync).WithName("ListPersonas");
         personas.MapGet("/{personaId}", GetAsync).WithName("GetPersona").WithSummary("Status, photos with scores, dataset and consent.")
             .Produces<PersonaPayload>(200).ProducesProblem(404);
+        personas.MapDelete("/{personaId}", DeleteAsync).WithName("DeletePersona")
+            .WithSummary("Deletes the persona and everything it left here: photos, crops, dataset packages. Stops a running preparation. Leaves an audit entry.")
+            .ProducesProblem(404);
+        app.MapGet("/api/audit", async (HttpContext http, ICatalog catalog) => TypedResults.Ok(await catalog.ListAuditAsync(http.User.Owner(), http.RequestAborted)))
+            .WithName("ListAudit").WithTags("Personas").WithSummary("What was done to the caller's personas' data, kept after the data is gone.");
         personas.MapPost("/{personaId}/consent/withdraw", WithdrawAsync).WithName("WithdrawConsent")
             .WithSummary("Withdraws consent: every later training or generation on the persona is refused.").ProducesProblem(404);
     }
@@ -82,6 +89,20 @@ public static class PersonaEndpoints
             UpdatedAt = now,
         }, http.RequestAborted);
         return updated is null ? NotFound(http, personaId) : TypedResults.Ok(PersonaPayload.From(updated, null, 0, now));
+    }
+
+    private static async Task<IResult> DeleteAsync(string personaId, HttpContext http, ICatalog catalog, IBlobStore blobs, DurableTaskClient client, TimeProvider clock)
+    {
+        var owner = http.User.Owner();
+        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return NotFound(http, personaId);
+        if (persona.DatasetInstanceId is { } running && await client.GetInstanceAsync(running, http.RequestAborted) is { IsRunning: true })
+            await client.TerminateInstanceAsync(running, "The persona was deleted.", http.RequestAborted);
+        // Files first: a failure here leaves the record, so deleting again finishes the job; never records without files' fate known.
+        var files = await blobs.DeletePrefixAsync(BlobPaths.Join(owner, personaId), http.RequestAborted);
+        var photos = await catalog.DeletePersonaAsync(owner, personaId,
+            new AuditEntry(owner, personaId, "persona.deleted", clock.GetUtcNow(), $"Deleted '{persona.Name}' (trigger '{persona.TriggerWord}'): photo records, {files} stored files."),
+            http.RequestAborted);
+        return photos is null ? NotFound(http, personaId) : TypedResults.Ok(new { deleted = personaId, photos, files });
     }
 
     public static IResult NotFound(HttpContext http, string personaId) =>

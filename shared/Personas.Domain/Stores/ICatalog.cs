@@ -29,4 +29,12 @@ public interface ICatalog
     Task UpdatePhotoAsync(Photo photo, CancellationToken ct = default);
 
     Task<Photo?> DeletePhotoAsync(string owner, string personaId, string photoId, CancellationToken ct = default);
+
+    /// <summary>Deletes the persona and its photo records and writes the audit entry, in one transaction. Returns the number of photos, or null when it did not exist.</summary>
+    Task<int?> DeletePersonaAsync(string owner, string personaId, AuditEntry audit, CancellationToken ct = default);
+
+    Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string owner, CancellationToken ct = default);
 }
+
+/// <summary>A record of something done to a person's data, kept after the data itself is gone.</summary>
+public sealed record AuditEntry(string Owner, string PersonaId, string Action, DateTimeOffset At, string Details);

@@ -23,6 +23,8 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
             CREATE UNIQUE INDEX IF NOT EXISTS ux_personas_trigger ON personas(owner, trigger_word);
             CREATE TABLE IF NOT EXISTS photos(id TEXT PRIMARY KEY, persona_id TEXT NOT NULL, owner TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_photos_persona ON photos(owner, persona_id, created_at);
+            CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, persona_id TEXT NOT NULL, action TEXT NOT NULL, at INTEGER NOT NULL, details TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_audit_owner ON audit(owner, seq);
             """));
     }
 
@@ -73,6 +75,19 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
         if (photo is not null) c.Execute("DELETE FROM photos WHERE id = $id", ("$id", photoId));
         return photo;
     });
+
+    public Task<int?> DeletePersonaAsync(string owner, string personaId, AuditEntry audit, CancellationToken ct = default) => Write(c =>
+    {
+        if (c.Execute("DELETE FROM personas WHERE owner = $owner AND id = $id", ("$owner", owner), ("$id", personaId)) == 0) return (int?)null;
+        var photos = c.Execute("DELETE FROM photos WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
+        c.Execute("INSERT INTO audit(owner, persona_id, action, at, details) VALUES ($owner, $id, $action, $at, $details)",
+            ("$owner", owner), ("$id", personaId), ("$action", audit.Action), ("$at", audit.At.UtcTicks), ("$details", audit.Details));
+        return photos;
+    });
+
+    public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string owner, CancellationToken ct = default) =>
+        Read<IReadOnlyList<AuditEntry>>(c => c.Query("SELECT owner, persona_id, action, at, details FROM audit WHERE owner = $owner ORDER BY seq",
+            r => new AuditEntry(r.GetString(0), r.GetString(1), r.GetString(2), new DateTimeOffset(r.GetInt64(3), TimeSpan.Zero), r.GetString(4)), ("$owner", owner)));
 
     private Task<T> Write<T>(Func<SqliteConnection, T> write)
     {
