@@ -14,7 +14,6 @@ public sealed class ApiKeyRing
     private ApiKeyRing(Dictionary<string, string> ownersByKeyHash) => _ownersByKeyHash = ownersByKeyHash;
 
     public int Count => _ownersByKeyHash.Count;
-    public IEnumerable<string> Owners => _ownersByKeyHash.Values.Distinct();
 
     public string? OwnerOf(string presentedKey) => _ownersByKeyHash.GetValueOrDefault(Hash(presentedKey));
 

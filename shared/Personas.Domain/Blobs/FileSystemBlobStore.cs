@@ -45,10 +45,6 @@ public sealed class FileSystemBlobStore(string root) : IBlobStore
         return Task.FromResult(count);
     }
 
-    public Task<bool> ExistsAsync(string path, CancellationToken ct = default) => Task.FromResult(File.Exists(Resolve(path)));
-
-    public string LocalPath(string path) => Resolve(path);
-
     private string Resolve(string path)
     {
         var full = Path.GetFullPath(Path.Combine(_root, BlobPaths.Check(path)));

@@ -15,8 +15,6 @@ public interface IBlobStore
 
     /// <summary>Deletes every blob under <paramref name="prefix"/>; returns how many.</summary>
     Task<int> DeletePrefixAsync(string prefix, CancellationToken ct = default);
-
-    Task<bool> ExistsAsync(string path, CancellationToken ct = default);
 }
 
 public static class BlobPaths

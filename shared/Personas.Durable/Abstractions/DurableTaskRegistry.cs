@@ -41,9 +41,6 @@ public sealed class DurableTaskRegistry
     public DurableTaskRegistry AddActivityFunc<TInput, TOutput>(string name, Func<TaskActivityContext, TInput, Task<TOutput>> run) =>
         AddActivity(name, _ => new FuncActivity<TInput, TOutput>(run));
 
-    public IEnumerable<string> OrchestratorNames => _orchestrators.Keys;
-    public IEnumerable<string> ActivityNames => _activities.Keys;
-
     public bool HasOrchestrator(string name) => _orchestrators.ContainsKey(name);
 
     public string? DefaultVersionOf(string name) => _defaultVersions.GetValueOrDefault(name);

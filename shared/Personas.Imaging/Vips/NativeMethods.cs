@@ -25,14 +25,12 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Vips)] public static partial void vips_cache_set_max(int max);
     [LibraryImport(Vips)] public static partial void vips_block_untrusted_set(int state);
     [LibraryImport(Vips)] public static partial nint vips_error_buffer_copy();
-    [LibraryImport(Vips)] public static partial void vips_error_clear();
     [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)] public static partial nint vips_operation_new(string name);
     [LibraryImport(Vips)] public static partial int vips_cache_operation_buildp(ref nint operation);
     [LibraryImport(Vips)] public static partial void vips_object_unref_outputs(nint obj);
     [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)] public static partial int vips_enum_from_nick(string domain, nint type, string nick);
     [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int vips_object_get_argument(nint obj, string name, out nint pspec, out nint argumentClass, out nint argumentInstance);
-    [LibraryImport(Vips)] public static partial nint vips_foreign_find_load_buffer(void* data, nuint size);
     [LibraryImport(Vips)] public static partial nint vips_blob_copy(void* data, nuint length);
     [LibraryImport(Vips)] public static partial void* vips_blob_get(nint blob, out nuint length);
     [LibraryImport(Vips)] public static partial void vips_area_unref(nint area);
@@ -44,7 +42,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)] public static partial int vips_image_get_typeof(nint image, string name);
     [LibraryImport(Vips, StringMarshalling = StringMarshalling.Utf8)] public static partial int vips_image_get_int(nint image, string name, out int value);
     [LibraryImport(Vips)] public static partial void* vips_image_write_to_memory(nint image, out nuint size);
-    [LibraryImport(Vips)] public static partial nint vips_image_new_matrix_from_array(int width, int height, double* array, int size);
 
     [LibraryImport(GObject)] public static partial void g_object_unref(nint obj);
     [LibraryImport(GObject, StringMarshalling = StringMarshalling.Utf8)] public static partial void g_object_set_property(nint obj, string name, GValue* value);
@@ -61,7 +58,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(GObject)] public static partial nint g_value_dup_object(GValue* value);
     [LibraryImport(GObject)] public static partial nint g_value_get_boxed(GValue* value);
     [LibraryImport(GObject)] public static partial int g_value_get_int(GValue* value);
-    [LibraryImport(GObject)] public static partial double g_value_get_double(GValue* value);
     [LibraryImport(GObject)] public static partial nint g_type_fundamental(nint type);
     [LibraryImport(GObject, StringMarshalling = StringMarshalling.Utf8)] public static partial nint g_type_from_name(string name);
 

@@ -85,8 +85,6 @@ public sealed unsafe class VipsOperation : IDisposable
 
     public int Int(string name) => Get(name, g_value_get_int);
 
-    public double Double(string name) => Get(name, g_value_get_double);
-
     public byte[] Blob(string name = "buffer") => Get(name, gv =>
     {
         var data = vips_blob_get(g_value_get_boxed(gv), out var length);
