@@ -46,15 +46,7 @@ public sealed class ApiKeyRing
     /// <summary>Loads the local dev key from the data directory, creating it the first time.</summary>
     public static (ApiKeyRing Ring, string Key, string Path, bool Created) LoadOrCreateDevKey(string dataDir)
     {
-        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(dataDir), "dev-api-key");
-        var created = !File.Exists(path);
-        if (created)
-        {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, "dev-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        var key = File.ReadAllText(path).Trim();
+        var (key, path, created) = Hosting.LocalSecret.LoadOrCreate(dataDir, "dev-api-key", "dev-", 24);
         return (Parse($"{key}={DevOwner}"), key, path, created);
     }
 

@@ -114,14 +114,7 @@ public static class PersonasHost
         }
         if (PersonasSettings.RunningInAzure)
             throw new InvalidOperationException("Personas:BlobSigningKey must be set when running in Azure, so every instance signs links alike.");
-        var path = Path.Combine(Path.GetFullPath(settings.DataDir), "blob-signing-key");
-        if (!File.Exists(path))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-        return System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(path).Trim());
+        return System.Text.Encoding.UTF8.GetBytes(LocalSecret.LoadOrCreate(settings.DataDir, "blob-signing-key", "", 32).Value);
     }
 
     private static ApiKeyRing CreateKeyRing(PersonasSettings settings, out DevKeyNotice? devKey)
