@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Personas.TestPhotos;
 
@@ -17,10 +16,10 @@ internal static class IntakeBench
 {
     public static async Task<int> RunAsync()
     {
-        var repo = FindRepo();
+        var repo = TestEnvironment.RepositoryRoot;
         var hostDll = Path.Combine(repo, "functions", "Personas.Functions", "bin", "Release", "net10.0", "Personas.Functions.dll");
         var dataDir = Path.Combine(Path.GetTempPath(), "personas-bench-intake", Guid.NewGuid().ToString("N"));
-        var port = FreePort();
+        var port = TestEnvironment.FreeLoopbackPort();
         const string key = "bench-key-0123456789abcdef";
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { hostDll, "serve", "--urls", $"http://127.0.0.1:{port}" }) info.ArgumentList.Add(a);
@@ -104,17 +103,4 @@ internal static class IntakeBench
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepo()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Personas.Functions.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Run the benchmarks from the repository.");
-    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Personas.Functions.Tests;
 
@@ -28,7 +27,7 @@ public sealed class ServeProcessTests : IDisposable
 
     private async Task<(string Key, int Port)> RunUntilKeyAsync(Func<string, string, Task> whileRunning)
     {
-        var port = FreePort();
+        var port = global::Personas.TestPhotos.TestEnvironment.FreeLoopbackPort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Personas.Functions.dll"), "serve", "--urls", $"http://127.0.0.1:{port}" })
             info.ArgumentList.Add(arg);
@@ -53,13 +52,6 @@ public sealed class ServeProcessTests : IDisposable
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()
