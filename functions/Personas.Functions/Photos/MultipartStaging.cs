@@ -19,7 +19,6 @@ internal static class MultipartStaging
             ?? throw new InvalidDataException("The multipart boundary is missing.");
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
         var staged = new List<StagedPhoto>();
-        Directory.CreateDirectory(folder);
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())

@@ -36,8 +36,7 @@ public static class PhotoEndpoints
             return ProblemWriter.Result(http, 415, "Unsupported media type", "Send the photos as multipart/form-data, one file per part.", "body");
         if (await ChangeablePersonaAsync(http, catalog, personaId, clock) is var (persona, refusal) && refusal is not null) return refusal;
 
-        var staging = Path.Combine(Path.GetFullPath(settings.Value.DataDir), "tmp", Guid.NewGuid().ToString("N"));
-        try
+        return await InStagingAsync(http, settings.Value, "files", async staging =>
         {
             List<StagedPhoto> staged;
             try
@@ -63,15 +62,7 @@ public static class PhotoEndpoints
             }
             if (staged.Count == 0) return ProblemWriter.Invalid(http, "files", "No photo was sent: add one file part per photo.");
             return await RespondAsync(http, catalog, intake, gates, persona!, staged);
-        }
-        catch (PhotoLimitRaceException ex)
-        {
-            return ProblemWriter.Result(http, 409, "Photo limit reached", ex.Message, "files");
-        }
-        finally
-        {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        }
+        });
     }
 
     private static async Task<IResult> ImportAsync(string personaId, HttpContext http, ICatalog catalog, PhotoIntake intake, PhotoGates gates,
@@ -86,9 +77,7 @@ public static class PhotoEndpoints
         if (list.FirstOrDefault(u => u.Length > 2048) is not null) return ProblemWriter.Invalid(http, "urls", "URLs may be at most 2,048 characters.");
         if (await ChangeablePersonaAsync(http, catalog, personaId, clock) is var (persona, refusal) && refusal is not null) return refusal;
 
-        var staging = Path.Combine(Path.GetFullPath(settings.Value.DataDir), "tmp", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(staging);
-        try
+        return await InStagingAsync(http, settings.Value, "urls", async staging =>
         {
             var staged = new StagedPhoto[list.Count];
             await Parallel.ForEachAsync(Enumerable.Range(0, list.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = http.RequestAborted }, async (i, ct) =>
@@ -99,10 +88,24 @@ public static class PhotoEndpoints
                 staged[i] = problem is null ? new StagedPhoto(name, path, null) : new StagedPhoto(name, null, new Rejection("url", problem));
             });
             return await RespondAsync(http, catalog, intake, gates, persona!, staged);
+        });
+    }
+
+    /// <summary>
+    /// Runs one intake in its own staging folder, deleted afterwards whatever happens. Another upload that filled the
+    /// persona's photo limit meanwhile is a 409 naming the request's <paramref name="field"/>.
+    /// </summary>
+    private static async Task<IResult> InStagingAsync(HttpContext http, PersonasSettings settings, string field, Func<string, Task<IResult>> stageAndRespond)
+    {
+        var staging = Path.Combine(Path.GetFullPath(settings.DataDir), "tmp", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        try
+        {
+            return await stageAndRespond(staging);
         }
         catch (PhotoLimitRaceException ex)
         {
-            return ProblemWriter.Result(http, 409, "Photo limit reached", ex.Message, "urls");
+            return ProblemWriter.Result(http, 409, "Photo limit reached", ex.Message, field);
         }
         finally
         {
