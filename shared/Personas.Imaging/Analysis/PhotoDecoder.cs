@@ -47,11 +47,11 @@ public static class PhotoDecoder
     /// The photo as gray pixels, upright, scaled so its longer side is at most <paramref name="longSide"/>. JPEGs shrink
     /// while they load, so a 12 MP photo never exists at full size here.
     /// </summary>
-    public static GrayImage AnalysisImage(byte[] bytes, int longSide)
+    public static GrayImage AnalysisImage(byte[] bytes, int longSide, PhotoHeader? header = null)
     {
         try
         {
-            using var upright = PhotoFormats.Detect(bytes) == PhotoFormat.Jpeg ? ShrunkJpeg(bytes, longSide) : Thumbnail(bytes, longSide);
+            using var upright = PhotoFormats.Detect(bytes) == PhotoFormat.Jpeg ? ShrunkJpeg(bytes, longSide, header) : Thumbnail(bytes, longSide);
             using var gray = ToGray(upright);
             return new GrayImage(gray.Width, gray.Height, gray.ToBytes()).FitWithin(longSide);
         }
@@ -65,15 +65,20 @@ public static class PhotoDecoder
     /// A JPEG decoded at 1/8, 1/4 or 1/2 size in the DCT (the largest shrink that keeps the long side at
     /// <paramref name="longSide"/> or more), then turned upright. Cheaper than a thumbnail: no resampling in libvips.
     /// </summary>
-    private static VipsImage ShrunkJpeg(byte[] bytes, int longSide)
+    private static VipsImage ShrunkJpeg(byte[] bytes, int longSide, PhotoHeader? header)
     {
-        using var probe = new VipsOperation("jpegload_buffer").Set("buffer", bytes).Build();
-        using var header = probe.Image();
-        var stored = Math.Max(header.Width, header.Height);
+        var stored = header is not null ? Math.Max(header.Width, header.Height) : StoredLongSide(bytes);
         var shrink = new[] { 8, 4, 2 }.FirstOrDefault(f => stored / f >= longSide, 1);
         using var load = new VipsOperation("jpegload_buffer").Set("buffer", bytes).Set("fail_on", "truncated").Set("shrink", shrink).Build();
         using var loaded = load.Image();
         return Rotate(loaded);
+    }
+
+    private static int StoredLongSide(byte[] bytes)
+    {
+        using var probe = new VipsOperation("jpegload_buffer").Set("buffer", bytes).Build();
+        using var image = probe.Image();
+        return Math.Max(image.Width, image.Height);
     }
 
     private static VipsImage Thumbnail(byte[] bytes, int longSide)

@@ -32,7 +32,7 @@ public static class PhotoBatch
                 string? written = null;
                 if (inspection.Accepted)
                 {
-                    var header = PhotoDecoder.ReadHeader(bytes, gates.MaxPixels);
+                    var header = inspection.Header!;
                     written = Path.Combine(outputDirectory, Path.GetFileNameWithoutExtension(files[i]) + ".jpg");
                     await File.WriteAllBytesAsync(written, PhotoDecoder.Frame(bytes, header, inspection.Frame!.Value, width, height), ct);
                 }

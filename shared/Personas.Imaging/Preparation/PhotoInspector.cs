@@ -17,6 +17,9 @@ public sealed record PhotoInspection(
     IReadOnlyList<Rejection> Rejections)
 {
     public bool Accepted => Rejections.Count == 0;
+
+    /// <summary>The header as read before decoding, for framing without reading it again; null when the file was refused before that.</summary>
+    public PhotoHeader? Header { get; init; }
 }
 
 /// <summary>
@@ -47,7 +50,7 @@ public sealed class PhotoInspector(PhotoGates gates, FaceDetector detector)
             header = PhotoDecoder.ReadHeader(bytes, gates.MaxPixels);
             if (Math.Min(header.Width, header.Height) < gates.MinSide)
                 return Refused(sha, new Rejection("resolution", $"The photo is {header.Width}×{header.Height}; both sides must be at least {gates.MinSide} px."), header);
-            gray = PhotoDecoder.AnalysisImage(bytes, AnalysisLongSide(mode));
+            gray = PhotoDecoder.AnalysisImage(bytes, AnalysisLongSide(mode), header);
         }
         catch (PhotoRejectedException ex)
         {
@@ -72,7 +75,7 @@ public sealed class PhotoInspector(PhotoGates gates, FaceDetector detector)
         if (scores.Overall.Value < gates.MinOverallScore)
             rejections.Add(new Rejection("quality", $"Overall quality {scores.Overall.Value} is below {gates.MinOverallScore}. Weakest: {Weakest(scores)}"));
 
-        return new PhotoInspection(sha, header.Format, header.Width, header.Height, PhotoMetrics.DifferenceHash(gray), face, frame, scores, rejections);
+        return new PhotoInspection(sha, header.Format, header.Width, header.Height, PhotoMetrics.DifferenceHash(gray), face, frame, scores, rejections) { Header = header };
     }
 
     /// <summary>
