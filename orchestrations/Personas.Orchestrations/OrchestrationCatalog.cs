@@ -1,6 +1,7 @@
 using Personas.Durable;
 using Personas.Orchestrations.Dataset;
 using Personas.Orchestrations.RuntimeDemo;
+using Personas.Orchestrations.Training;
 
 namespace Personas.Orchestrations;
 
@@ -17,6 +18,13 @@ public static class OrchestrationCatalog
         .AddActivity<FramePhotoActivity>(nameof(FramePhotoActivity))
         .AddActivity<PackageDatasetActivity>(nameof(PackageDatasetActivity))
         .AddActivity<SetPersonaStatusActivity>(nameof(SetPersonaStatusActivity))
+        .AddOrchestrator<TrainPersonaOrchestrator>(TrainPersonaOrchestrator.Name)
+        .AddActivity<CheckTrainingActivity>(nameof(CheckTrainingActivity))
+        .AddActivity<SubmitTrainingActivity>(nameof(SubmitTrainingActivity))
+        .AddActivity<PollTrainingActivity>(nameof(PollTrainingActivity))
+        .AddActivity<CancelTrainingActivity>(nameof(CancelTrainingActivity))
+        .AddActivity<StoreWeightsActivity>(nameof(StoreWeightsActivity))
+        .AddActivity<CompleteTrainingActivity>(nameof(CompleteTrainingActivity))
         .AddOrchestrator<RuntimeDemoOrchestrator>(RuntimeDemoOrchestrator.Name)
         .AddActivity<CountWordsActivity>(nameof(CountWordsActivity))
         .AddActivity<SummarizeActivity>(nameof(SummarizeActivity));

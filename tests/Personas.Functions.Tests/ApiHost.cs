@@ -6,8 +6,8 @@ using Personas.Functions.Hosting;
 
 namespace Personas.Functions.Tests;
 
-/// <summary>The real host on a free loopback port, with its own data directory and two owners' keys.</summary>
-public sealed class ApiHost : IAsyncLifetime
+/// <summary>The real host on a free loopback port, with its own data directory and two owners' keys. Subclasses add settings.</summary>
+public class ApiHost : IAsyncLifetime
 {
     public const string AliceKey = "alice-key-0123456789";
     public const string BobKey = "bob-key-0123456789ab";
@@ -16,9 +16,12 @@ public sealed class ApiHost : IAsyncLifetime
     public WebApplication App { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>Settings on top of the defaults below; started before the host, so fakes can be running.</summary>
+    protected virtual Task<IDictionary<string, string?>> ExtraSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
+
     public async Task InitializeAsync()
     {
-        App = PersonasHost.Build([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -26,7 +29,9 @@ public sealed class ApiHost : IAsyncLifetime
             ["Personas:ApiKeys"] = $"{AliceKey}=alice;{BobKey}=bob",
             ["Personas:MaxJsonBodyBytes"] = "65536",
             ["Personas:Photos:MinPhotos"] = "2", // the repo ships two photos of one person (tests/testdata/faces)
-        });
+        };
+        foreach (var (key, value) in await ExtraSettingsAsync()) settings[key] = value;
+        App = PersonasHost.Build([], settings);
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.First());
     }
@@ -38,7 +43,7 @@ public sealed class ApiHost : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await App.StopAsync();
         await App.DisposeAsync();

@@ -12,11 +12,15 @@ public sealed class BlobUrlSigner(byte[] key, TimeProvider clock)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromHours(6);
 
-    public string Url(HttpRequest request, string path, TimeSpan? lifetime = null)
+    public string Url(HttpRequest request, string path, TimeSpan? lifetime = null) =>
+        Url(new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/"), path, lifetime);
+
+    /// <summary>A link on a given base address (the host's public one, for providers that fetch datasets).</summary>
+    public string Url(Uri baseUrl, string path, TimeSpan? lifetime = null)
     {
         var expires = (clock.GetUtcNow() + (lifetime ?? DefaultLifetime)).ToUnixTimeSeconds();
         var escaped = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
-        return $"{request.Scheme}://{request.Host}{request.PathBase}/api/blobs/{escaped}?expires={expires}&signature={Signature(path, expires)}";
+        return $"{baseUrl.ToString().TrimEnd('/')}/api/blobs/{escaped}?expires={expires}&signature={Signature(path, expires)}";
     }
 
     /// <summary>Null when the link is good; otherwise why it is not.</summary>

@@ -8,6 +8,8 @@ using Personas.Domain.Stores;
 using Personas.Durable;
 using Personas.Functions.Personas;
 using Personas.Functions.Photos;
+using Personas.Functions.Training;
+using Personas.Functions.Webhooks;
 using Personas.Imaging.Faces;
 using Personas.Imaging.Preparation;
 using Personas.Functions.Auth;
@@ -71,6 +73,7 @@ public static class PersonasHost
         builder.Services.AddSingleton<ICaptioner>(llm.Configured ? new VisionCaptioner(llm) : new TemplateCaptioner());
         builder.Services.AddSingleton(sp => new PhotoDownloader(PhotoDownloader.CreateHandler(), sp.GetRequiredService<PhotoGates>()));
         builder.Services.AddSingleton(sp => new BlobUrlSigner(SigningKey(settings), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddTraining(builder.Configuration, settings);
 
         var app = builder.Build();
         app.Services.GetRequiredService<ICatalog>().InitializeAsync().GetAwaiter().GetResult();
@@ -87,6 +90,8 @@ public static class PersonasHost
         app.MapPersonaEndpoints();
         app.MapPhotoEndpoints();
         app.MapDatasetEndpoints();
+        app.MapTrainingEndpoints();
+        app.MapWebhookEndpoints();
         app.MapBlobEndpoints();
         app.MapTimerTick();
         return app;

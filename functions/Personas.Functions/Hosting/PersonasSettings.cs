@@ -23,6 +23,13 @@ public sealed class PersonasSettings
     /// <summary>Seconds a caller is told to wait before polling a running instance again.</summary>
     public int RetryAfterSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// The host's public https address (for example <c>https://personas.example.com</c>). Providers fetch datasets and send
+    /// webhooks there. Empty (the local default): no webhooks, so training finishes by polling, and fal.ai/Replicate,
+    /// which must download the dataset, cannot be used.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDir), "personas.db");
 
     public static readonly IReadOnlyDictionary<string, string> EnvironmentAliases = new Dictionary<string, string>

@@ -95,8 +95,9 @@ public static class PersonaEndpoints
     {
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return NotFound(http, personaId);
-        if (persona.DatasetInstanceId is { } running && await client.GetInstanceAsync(running, http.RequestAborted) is { IsRunning: true })
-            await client.TerminateInstanceAsync(running, "The persona was deleted.", http.RequestAborted);
+        foreach (var work in new[] { persona.DatasetInstanceId, persona.TrainingInstanceId }.OfType<string>())
+            if (await client.GetInstanceAsync(work, http.RequestAborted) is { IsRunning: true })
+                await client.TerminateInstanceAsync(work, "The persona was deleted.", http.RequestAborted);
         // Files first: a failure here leaves the record, so deleting again finishes the job; never records without files' fate known.
         var files = await blobs.DeletePrefixAsync(BlobPaths.Join(owner, personaId), http.RequestAborted);
         var photos = await catalog.DeletePersonaAsync(owner, personaId,

@@ -48,3 +48,14 @@ public static class BlobStoreExtensions
         return copy.ToArray();
     }
 }
+
+/// <summary>
+/// Links that let an outside service (a training provider) fetch a blob, and the base address providers call back on.
+/// Both are null when the host has no public address (<c>Personas:PublicBaseUrl</c>), as on a laptop.
+/// </summary>
+public interface IPublicLinks
+{
+    Uri? Blob(string path, TimeSpan lifetime);
+
+    Uri? Webhook(string provider);
+}

@@ -57,4 +57,7 @@ public sealed record Persona
     public required DateTimeOffset UpdatedAt { get; init; }
     public string? DatasetInstanceId { get; init; }
     public DatasetPackages? Dataset { get; init; }
+    public string? TrainingInstanceId { get; init; }
+    /// <summary>Every trained version, oldest first; the newest ready one is used unless a caller names another.</summary>
+    public IReadOnlyList<Training.PersonaModel> Models { get; init; } = [];
 }

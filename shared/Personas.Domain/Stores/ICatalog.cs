@@ -34,6 +34,11 @@ public interface ICatalog
     Task<int?> DeletePersonaAsync(string owner, string personaId, AuditEntry audit, CancellationToken ct = default);
 
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string owner, CancellationToken ct = default);
+
+    /// <summary>Remembers which orchestration waits on a provider's job, for its webhooks.</summary>
+    Task RecordProviderJobAsync(Training.ProviderJobLink link, CancellationToken ct = default);
+
+    Task<Training.ProviderJobLink?> FindProviderJobAsync(string provider, string jobId, CancellationToken ct = default);
 }
 
 /// <summary>A record of something done to a person's data, kept after the data itself is gone.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Personas.Domain.Personas;
 using Personas.Domain.Photos;
+using Personas.Domain.Training;
 using Personas.Durable;
 using Personas.Durable.Sqlite;
 
@@ -25,6 +26,7 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
             CREATE INDEX IF NOT EXISTS ix_photos_persona ON photos(owner, persona_id, created_at);
             CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, persona_id TEXT NOT NULL, action TEXT NOT NULL, at INTEGER NOT NULL, details TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_audit_owner ON audit(owner, seq);
+            CREATE TABLE IF NOT EXISTS provider_jobs(provider TEXT NOT NULL, job_id TEXT NOT NULL, owner TEXT NOT NULL, persona_id TEXT NOT NULL, instance_id TEXT NOT NULL, PRIMARY KEY(provider, job_id));
             """));
     }
 
@@ -80,6 +82,7 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
     {
         if (c.Execute("DELETE FROM personas WHERE owner = $owner AND id = $id", ("$owner", owner), ("$id", personaId)) == 0) return (int?)null;
         var photos = c.Execute("DELETE FROM photos WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
+        c.Execute("DELETE FROM provider_jobs WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("INSERT INTO audit(owner, persona_id, action, at, details) VALUES ($owner, $id, $action, $at, $details)",
             ("$owner", owner), ("$id", personaId), ("$action", audit.Action), ("$at", audit.At.UtcTicks), ("$details", audit.Details));
         return photos;
@@ -88,6 +91,14 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
     public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(string owner, CancellationToken ct = default) =>
         Read<IReadOnlyList<AuditEntry>>(c => c.Query("SELECT owner, persona_id, action, at, details FROM audit WHERE owner = $owner ORDER BY seq",
             r => new AuditEntry(r.GetString(0), r.GetString(1), r.GetString(2), new DateTimeOffset(r.GetInt64(3), TimeSpan.Zero), r.GetString(4)), ("$owner", owner)));
+
+    public Task RecordProviderJobAsync(ProviderJobLink link, CancellationToken ct = default) => Write(c =>
+        c.Execute("INSERT OR REPLACE INTO provider_jobs(provider, job_id, owner, persona_id, instance_id) VALUES ($provider, $job, $owner, $persona, $instance)",
+            ("$provider", link.Provider), ("$job", link.JobId), ("$owner", link.Owner), ("$persona", link.PersonaId), ("$instance", link.InstanceId)));
+
+    public Task<ProviderJobLink?> FindProviderJobAsync(string provider, string jobId, CancellationToken ct = default) =>
+        Read(c => c.Query("SELECT provider, job_id, owner, persona_id, instance_id FROM provider_jobs WHERE provider = $provider AND job_id = $job",
+            r => new ProviderJobLink(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)), ("$provider", provider), ("$job", jobId)).FirstOrDefault());
 
     private Task<T> Write<T>(Func<SqliteConnection, T> write)
     {

@@ -1,0 +1,45 @@
+using Personas.Domain.Blobs;
+using Personas.Functions.Blobs;
+using Personas.Functions.Training;
+using Personas.Providers.Fal;
+using Personas.Providers.Training;
+using Personas.Providers.Webhooks;
+
+namespace Personas.Functions.Hosting;
+
+/// <summary>The training providers, in failover order, with their clients and webhook verifiers.</summary>
+public static class TrainingServices
+{
+    public static IServiceCollection AddTraining(this IServiceCollection services, IConfiguration configuration, PersonasSettings settings)
+    {
+        services.Configure<TrainingSettings>(configuration.GetSection(TrainingSettings.Section));
+        var training = configuration.GetSection(TrainingSettings.Section).Get<TrainingSettings>() ?? new TrainingSettings();
+        var fal = configuration.GetSection(FalSettings.Section).Get<FalSettings>() ?? new FalSettings();
+
+        services.AddSingleton(sp => new FalWebhookVerifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<TimeProvider>(), new Uri(fal.JwksUrl)));
+        services.AddSingleton<IPublicLinks>(sp => new PublicLinks(settings.PublicBaseUrl, sp.GetRequiredService<BlobUrlSigner>()));
+        services.AddSingleton(sp =>
+        {
+            var configured = new Dictionary<string, ITrainingProvider>(StringComparer.OrdinalIgnoreCase);
+            if (!string.IsNullOrWhiteSpace(fal.Key))
+                configured[FalTrainingProvider.ProviderName] = new FalTrainingProvider(
+                    new FalClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new FalClientOptions { Key = fal.Key, QueueEndpoint = new Uri(fal.QueueEndpoint) }),
+                    new FalTrainingOptions { PortraitModel = fal.PortraitModel, FullBodyModel = fal.FullBodyModel });
+            var ordered = training.Order.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(name => configured.GetValueOrDefault(name)).OfType<ITrainingProvider>()
+                .Concat(configured.Values).Distinct();
+            return new TrainingProviders(ordered, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(training.DryRunSeconds));
+        });
+        return services;
+    }
+
+    /// <summary>Signed blob links and webhook addresses on the host's public address; none without one.</summary>
+    private sealed class PublicLinks(string? baseUrl, BlobUrlSigner signer) : IPublicLinks
+    {
+        private readonly Uri? _base = Uri.TryCreate(baseUrl, UriKind.Absolute, out var u) ? u : null;
+
+        public Uri? Blob(string path, TimeSpan lifetime) => _base is null ? null : new Uri(signer.Url(_base, path, lifetime));
+
+        public Uri? Webhook(string provider) => _base is null || provider == DryRunTrainingProvider.ProviderName ? null : new Uri(_base, $"api/webhooks/{provider}");
+    }
+}

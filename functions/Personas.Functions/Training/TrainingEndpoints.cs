@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Personas.Domain.Personas;
+using Personas.Domain.Stores;
+using Personas.Domain.Training;
+using Personas.Durable;
+using Personas.Functions.Auth;
+using Personas.Functions.Hosting;
+using Personas.Functions.Instances;
+using Personas.Functions.Personas;
+using Personas.Functions.Problems;
+using Personas.Imaging.Preparation;
+using Personas.Orchestrations.Training;
+using Personas.Providers.Training;
+
+namespace Personas.Functions.Training;
+
+/// <summary>Starts, cancels and reports persona training. One run at a time per persona; a repeated start returns the running one.</summary>
+public static class TrainingEndpoints
+{
+    public static void MapTrainingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/personas/{personaId}").WithTags("Training");
+        group.MapPost("/train", StartAsync).WithName("TrainPersona")
+            .WithSummary("Trains a new version of the persona's LoRA. Body: { provider?, steps?, learningRate?, rank?, resolution?, checkpointEvery?, budgetUsd? }. 202 with the status payload.")
+            .Produces<InstanceManagementPayload>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        group.MapPost("/train/cancel", CancelAsync).WithName("CancelTraining")
+            .WithSummary("Cancels the running training, at the provider too.").Produces(202).ProducesProblem(404).ProducesProblem(409);
+        group.MapGet("/status", StatusAsync).WithName("PersonaStatus")
+            .WithSummary("Status, current step, progress and ETA of the persona's work.").Produces<PersonaStatusPayload>().ProducesProblem(404);
+        group.MapGet("/events", TrainingEvents.StreamAsync).WithName("PersonaEvents")
+            .WithSummary("The same as /status, as Server-Sent Events, until the work ends.").Produces(200, contentType: "text/event-stream").ProducesProblem(404);
+    }
+
+    private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, PhotoGates gates,
+        TrainingProviders providers, TimeProvider clock, IOptions<PersonasSettings> settings, IOptions<TrainingSettings> training)
+    {
+        var owner = http.User.Owner();
+        var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
+        if (bodyProblem is not null) return bodyProblem;
+        if (body is not null and not JsonObject) return ProblemWriter.Invalid(http, "body", "Send a JSON object.");
+        var (options, problem) = TrainingRequest.Parse(body as JsonObject, providers, training.Value);
+        if (problem is { } p) return ProblemWriter.Invalid(http, p.Field, p.Reason);
+
+        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
+        if (PersonaEndpoints.ConsentRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
+        var running = persona.TrainingInstanceId is { } id ? await client.GetInstanceAsync(id, http.RequestAborted) : null;
+        if (running is { IsRunning: true }) return StartOrchestration.Accepted(http, running, settings.Value);
+        // Preparing, training or validating with no live instance (terminated, or died before recording a failure) must not stick.
+        if (persona.Status == PersonaStatus.Preparing && persona.DatasetInstanceId is { } dataset && await client.GetInstanceAsync(dataset, http.RequestAborted) is { IsRunning: true })
+            return ProblemWriter.Result(http, 409, "Persona busy", "The dataset is being prepared; training can start once that finishes.", "personaId");
+        if (persona.Dataset is null && (await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted)).Count < gates.MinPhotos)
+            return ProblemWriter.Result(http, 409, "Not enough photos", $"Training needs a dataset of at least {gates.MinPhotos} accepted photos.", "photos");
+
+        var instanceId = $"train-{personaId}-{Guid.NewGuid().ToString("N")[..8]}";
+        var version = persona.Models.Count == 0 ? 1 : persona.Models.Max(m => m.Version) + 1;
+        // Claimed only if nobody else started a run since we read the persona: two racing POSTs start one run.
+        var claimed = await catalog.UpdatePersonaAsync(owner, personaId, p => p.TrainingInstanceId == persona.TrainingInstanceId
+            ? p with { TrainingInstanceId = instanceId, Status = PersonaStatus.Training, StatusReason = null, UpdatedAt = clock.GetUtcNow() }
+            : p, http.RequestAborted);
+        if (claimed?.TrainingInstanceId != instanceId)
+            return ProblemWriter.Result(http, 409, "Persona busy", "Another training run started at the same time.", "personaId");
+
+        await client.ScheduleNewOrchestrationInstanceAsync(TrainPersonaOrchestrator.Name,
+            new TrainPersonaInput(owner, personaId, version, options!, training.Value.TimeoutMinutes),
+            new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
+        return StartOrchestration.Accepted(http, (await client.GetInstanceAsync(instanceId, http.RequestAborted))!, settings.Value);
+    }
+
+    private static async Task<IResult> CancelAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, IOptions<PersonasSettings> settings)
+    {
+        var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
+        if (bodyProblem is not null) return bodyProblem;
+        if (await catalog.GetPersonaAsync(http.User.Owner(), personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
+        if (persona.TrainingInstanceId is not { } id || await client.GetInstanceAsync(id, http.RequestAborted) is not { IsRunning: true })
+            return ProblemWriter.Result(http, 409, "Nothing to cancel", "No training is running for this persona.", "personaId");
+        var reason = body?["reason"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
+        await client.RaiseEventAsync(id, TrainPersonaOrchestrator.CancelEvent, reason.Length > 500 ? reason[..500] : reason, cancellationToken: http.RequestAborted);
+        return TypedResults.Accepted($"/api/personas/{personaId}/status", new { canceling = id });
+    }
+
+    private static async Task<IResult> StatusAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client)
+    {
+        if (await catalog.GetPersonaAsync(http.User.Owner(), personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
+        return TypedResults.Ok(await PersonaStatusPayload.ReadAsync(persona, client, http.RequestAborted));
+    }
+}
+
+/// <summary>What <c>/status</c> and <c>/events</c> report.</summary>
+public sealed record PersonaStatusPayload(string PersonaId, PersonaStatus Status, string? Reason, string? Step, string? Provider, int? CurrentStep, int? TotalSteps,
+    int? Percent, DateTimeOffset? Eta, string? LastLog, string? InstanceId, string? RuntimeStatus, IReadOnlyList<PersonaModel> Models)
+{
+    public bool Finished => Status is PersonaStatus.Ready or PersonaStatus.Failed or PersonaStatus.Prepared or PersonaStatus.Draft;
+
+    public static async Task<PersonaStatusPayload> ReadAsync(Persona persona, DurableTaskClient client, CancellationToken ct)
+    {
+        var instanceId = persona.Status is PersonaStatus.Preparing ? persona.DatasetInstanceId : persona.TrainingInstanceId ?? persona.DatasetInstanceId;
+        var instance = instanceId is null ? null : await client.GetInstanceAsync(instanceId, ct);
+        var progress = instance is not null && instanceId == persona.TrainingInstanceId ? instance.ReadCustomStatusAs<TrainingProgress>() : null;
+        return new PersonaStatusPayload(persona.Id, persona.Status, persona.StatusReason, progress?.Step ?? persona.Status.ToString().ToLowerInvariant(),
+            progress?.Provider, progress?.CurrentStep, progress?.TotalSteps, progress?.Percent, progress?.Eta, progress?.LastLog,
+            instanceId, instance?.RuntimeStatus.ToString(), persona.Models);
+    }
+}

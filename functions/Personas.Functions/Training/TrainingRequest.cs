@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Personas.Domain.Training;
+using Personas.Providers.Training;
+
+namespace Personas.Functions.Training;
+
+/// <summary>Training settings: the failover order, the overall timeout, and the per-step prices used to refuse over-budget runs.</summary>
+public sealed class TrainingSettings
+{
+    public const string Section = "Personas:Training";
+
+    /// <summary>Providers to try, in order, among those configured. Default <c>fal,replicate,jobs,local</c>.</summary>
+    public string Order { get; set; } = "fal,replicate,jobs,local";
+
+    /// <summary>A run still going after this many minutes is canceled at the provider and fails. Default 120.</summary>
+    public int TimeoutMinutes { get; set; } = 120;
+
+    /// <summary>Estimated price per training step, in USD, by provider: <c>fal=0.002;replicate=0.0016</c>. Unlisted providers cost 0.</summary>
+    public string PricePerStepUsd { get; set; } = "fal=0.002;replicate=0.0016";
+
+    /// <summary>How long a dry-run training takes, in seconds. Default 10.</summary>
+    public double DryRunSeconds { get; set; } = 10;
+
+    public decimal PriceOf(string provider, int steps) =>
+        PricePerStepUsd.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
+            .Where(p => p.Length == 2 && p[0].Trim().Equals(provider, StringComparison.OrdinalIgnoreCase))
+            .Select(p => decimal.TryParse(p[1], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v * steps : 0)
+            .FirstOrDefault();
+}
+
+/// <summary>Reads and checks the body of <c>POST /api/personas/{id}/train</c>: every field optional, every one bounded.</summary>
+public static class TrainingRequest
+{
+    public sealed record Problem(string Field, string Reason);
+
+    public static (TrainingOptions? Options, Problem? Problem) Parse(JsonObject? body, TrainingProviders providers, TrainingSettings settings)
+    {
+        body ??= [];
+        foreach (var key in body.Select(p => p.Key))
+            if (key is not ("provider" or "steps" or "learningRate" or "rank" or "resolution" or "checkpointEvery" or "budgetUsd"))
+                return (null, new Problem(key, "is not a training setting; use provider, steps, learningRate, rank, resolution, checkpointEvery or budgetUsd."));
+        string? provider = null;
+        if (body["provider"] is { } p)
+        {
+            if (p.GetValueKind() != JsonValueKind.String) return (null, new Problem("provider", "must be a string."));
+            provider = p.GetValue<string>();
+            if (!providers.Names.Contains(provider, StringComparer.OrdinalIgnoreCase))
+                return (null, new Problem("provider", $"'{Clip(provider)}' is not configured; configured: {string.Join(", ", providers.Names)}."));
+            provider = providers.Names.First(n => n.Equals(provider, StringComparison.OrdinalIgnoreCase));
+        }
+        foreach (var (field, min, max, integer) in Bounds)
+            if (Check(body, field, min, max, integer) is { } problem) return (null, problem);
+        var options = new TrainingOptions(provider, (int?)Value(body, "steps"), Value(body, "learningRate"), (int?)Value(body, "rank"),
+            (int?)Value(body, "resolution"), (int?)Value(body, "checkpointEvery"), (decimal?)Value(body, "budgetUsd"));
+        if (options.BudgetUsd is { } budget)
+        {
+            var first = provider ?? providers.Names[0];
+            var cost = settings.PriceOf(first, options.StepsOrDefault);
+            if (cost > budget)
+                return (null, new Problem("budgetUsd", $"{options.StepsOrDefault} steps on {first} are estimated at ${cost:0.00}, over the budget of ${budget:0.00}. Raise the budget or lower the steps."));
+        }
+        return (options, null);
+    }
+
+    private static readonly (string Field, double Min, double Max, bool Integer)[] Bounds =
+    [
+        ("steps", 100, 10_000, true), ("learningRate", 1e-6, 1e-2, false), ("rank", 1, 128, true),
+        ("resolution", 512, 2048, true), ("checkpointEvery", 50, 10_000, true), ("budgetUsd", 0, 10_000, false),
+    ];
+
+    private static Problem? Check(JsonObject body, string field, double min, double max, bool integer)
+    {
+        if (body[field] is not { } node) return null;
+        if (node.GetValueKind() != JsonValueKind.Number) return new Problem(field, "must be a number.");
+        var value = node.GetValue<double>();
+        if (integer && value != Math.Floor(value)) return new Problem(field, "must be a whole number.");
+        return value < min || value > max ? new Problem(field, $"must be between {min} and {max}.") : null;
+    }
+
+    private static double? Value(JsonObject body, string field) => body[field]?.GetValue<double>();
+
+    private static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,125 @@
+using Personas.Domain.Personas;
+using Personas.Domain.Training;
+using Personas.Durable;
+using Personas.Orchestrations.Dataset;
+using Personas.Providers.Training;
+
+namespace Personas.Orchestrations.Training;
+
+public sealed record TrainPersonaInput(string Owner, string PersonaId, int Version, TrainingOptions Options, int TimeoutMinutes);
+
+public sealed record TrainPersonaResult(PersonaModel Model);
+
+/// <summary>
+/// Trains one version of a persona: check consent and budget, prepare the dataset if needed, submit to a provider
+/// (failing over when it will not start), then wait for its webhook while polling on a durable timer that backs off,
+/// until it finishes, times out, or the owner cancels. The weights are copied into our store before the persona is
+/// ready. The instance exists before submission, so a webhook that arrives early waits in its inbox.
+/// </summary>
+public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInput, TrainPersonaResult>
+{
+    public const string Name = "TrainPersona";
+    public const string UpdateEvent = "TrainingUpdate";
+    public const string CancelEvent = "CancelTraining";
+    public static readonly TimeSpan MaxPoll = TimeSpan.FromMinutes(2);
+
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(5), 2)
+    {
+        Handle = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<TrainingProviderException>(),
+    });
+
+    public override async Task<TrainPersonaResult> RunAsync(TaskOrchestrationContext context, TrainPersonaInput input)
+    {
+        try
+        {
+            Report(context, "checking", null, null);
+            var plan = await context.CallActivityAsync<TrainingPlan>(nameof(CheckTrainingActivity), input);
+            if (!plan.DatasetReady)
+            {
+                Report(context, "preparing dataset", null, null);
+                await context.CallSubOrchestratorAsync<DatasetPackages>(PrepareDatasetOrchestrator.Name, new PrepareDatasetInput(input.Owner, input.PersonaId),
+                    new SubOrchestrationOptions($"{context.InstanceId}-dataset"));
+            }
+            await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Training, null, null));
+
+            Report(context, "submitting", null, null);
+            var submitted = await context.CallActivityAsync<SubmittedTraining>(nameof(SubmitTrainingActivity), input, Retry);
+            var outcome = await WaitForTrainingAsync(context, input, submitted);
+            if (outcome.State != TrainingState.Succeeded)
+                throw new TrainingEndedException(outcome.Error ?? $"Training ended as {outcome.State}.");
+
+            Report(context, "copying weights", submitted.Job.Provider, outcome);
+            var model = await context.CallActivityAsync<PersonaModel>(nameof(StoreWeightsActivity), new StoreWeightsInput(input, submitted, outcome), Retry);
+            await context.CallActivityAsync(nameof(CompleteTrainingActivity), new CompleteTrainingInput(input.Owner, input.PersonaId, model));
+            Report(context, "ready", submitted.Job.Provider, outcome);
+            return new TrainPersonaResult(model);
+        }
+        catch (Exception ex) when (ex is TaskFailedException or TrainingEndedException)
+        {
+            var reason = ex is TaskFailedException failed ? failed.FailureDetails.InnerFailure?.ErrorMessage ?? failed.FailureDetails.ErrorMessage : ex.Message;
+            await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Failed, reason, null));
+            Report(context, "failed", null, new TrainingStatus(TrainingState.Failed, Error: reason));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Races the provider's webhook (raised as <see cref="UpdateEvent"/>), the owner's cancel and a polling timer. Polls
+    /// start at the provider's first interval and double up to <see cref="MaxPoll"/>; once a webhook has come, polling
+    /// drops to the slowest rate and only guards against a lost final delivery.
+    /// </summary>
+    private static async Task<TrainingStatus> WaitForTrainingAsync(TaskOrchestrationContext context, TrainPersonaInput input, SubmittedTraining submitted)
+    {
+        var deadline = submitted.SubmittedAt.UtcDateTime.AddMinutes(input.TimeoutMinutes);
+        var update = context.WaitForExternalEvent<TrainingStatus>(UpdateEvent);
+        var cancel = context.WaitForExternalEvent<string>(CancelEvent);
+        var interval = submitted.FirstPoll;
+        while (true)
+        {
+            using var stopTimer = new CancellationTokenSource();
+            var due = context.CurrentUtcDateTime + interval < deadline ? context.CurrentUtcDateTime + interval : deadline;
+            var timer = context.CreateTimer(due, stopTimer.Token);
+            var winner = await Task.WhenAny(update, cancel, timer);
+            if (winner != timer) stopTimer.Cancel();
+
+            TrainingStatus status;
+            if (winner == cancel)
+            {
+                await context.CallActivityAsync(nameof(CancelTrainingActivity), submitted.Job, Retry);
+                return new TrainingStatus(TrainingState.Canceled, Error: $"Canceled by the owner{(string.IsNullOrWhiteSpace(cancel.Result) ? "" : $": {cancel.Result}")}.");
+            }
+            if (winner == update)
+            {
+                status = update.Result;
+                update = context.WaitForExternalEvent<TrainingStatus>(UpdateEvent);
+                interval = MaxPoll;
+            }
+            else if (context.CurrentUtcDateTime >= deadline)
+            {
+                await context.CallActivityAsync(nameof(CancelTrainingActivity), submitted.Job, Retry);
+                return new TrainingStatus(TrainingState.Failed, Error: $"Training did not finish within {input.TimeoutMinutes} minutes and was canceled.");
+            }
+            else
+            {
+                status = await context.CallActivityAsync<TrainingStatus>(nameof(PollTrainingActivity), submitted.Job, Retry);
+                interval = interval * 2 < MaxPoll ? interval * 2 : MaxPoll;
+            }
+            Report(context, "training", submitted.Job.Provider, status, submitted.SubmittedAt);
+            if (status.IsFinal) return status;
+        }
+    }
+
+    private static void Report(TaskOrchestrationContext context, string step, string? provider, TrainingStatus? status, DateTimeOffset? submittedAt = null)
+    {
+        DateTimeOffset? eta = null;
+        if (submittedAt is { } start && status is { Step: > 0 and var done, TotalSteps: { } total } && total > done)
+        {
+            var elapsed = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) - start;
+            eta = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) + elapsed / done * (total - done);
+        }
+        context.SetCustomStatus(new TrainingProgress(step, provider, status?.Step, status?.TotalSteps, eta, status?.Error ?? status?.LastLog));
+    }
+}
+
+/// <summary>Training finished without weights: failed at the provider, canceled, or timed out.</summary>
+public sealed class TrainingEndedException(string message) : Exception(message);

@@ -1,0 +1,33 @@
+namespace Personas.Domain.Training;
+
+/// <summary>What the caller asked of a training run; nulls take the provider's defaults.</summary>
+public sealed record TrainingOptions(string? Provider = null, int? Steps = null, double? LearningRate = null, int? Rank = null,
+    int? Resolution = null, int? CheckpointEvery = null, decimal? BudgetUsd = null)
+{
+    public int StepsOrDefault => Steps ?? 1000;
+}
+
+/// <summary>
+/// One trained version of a persona: where its weights are in our store (provider links expire), who trained it and
+/// how, and any provider switches on the way. Retraining adds version n+1; older versions stay usable.
+/// </summary>
+public sealed record PersonaModel(
+    int Version,
+    string Provider,
+    string ProviderJobId,
+    string WeightsBlob,
+    IReadOnlyList<string> CheckpointBlobs,
+    TrainingOptions Options,
+    DateTimeOffset TrainedAt)
+{
+    public IReadOnlyList<string> ProviderSwitches { get; init; } = [];
+}
+
+/// <summary>Where a running training is, for the status endpoint and the event stream.</summary>
+public sealed record TrainingProgress(string Step, string? Provider, int? CurrentStep, int? TotalSteps, DateTimeOffset? Eta, string? LastLog)
+{
+    public int? Percent => CurrentStep is { } s && TotalSteps is > 0 and var t ? Math.Clamp(s * 100 / t, 0, 100) : null;
+}
+
+/// <summary>A provider's job, remembered so a webhook naming it finds the orchestration waiting for it.</summary>
+public sealed record ProviderJobLink(string Provider, string JobId, string Owner, string PersonaId, string InstanceId);
