@@ -54,22 +54,16 @@ public sealed class ReplicateWebhookVerifierTests
 /// <summary>fal.ai verification against a JWKS served from 127.0.0.1, with keys made and signatures computed as fal does.</summary>
 public sealed class FalWebhookVerifierTests : IAsyncLifetime
 {
+    private static Ed25519PrivateKeyParameters NewKey() => FalSigning.NewKey();
+    private static string Jwk(Ed25519PrivateKeyParameters key) => FalSigning.Jwk(key);
+    private static string Sign(Ed25519PrivateKeyParameters key, string requestId, string userId, string timestamp, byte[] body) =>
+        FalSigning.Sign(key, requestId, userId, timestamp, body);
+
     private readonly Ed25519PrivateKeyParameters _falKey = NewKey();
     private string _jwks = "";
     private int _jwksFetches;
     private WebApplication _server = null!;
     private readonly FixedClock _clock = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
-
-    private static Ed25519PrivateKeyParameters NewKey()
-    {
-        var generator = new Ed25519KeyPairGenerator();
-        generator.Init(new Ed25519KeyGenerationParameters(new SecureRandom()));
-        return (Ed25519PrivateKeyParameters)generator.GenerateKeyPair().Private;
-    }
-
-    /// <summary>base64url of the public key, padded as fal's live JWKS is.</summary>
-    private static string Jwk(Ed25519PrivateKeyParameters key) =>
-        $$"""{"kty":"OKP","crv":"Ed25519","x":"{{Convert.ToBase64String(key.GeneratePublicKey().GetEncoded()).Replace('+', '-').Replace('/', '_')}}"}""";
 
     public async Task InitializeAsync()
     {
@@ -85,15 +79,6 @@ public sealed class FalWebhookVerifierTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private FalWebhookVerifier Verifier() => new(new HttpClient(), _clock, new Uri($"{_server.Urls.First()}/.well-known/jwks.json"));
-
-    private static string Sign(Ed25519PrivateKeyParameters key, string requestId, string userId, string timestamp, byte[] body)
-    {
-        var message = Encoding.UTF8.GetBytes($"{requestId}\n{userId}\n{timestamp}\n{Convert.ToHexStringLower(SHA256.HashData(body))}");
-        var signer = new Ed25519Signer();
-        signer.Init(true, key);
-        signer.BlockUpdate(message, 0, message.Length);
-        return Convert.ToHexStringLower(signer.GenerateSignature());
-    }
 
     [Fact]
     public async Task A_delivery_signed_with_a_published_key_is_accepted_and_keys_are_cached()

@@ -14,6 +14,9 @@ public sealed class FalSettings
 
     public string FullBodyModel { get; set; } = "fal-ai/flux-lora-fast-training";
 
+    /// <summary>Seconds before the first status poll of a training (webhooks usually come first); later polls back off to 2 minutes.</summary>
+    public double FirstPollSeconds { get; set; } = 15;
+
     /// <summary>Where fal publishes its webhook-signing keys.</summary>
     public string JwksUrl { get; set; } = "https://rest.alpha.fal.ai/.well-known/jwks.json";
 }

@@ -24,7 +24,7 @@ public static class TrainingServices
             if (!string.IsNullOrWhiteSpace(fal.Key))
                 configured[FalTrainingProvider.ProviderName] = new FalTrainingProvider(
                     new FalClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new FalClientOptions { Key = fal.Key, QueueEndpoint = new Uri(fal.QueueEndpoint) }),
-                    new FalTrainingOptions { PortraitModel = fal.PortraitModel, FullBodyModel = fal.FullBodyModel });
+                    new FalTrainingOptions { PortraitModel = fal.PortraitModel, FullBodyModel = fal.FullBodyModel, FirstPoll = TimeSpan.FromSeconds(fal.FirstPollSeconds) });
             var ordered = training.Order.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(name => configured.GetValueOrDefault(name)).OfType<ITrainingProvider>()
                 .Concat(configured.Values).Distinct();

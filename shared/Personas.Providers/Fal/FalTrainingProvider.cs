@@ -11,6 +11,7 @@ public sealed class FalTrainingOptions
     public string PortraitModel { get; set; } = "fal-ai/flux-lora-portrait-trainer";
     /// <summary>Full body: fal's fast trainer, which takes <c>trigger_word</c>.</summary>
     public string FullBodyModel { get; set; } = "fal-ai/flux-lora-fast-training";
+    public TimeSpan FirstPoll { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>
@@ -22,7 +23,7 @@ public sealed partial class FalTrainingProvider(FalClient fal, FalTrainingOption
 {
     public const string ProviderName = "fal";
     public string Name => ProviderName;
-    public TimeSpan FirstPoll => TimeSpan.FromSeconds(15);
+    public TimeSpan FirstPoll => options.FirstPoll;
 
     public async Task<TrainingJob> SubmitAsync(TrainingJobRequest request, CancellationToken ct)
     {
