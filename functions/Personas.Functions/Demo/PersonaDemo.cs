@@ -97,8 +97,40 @@ public static class PersonaDemo
         var link = new Uri(dataset["falZipUrl"]!.GetValue<string>()).PathAndQuery;
         Console.WriteLine($"[demo] signed download link for a trainer (valid 6 h; the signature covers path and expiry, so it works on ./personas serve too):");
         Console.WriteLine($"[demo]   http://localhost:7071{link}");
+
+        if (!await TrainAsync(http, clock, id, blobs)) return false;
         Console.WriteLine($"[demo] Completed in {clock.Elapsed.TotalSeconds:0.0}s");
         return true;
+    }
+
+    /// <summary>Trains version 1 on whichever provider is configured (the labelled dry run when none is), showing progress as it comes.</summary>
+    private static async Task<bool> TrainAsync(HttpClient http, Stopwatch clock, string id, string blobs)
+    {
+        var train = await http.PostAsJsonAsync($"/api/personas/{id}/train", new { steps = 1000 });
+        if (train.StatusCode != HttpStatusCode.Accepted) return Fail($"POST /api/personas/{id}/train answered {(int)train.StatusCode}: {await train.Content.ReadAsStringAsync()}");
+        Console.WriteLine($"[demo] POST /api/personas/{id}/train -> 202, instance {(await train.Content.ReadFromJsonAsync<JsonObject>())!["id"]}");
+        string? last = null;
+        var deadline = clock.Elapsed + TimeSpan.FromMinutes(150);
+        while (clock.Elapsed < deadline)
+        {
+            var status = (await http.GetFromJsonAsync<JsonObject>($"/api/personas/{id}/status"))!;
+            var state = status["status"]!.GetValue<string>();
+            var percent = status["percent"]?.GetValue<int>() ?? 0;
+            var line = $"{state,-10} [{new string('#', percent / 5),-20}] {percent,3}%  {status["step"]} {(status["provider"] is { } p ? $"on {p}" : "")}  {status["lastLog"]}";
+            if (line != last) Console.WriteLine($"[demo] {clock.Elapsed.TotalSeconds,5:0.0}s  {line}");
+            last = line;
+            if (state == "Failed") return Fail($"training failed: {status["reason"]}");
+            if (state == "Ready")
+            {
+                var model = status["models"]!.AsArray()[^1]!;
+                Console.WriteLine($"[demo] persona {id} is Ready: version {model["version"]} trained by provider '{model["provider"]}'" +
+                    (model["provider"]!.GetValue<string>() == "dryrun" ? " (DRY RUN: nothing was trained; set Personas:Fal:Key to train for real)" : ""));
+                Console.WriteLine($"[demo]   LoRA weights:    {Path.Combine(blobs, model["weightsBlob"]!.GetValue<string>())}");
+                return true;
+            }
+            await Task.Delay(500);
+        }
+        return Fail("training did not finish in time");
     }
 
     private static bool Fail(string what)
