@@ -20,3 +20,29 @@ public sealed class FalSettings
     /// <summary>Where fal publishes its webhook-signing keys.</summary>
     public string JwksUrl { get; set; } = "https://rest.alpha.fal.ai/.well-known/jwks.json";
 }
+
+/// <summary>Replicate, under <c>Personas:Replicate:*</c>. Configured when Token, TrainerVersion and Owner are all set.</summary>
+public sealed class ReplicateSettings
+{
+    public const string Section = "Personas:Replicate";
+
+    /// <summary>Replicate API token (sent as <c>Authorization: Bearer …</c>). Empty: Replicate is not used.</summary>
+    public string Token { get; set; } = "";
+
+    public string Endpoint { get; set; } = "https://api.replicate.com/v1/";
+
+    public string Trainer { get; set; } = "ostris/flux-dev-lora-trainer";
+
+    /// <summary>The trainer version id to pin; required with a token.</summary>
+    public string TrainerVersion { get; set; } = "";
+
+    /// <summary>The Replicate account (user or organisation) that owns one private destination model per persona.</summary>
+    public string Owner { get; set; } = "";
+
+    /// <summary>The account's webhook signing secret (<c>whsec_…</c>, from <c>GET /v1/webhooks/default/secret</c>). Empty: Replicate webhooks are refused and polling finishes runs.</summary>
+    public string WebhookSecret { get; set; } = "";
+
+    public double FirstPollSeconds { get; set; } = 15;
+
+    public bool Configured => !string.IsNullOrWhiteSpace(Token) && !string.IsNullOrWhiteSpace(TrainerVersion) && !string.IsNullOrWhiteSpace(Owner);
+}

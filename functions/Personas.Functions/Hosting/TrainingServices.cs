@@ -2,6 +2,7 @@ using Personas.Domain.Blobs;
 using Personas.Functions.Blobs;
 using Personas.Functions.Training;
 using Personas.Providers.Fal;
+using Personas.Providers.Replicate;
 using Personas.Providers.Training;
 using Personas.Providers.Webhooks;
 
@@ -15,6 +16,8 @@ public static class TrainingServices
         services.Configure<TrainingSettings>(configuration.GetSection(TrainingSettings.Section));
         var training = configuration.GetSection(TrainingSettings.Section).Get<TrainingSettings>() ?? new TrainingSettings();
         var fal = configuration.GetSection(FalSettings.Section).Get<FalSettings>() ?? new FalSettings();
+        var replicate = configuration.GetSection(ReplicateSettings.Section).Get<ReplicateSettings>() ?? new ReplicateSettings();
+        services.AddSingleton(replicate);
 
         services.AddSingleton(sp => new FalWebhookVerifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<TimeProvider>(), new Uri(fal.JwksUrl)));
         services.AddSingleton<IPublicLinks>(sp => new PublicLinks(settings.PublicBaseUrl, sp.GetRequiredService<BlobUrlSigner>()));
@@ -25,6 +28,10 @@ public static class TrainingServices
                 configured[FalTrainingProvider.ProviderName] = new FalTrainingProvider(
                     new FalClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new FalClientOptions { Key = fal.Key, QueueEndpoint = new Uri(fal.QueueEndpoint) }),
                     new FalTrainingOptions { PortraitModel = fal.PortraitModel, FullBodyModel = fal.FullBodyModel, FirstPoll = TimeSpan.FromSeconds(fal.FirstPollSeconds) });
+            if (replicate.Configured)
+                configured[ReplicateTrainingProvider.ProviderName] = new ReplicateTrainingProvider(
+                    new ReplicateClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new ReplicateClientOptions { Token = replicate.Token, Endpoint = new Uri(replicate.Endpoint) }),
+                    new ReplicateTrainingOptions { Trainer = replicate.Trainer, TrainerVersion = replicate.TrainerVersion, Owner = replicate.Owner, FirstPoll = TimeSpan.FromSeconds(replicate.FirstPollSeconds) });
             var ordered = training.Order.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(name => configured.GetValueOrDefault(name)).OfType<ITrainingProvider>()
                 .Concat(configured.Values).Distinct();

@@ -5,7 +5,9 @@ using Personas.Durable;
 using Personas.Functions.Instances;
 using Personas.Functions.Problems;
 using Personas.Orchestrations.Training;
+using Personas.Functions.Hosting;
 using Personas.Providers.Fal;
+using Personas.Providers.Replicate;
 using Personas.Providers.Training;
 using Personas.Providers.Webhooks;
 
@@ -26,6 +28,8 @@ public static class WebhookEndpoints
         var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous();
         group.MapPost("/fal", FalAsync).WithName("FalWebhook")
             .WithSummary("fal.ai queue completion, signed with Ed25519 (keys from fal's JWKS).").Produces(200).ProducesProblem(401).ProducesProblem(404);
+        group.MapPost("/replicate", ReplicateAsync).WithName("ReplicateWebhook")
+            .WithSummary("Replicate training events, signed Standard-Webhooks style (HMAC-SHA256 with the whsec_ secret).").Produces(200).ProducesProblem(401).ProducesProblem(404);
     }
 
     private static async Task<IResult> FalAsync(HttpContext http, FalWebhookVerifier verifier, ICatalog catalog, DurableTaskClient client, ILoggerFactory logs)
@@ -50,6 +54,23 @@ public static class WebhookEndpoints
             : new TrainingStatus(TrainingState.Failed, Error: $"fal.ai reported an error: {delivery["error"] ?? delivery["payload_error"] ?? "no detail"}");
         await RaiseAsync(client, link.InstanceId, $"fal:{requestId}:{(ok ? "ok" : "error")}", status, http.RequestAborted);
         return TypedResults.Ok(new { received = requestId });
+    }
+
+    private static async Task<IResult> ReplicateAsync(HttpContext http, ReplicateSettings settings, TimeProvider clock, ICatalog catalog, DurableTaskClient client, ILoggerFactory logs)
+    {
+        if (await JsonBody.ReadBytesAsync(http, MaxBodyBytes) is not { } body) return JsonBody.TooLarge(http, MaxBodyBytes);
+        if (string.IsNullOrWhiteSpace(settings.WebhookSecret)) return Unauthorized(http, logs, "replicate", "No Replicate webhook secret is configured (Personas:Replicate:WebhookSecret).");
+        var headers = http.Request.Headers;
+        var verdict = new ReplicateWebhookVerifier(settings.WebhookSecret, clock).Verify(headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], body);
+        if (!verdict.Valid) return Unauthorized(http, logs, "replicate", verdict.Problem!);
+
+        ReplicateTraining training;
+        try { training = ReplicateTraining.From(JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object")); }
+        catch (JsonException) { return ProblemWriter.Invalid(http, "body", "The delivery is not a JSON object."); }
+        if (await catalog.FindProviderJobAsync(ReplicateTrainingProvider.ProviderName, training.Id, http.RequestAborted) is not { } link)
+            return ProblemWriter.Result(http, 404, "Unknown training", $"No training waits on Replicate training '{training.Id}'.", "id");
+        await RaiseAsync(client, link.InstanceId, $"replicate:{verdict.DeliveryId}", ReplicateTrainingProvider.StatusOf(training), http.RequestAborted);
+        return TypedResults.Ok(new { received = training.Id });
     }
 
     /// <summary>Raises the update; an instance that has already finished has nothing to apply it to, which is fine for a late or repeated delivery.</summary>

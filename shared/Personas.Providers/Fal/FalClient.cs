@@ -69,40 +69,21 @@ public sealed class FalClient(HttpClient http, FalClientOptions options)
     /// <summary>Downloads a file fal produced (its CDN links are public and expire).</summary>
     public async Task<Stream> DownloadAsync(string url, CancellationToken ct)
     {
-        var uri = new Uri(url);
-        if (uri.Scheme != Uri.UriSchemeHttps && !uri.IsLoopback) throw new FalException(0, $"Refusing to download a non-https file: {uri.Scheme}.", null);
-        var response = await ProviderPipelines.For(options.PipelineName).ExecuteAsync(async token =>
-            await http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, token), ct);
+        var response = await ProviderHttp.DownloadAsync(http, options.PipelineName, null, url, ct);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, ct);
         return await response.Content.ReadAsStreamAsync(ct);
     }
 
     private async Task<JsonObject> SendAsync(Func<HttpRequestMessage> request, CancellationToken ct, bool allowConflict = false)
     {
-        using var response = await ProviderPipelines.For(options.PipelineName).ExecuteAsync(async token =>
-        {
-            using var message = request();
-            message.Headers.Authorization = new AuthenticationHeaderValue("Key", options.Key);
-            return await http.SendAsync(message, token);
-        }, ct);
+        using var response = await ProviderHttp.SendAsync(http, options.PipelineName, new AuthenticationHeaderValue("Key", options.Key), request, ct);
         // A cancel of a request that already started or finished answers 400/409; that is not an error for us.
         if (allowConflict && (int)response.StatusCode is 400 or 409) return [];
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, ct);
-        var text = await response.Content.ReadAsStringAsync(ct);
-        return string.IsNullOrWhiteSpace(text) ? [] : JsonNode.Parse(text) as JsonObject ?? [];
+        return await ProviderHttp.ReadObjectAsync(response, ct);
     }
 
-    private static async Task<FalException> ErrorAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        var text = await response.Content.ReadAsStringAsync(ct);
-        string message = text.Length > 500 ? text[..500] : text;
-        try
-        {
-            if (JsonNode.Parse(text) is JsonObject o && o["detail"] is { } detail)
-                message = detail is JsonValue ? detail.ToString() : detail.ToJsonString();
-        }
-        catch (JsonException) { }
-        var type = response.Headers.TryGetValues("X-Fal-Error-Type", out var values) ? values.FirstOrDefault() : null;
-        return new FalException((int)response.StatusCode, message, type);
-    }
+    private static async Task<FalException> ErrorAsync(HttpResponseMessage response, CancellationToken ct) =>
+        new((int)response.StatusCode, await ProviderHttp.DetailAsync(response, ct),
+            response.Headers.TryGetValues("X-Fal-Error-Type", out var values) ? values.FirstOrDefault() : null);
 }

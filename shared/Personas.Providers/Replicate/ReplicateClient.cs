@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Personas.Providers.Resilience;
+
+namespace Personas.Providers.Replicate;
+
+public sealed class ReplicateClientOptions
+{
+    /// <summary>The API token, sent as <c>Authorization: Bearer …</c>.</summary>
+    public string Token { get; set; } = "";
+    public Uri Endpoint { get; set; } = new("https://api.replicate.com/v1/");
+    public string PipelineName { get; set; } = "replicate";
+}
+
+/// <summary>A training as Replicate reports it (the GET body, which is also the webhook body).</summary>
+public sealed record ReplicateTraining(string Id, string Status, string? Logs, string? Error, string? WeightsUrl, string? OutputVersion)
+{
+    public static ReplicateTraining From(JsonObject o) => new(
+        o["id"]?.ToString() ?? "", o["status"]?.ToString() ?? "", o["logs"]?.ToString(), o["error"]?.ToString(),
+        o["output"]?["weights"]?.ToString(), o["output"]?["version"]?.ToString());
+}
+
+/// <summary>A Replicate call failed: the HTTP status and Replicate's <c>detail</c>.</summary>
+public sealed class ReplicateException(int status, string message) : Exception($"Replicate answered {status}: {message}")
+{
+    public int Status { get; } = status;
+}
+
+/// <summary>Replicate's HTTP API (providers.md §2): models, trainings, and authenticated downloads of their outputs.</summary>
+public sealed class ReplicateClient(HttpClient http, ReplicateClientOptions options)
+{
+    public async Task<bool> ModelExistsAsync(string owner, string name, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(HttpMethod.Get, $"models/{owner}/{name}", null, ct);
+            return true;
+        }
+        catch (ReplicateException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Creates a private model to receive trained versions (a training's destination must exist).</summary>
+    public Task CreateModelAsync(string owner, string name, string description, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "models", new JsonObject
+        {
+            ["owner"] = owner, ["name"] = name, ["visibility"] = "private", ["hardware"] = "cpu", ["description"] = description,
+        }, ct);
+
+    public async Task<ReplicateTraining> CreateTrainingAsync(string trainer, string version, string destination, JsonObject input, Uri? webhook, CancellationToken ct)
+    {
+        var body = new JsonObject { ["destination"] = destination, ["input"] = input };
+        if (webhook is not null)
+        {
+            body["webhook"] = webhook.ToString();
+            body["webhook_events_filter"] = new JsonArray("start", "completed");
+        }
+        return ReplicateTraining.From(await SendAsync(HttpMethod.Post, $"models/{trainer}/versions/{version}/trainings", body, ct));
+    }
+
+    public async Task<ReplicateTraining> GetTrainingAsync(string id, CancellationToken ct) =>
+        ReplicateTraining.From(await SendAsync(HttpMethod.Get, $"trainings/{Uri.EscapeDataString(id)}", null, ct));
+
+    public async Task<ReplicateTraining> CancelTrainingAsync(string id, CancellationToken ct) =>
+        ReplicateTraining.From(await SendAsync(HttpMethod.Post, $"trainings/{Uri.EscapeDataString(id)}/cancel", null, ct));
+
+    /// <summary>Downloads an output file; Replicate's file links need the token too.</summary>
+    public async Task<Stream> DownloadAsync(string url, CancellationToken ct)
+    {
+        var response = await ProviderHttp.DownloadAsync(http, options.PipelineName, Auth, url, ct);
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, ct);
+        return await response.Content.ReadAsStreamAsync(ct);
+    }
+
+    private AuthenticationHeaderValue Auth => new("Bearer", options.Token);
+
+    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken ct)
+    {
+        using var response = await ProviderHttp.SendAsync(http, options.PipelineName, Auth, () => new HttpRequestMessage(method, new Uri(options.Endpoint, path))
+        {
+            Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+        }, ct);
+        if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, ct);
+        return await ProviderHttp.ReadObjectAsync(response, ct);
+    }
+
+    private static async Task<ReplicateException> ErrorAsync(HttpResponseMessage response, CancellationToken ct) =>
+        new((int)response.StatusCode, await ProviderHttp.DetailAsync(response, ct));
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Formats.Tar;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Personas.Functions.Tests;
+
+/// <summary>
+/// Replicate on 127.0.0.1: models (a training's destination must exist), the trainings API with Bearer auth, output
+/// files that need the token, and Standard-Webhooks-signed deliveries of the training object.
+/// </summary>
+public sealed class FakeReplicate : IAsyncDisposable
+{
+    public const string Token = "r8_test_token";
+    public const string Owner = "acme";
+    public const string TrainerVersion = "0123456789abcdef";
+    public static readonly byte[] SecretKey = RandomNumberGenerator.GetBytes(24);
+    public static string Secret => "whsec_" + Convert.ToBase64String(SecretKey);
+
+    public sealed class Training
+    {
+        public required string Id { get; init; }
+        public required string Trainer { get; init; }
+        public required string Destination { get; init; }
+        public required JsonObject Input { get; init; }
+        public string? Webhook { get; init; }
+        public string Status { get; set; } = "starting";
+        public int CancelCalls;
+    }
+
+    private WebApplication _app = null!;
+    public ConcurrentDictionary<string, Training> Trainings { get; } = new();
+    public ConcurrentDictionary<string, bool> Models { get; } = new();
+    public byte[] Lora { get; } = RandomNumberGenerator.GetBytes(2048);
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<FakeReplicate> StartAsync()
+    {
+        var fake = new FakeReplicate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = fake._app = builder.Build();
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Request.Headers.Authorization == $"Bearer {Token}" ? await next(context) : Results.Json(new { detail = "Invalid token." }, statusCode: 401));
+        v1.MapGet("/models/{owner}/{name}", (string owner, string name) =>
+            fake.Models.ContainsKey($"{owner}/{name}") ? Results.Json(new { owner, name }) : Results.Json(new { detail = "Not found." }, statusCode: 404));
+        v1.MapPost("/models", async (HttpContext http) =>
+        {
+            var body = (await JsonNode.ParseAsync(http.Request.Body))!;
+            fake.Models[$"{body["owner"]}/{body["name"]}"] = true;
+            return Results.Json(new { owner = body["owner"]!.ToString(), name = body["name"]!.ToString(), visibility = body["visibility"]!.ToString() }, statusCode: 201);
+        });
+        v1.MapPost("/models/{owner}/{name}/versions/{version}/trainings", async (string owner, string name, string version, HttpContext http) =>
+        {
+            var body = (await JsonNode.ParseAsync(http.Request.Body))!.AsObject();
+            var destination = body["destination"]!.ToString();
+            if (!fake.Models.ContainsKey(destination)) return Results.Json(new { detail = "The specified training destination does not exist" }, statusCode: 404);
+            var training = new Training { Id = "tr" + Guid.NewGuid().ToString("N")[..10], Trainer = $"{owner}/{name}:{version}", Destination = destination,
+                Input = body["input"]!.AsObject(), Webhook = body["webhook"]?.ToString() };
+            fake.Trainings[training.Id] = training;
+            return Results.Json(fake.Object(training), statusCode: 201);
+        });
+        v1.MapGet("/trainings/{id}", (string id) => fake.Trainings.TryGetValue(id, out var t) ? Results.Json(fake.Object(t)) : Results.Json(new { detail = "Not found." }, statusCode: 404));
+        v1.MapPost("/trainings/{id}/cancel", (string id) =>
+        {
+            if (!fake.Trainings.TryGetValue(id, out var t)) return Results.Json(new { detail = "Not found." }, statusCode: 404);
+            Interlocked.Increment(ref t.CancelCalls);
+            t.Status = "canceled";
+            return Results.Json(fake.Object(t));
+        });
+        v1.MapGet("/files/{id}/weights.tar", (string id) => Results.Bytes(fake.WeightsTar(), "application/x-tar"));
+        await app.StartAsync();
+        fake.BaseAddress = new Uri(app.Urls.First() + "/");
+        return fake;
+    }
+
+    public JsonObject Object(Training t) => new()
+    {
+        ["id"] = t.Id, ["model"] = t.Trainer.Split(':')[0], ["version"] = TrainerVersion, ["status"] = t.Status, ["input"] = t.Input.DeepClone(),
+        ["logs"] = t.Status == "starting" ? "" : "Loading model\nflux_train_replicate:  30%|███       | 300/1000 [02:00<04:40]\n",
+        ["error"] = t.Status == "failed" ? "CUDA out of memory" : null,
+        ["output"] = t.Status == "succeeded" ? new JsonObject { ["version"] = $"{t.Destination}:abc123", ["weights"] = $"{BaseAddress}v1/files/{t.Id}/weights.tar" } : null,
+        ["urls"] = new JsonObject { ["get"] = $"{BaseAddress}v1/trainings/{t.Id}", ["cancel"] = $"{BaseAddress}v1/trainings/{t.Id}/cancel" },
+    };
+
+    private byte[] WeightsTar()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "output/config.yaml") { DataStream = new MemoryStream("rank: 16\n"u8.ToArray()) });
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "output/lora.safetensors") { DataStream = new MemoryStream(Lora) });
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>A webhook delivery of the training as it is now, signed with <paramref name="secretKey"/> (the account's, unless given).</summary>
+    public HttpRequestMessage Webhook(Training t, byte[]? secretKey = null, DateTimeOffset? at = null, string? webhookId = null)
+    {
+        var body = Encoding.UTF8.GetBytes(Object(t).ToJsonString());
+        var id = webhookId ?? "msg_" + Guid.NewGuid().ToString("N");
+        var ts = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString();
+        var signature = Convert.ToBase64String(HMACSHA256.HashData(secretKey ?? SecretKey, Encoding.UTF8.GetBytes($"{id}.{ts}.").Concat(body).ToArray()));
+        var request = new HttpRequestMessage(HttpMethod.Post, t.Webhook) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", ts);
+        request.Headers.Add("webhook-signature", $"v1,{signature}");
+        return request;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
