@@ -25,7 +25,40 @@ public sealed class ServeProcessTests : IDisposable
         Assert.True(port > 0);
     }
 
-    private async Task<(string Key, int Port)> RunUntilKeyAsync(Func<string, string, Task> whileRunning)
+    /// <summary>
+    /// <c>serve</c> is killed while a (dry-run) training runs and started again on the same data: the durable runtime
+    /// picks the run up where it was, and it finishes.
+    /// </summary>
+    [Fact]
+    public async Task A_training_survives_the_host_being_killed_and_restarted()
+    {
+        var settings = new Dictionary<string, string> { ["Personas__Photos__MinPhotos"] = "2", ["Personas__Training__DryRunSeconds"] = "6" };
+        string? persona = null;
+        await RunUntilKeyAsync(async (key, url) =>
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            persona = await TrainingApiTests.PersonaWithPhotosAsync(client, "zqxrestart");
+            await HttpAssertions.Json(await client.PostAsync($"/api/personas/{persona}/train", null), 202);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((await HttpAssertions.Json(await client.GetAsync($"/api/personas/{persona}/status"), 200))["currentStep"] is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "training never showed progress");
+                await Task.Delay(100);
+            }
+        }, settings); // killed here, mid-training
+
+        await RunUntilKeyAsync(async (key, url) =>
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            client.DefaultRequestHeaders.Add("X-Api-Key", key);
+            var ready = await TrainingApiTests.WaitForStatusAsync(client, persona!, "Ready", "Failed");
+            Assert.Equal("Ready", ready["status"]!.GetValue<string>());
+            Assert.Single(ready["models"]!.AsArray());
+        }, settings);
+    }
+
+    private async Task<(string Key, int Port)> RunUntilKeyAsync(Func<string, string, Task> whileRunning, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = global::Personas.TestPhotos.TestEnvironment.FreeLoopbackPort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -33,6 +66,7 @@ public sealed class ServeProcessTests : IDisposable
             info.ArgumentList.Add(arg);
         info.Environment["PERSONAS_DATA_DIR"] = _dataDir;
         info.Environment.Remove("PERSONAS_API_KEYS");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         using var process = Process.Start(info)!;
         try
         {

@@ -16,6 +16,30 @@ public sealed class DryRunApiHost : ApiHost
         Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?> { ["Personas:Training:DryRunSeconds"] = "1" });
 }
 
+/// <summary>A dry run slower than the training timeout, so runs time out.</summary>
+public sealed class TimeoutApiHost : ApiHost
+{
+    protected override Task<IDictionary<string, string?>> ExtraSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>
+    {
+        ["Personas:Training:DryRunSeconds"] = "600",
+        ["Personas:Training:TimeoutMinutes"] = "0.03", // 1.8 s
+    });
+}
+
+public sealed class TrainingTimeoutTests(TimeoutApiHost host) : IClassFixture<TimeoutApiHost>
+{
+    [Fact]
+    public async Task A_run_past_the_timeout_is_canceled_and_fails_the_persona()
+    {
+        var alice = host.Client(ApiHost.AliceKey);
+        var id = await TrainingApiTests.PersonaWithPhotosAsync(alice, "zqxtimeout");
+        await Json(await alice.PostAsync($"/api/personas/{id}/train", null), 202);
+        var failed = await TrainingApiTests.WaitForStatusAsync(alice, id, "Failed", "Ready");
+        Assert.Equal("Failed", failed["status"]!.GetValue<string>());
+        Assert.Contains("did not finish within 0.03 minutes and was canceled", failed["reason"]!.GetValue<string>());
+    }
+}
+
 public sealed class TrainingApiTests(DryRunApiHost host) : IClassFixture<DryRunApiHost>
 {
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);

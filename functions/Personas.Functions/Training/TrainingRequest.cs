@@ -14,7 +14,7 @@ public sealed class TrainingSettings
     public string Order { get; set; } = "fal,replicate,jobs,local";
 
     /// <summary>A run still going after this many minutes is canceled at the provider and fails. Default 120.</summary>
-    public int TimeoutMinutes { get; set; } = 120;
+    public double TimeoutMinutes { get; set; } = 120;
 
     /// <summary>Estimated price per training step, in USD, by provider: <c>fal=0.002;replicate=0.0016</c>. Unlisted providers cost 0.</summary>
     public string PricePerStepUsd { get; set; } = "fal=0.002;replicate=0.0016";

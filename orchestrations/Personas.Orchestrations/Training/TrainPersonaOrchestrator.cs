@@ -6,7 +6,7 @@ using Personas.Providers.Training;
 
 namespace Personas.Orchestrations.Training;
 
-public sealed record TrainPersonaInput(string Owner, string PersonaId, int Version, TrainingOptions Options, int TimeoutMinutes);
+public sealed record TrainPersonaInput(string Owner, string PersonaId, int Version, TrainingOptions Options, double TimeoutMinutes);
 
 public sealed record TrainPersonaResult(PersonaModel Model);
 
@@ -97,7 +97,7 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
             else if (context.CurrentUtcDateTime >= deadline)
             {
                 await context.CallActivityAsync(nameof(CancelTrainingActivity), submitted.Job, Retry);
-                return new TrainingStatus(TrainingState.Failed, Error: $"Training did not finish within {input.TimeoutMinutes} minutes and was canceled.");
+                return new TrainingStatus(TrainingState.Failed, Error: $"Training did not finish within {input.TimeoutMinutes:0.##} minutes and was canceled.");
             }
             else
             {
