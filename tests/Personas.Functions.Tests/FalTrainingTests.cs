@@ -111,6 +111,15 @@ public sealed class FalTrainingTests(FalApiHost host) : IClassFixture<FalApiHost
         var ready = await WaitForStatusAsync(_alice, id, "Ready", "Failed");
         Assert.Equal("Ready", ready["status"]!.GetValue<string>());
         Assert.Equal(host.Fal.Weights, await File.ReadAllBytesAsync(Path.Combine(host.DataDir, "blobs", ready["models"]![0]!["weightsBlob"]!.GetValue<string>())));
+
+        // The ledger priced the run (1000 steps at the default $0.002), and a budget it would break is refused up front.
+        var costs = await Json(await _alice.GetAsync($"/api/personas/{id}/costs"), 200);
+        Assert.Equal(2.0m, costs["totalEstimatedUsd"]!.GetValue<decimal>());
+        Assert.Equal("fal", costs["entries"]![0]!["provider"]!.GetValue<string>());
+        var jobs = host.Fal.Jobs.Count;
+        await Problem(await _alice.PostAsync($"/api/personas/{id}/train", JsonContent.Create(new { steps = 1000, budgetUsd = 3 })), 400, "budgetUsd");
+        Assert.Equal(jobs, host.Fal.Jobs.Count);
+        Assert.Equal("Ready", (await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200))["status"]!.GetValue<string>());
     }
 
     [Fact]

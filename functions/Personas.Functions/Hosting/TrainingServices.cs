@@ -35,7 +35,7 @@ public static class TrainingServices
             var ordered = training.Order.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(name => configured.GetValueOrDefault(name)).OfType<ITrainingProvider>()
                 .Concat(configured.Values).Distinct();
-            return new TrainingProviders(ordered, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(training.DryRunSeconds));
+            return new TrainingProviders(ordered, sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(training.DryRunSeconds), training.Prices());
         });
         return services;
     }

@@ -29,6 +29,8 @@ public static class TrainingEndpoints
             .WithSummary("Cancels the running training, at the provider too.").Produces(202).ProducesProblem(404).ProducesProblem(409);
         group.MapGet("/status", StatusAsync).WithName("PersonaStatus")
             .WithSummary("Status, current step, progress and ETA of the persona's work.").Produces<PersonaStatusPayload>().ProducesProblem(404);
+        group.MapGet("/costs", CostsAsync).WithName("PersonaCosts")
+            .WithSummary("The persona's cost ledger: every priced provider call with its estimated cost, and the total.").ProducesProblem(404);
         group.MapGet("/events", TrainingEvents.StreamAsync).WithName("PersonaEvents")
             .WithSummary("The same as /status, as Server-Sent Events, until the work ends.").Produces(200, contentType: "text/event-stream").ProducesProblem(404);
     }
@@ -40,11 +42,20 @@ public static class TrainingEndpoints
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
         if (body is not null and not JsonObject) return ProblemWriter.Invalid(http, "body", "Send a JSON object.");
-        var (options, problem) = TrainingRequest.Parse(body as JsonObject, providers, training.Value);
+        var (options, problem) = TrainingRequest.Parse(body as JsonObject, providers);
         if (problem is { } p) return ProblemWriter.Invalid(http, p.Field, p.Reason);
 
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
         if (PersonaEndpoints.ConsentRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
+        if (options!.BudgetUsd is { } budget)
+        {
+            // The budget caps what the persona may have cost in all, this run included; checked before anything is spent.
+            var provider = options.Provider ?? providers.Names[0];
+            var spent = (await catalog.ListCostsAsync(owner, personaId, http.RequestAborted)).Sum(c => c.EstimatedUsd);
+            var estimate = providers.EstimateUsd(provider, options.StepsOrDefault);
+            if (spent + estimate > budget)
+                return ProblemWriter.Invalid(http, "budgetUsd", $"{options.StepsOrDefault} steps on {provider} are estimated at ${estimate:0.00}; with ${spent:0.00} already spent on this persona that is over the budget of ${budget:0.00}.");
+        }
         var running = persona.TrainingInstanceId is { } id ? await client.GetInstanceAsync(id, http.RequestAborted) : null;
         if (running is { IsRunning: true }) return StartOrchestration.Accepted(http, running, settings.Value);
         // Preparing, training or validating with no live instance (terminated, or died before recording a failure) must not stick.
@@ -78,6 +89,14 @@ public static class TrainingEndpoints
         var reason = body?["reason"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
         await client.RaiseEventAsync(id, TrainPersonaOrchestrator.CancelEvent, reason.Length > 500 ? reason[..500] : reason, cancellationToken: http.RequestAborted);
         return TypedResults.Accepted($"/api/personas/{personaId}/status", new { canceling = id });
+    }
+
+    private static async Task<IResult> CostsAsync(string personaId, HttpContext http, ICatalog catalog)
+    {
+        var owner = http.User.Owner();
+        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
+        var entries = await catalog.ListCostsAsync(owner, personaId, http.RequestAborted);
+        return TypedResults.Ok(new { personaId, totalEstimatedUsd = entries.Sum(e => e.EstimatedUsd), entries });
     }
 
     private static async Task<IResult> StatusAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client)

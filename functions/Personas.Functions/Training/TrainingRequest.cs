@@ -22,11 +22,10 @@ public sealed class TrainingSettings
     /// <summary>How long a dry-run training takes, in seconds. Default 10.</summary>
     public double DryRunSeconds { get; set; } = 10;
 
-    public decimal PriceOf(string provider, int steps) =>
+    public IReadOnlyDictionary<string, decimal> Prices() =>
         PricePerStepUsd.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
-            .Where(p => p.Length == 2 && p[0].Trim().Equals(provider, StringComparison.OrdinalIgnoreCase))
-            .Select(p => decimal.TryParse(p[1], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v * steps : 0)
-            .FirstOrDefault();
+            .Where(p => p.Length == 2 && decimal.TryParse(p[1], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _))
+            .ToDictionary(p => p[0].Trim(), p => decimal.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Reads and checks the body of <c>POST /api/personas/{id}/train</c>: every field optional, every one bounded.</summary>
@@ -34,7 +33,7 @@ public static class TrainingRequest
 {
     public sealed record Problem(string Field, string Reason);
 
-    public static (TrainingOptions? Options, Problem? Problem) Parse(JsonObject? body, TrainingProviders providers, TrainingSettings settings)
+    public static (TrainingOptions? Options, Problem? Problem) Parse(JsonObject? body, TrainingProviders providers)
     {
         body ??= [];
         foreach (var key in body.Select(p => p.Key))
@@ -53,13 +52,6 @@ public static class TrainingRequest
             if (Check(body, field, min, max, integer) is { } problem) return (null, problem);
         var options = new TrainingOptions(provider, (int?)Value(body, "steps"), Value(body, "learningRate"), (int?)Value(body, "rank"),
             (int?)Value(body, "resolution"), (int?)Value(body, "checkpointEvery"), (decimal?)Value(body, "budgetUsd"));
-        if (options.BudgetUsd is { } budget)
-        {
-            var first = provider ?? providers.Names[0];
-            var cost = settings.PriceOf(first, options.StepsOrDefault);
-            if (cost > budget)
-                return (null, new Problem("budgetUsd", $"{options.StepsOrDefault} steps on {first} are estimated at ${cost:0.00}, over the budget of ${budget:0.00}. Raise the budget or lower the steps."));
-        }
         return (options, null);
     }
 

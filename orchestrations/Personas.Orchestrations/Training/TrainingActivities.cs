@@ -50,6 +50,8 @@ public sealed class SubmitTrainingActivity(ICatalog catalog, TrainingProviders p
             {
                 var job = await provider.SubmitAsync(request, ct);
                 await catalog.RecordProviderJobAsync(new ProviderJobLink(provider.Name, job.JobId, input.Owner, input.PersonaId, context.InstanceId), ct);
+                await catalog.RecordCostAsync(new CostEntry(input.Owner, input.PersonaId, clock.GetUtcNow(), provider.Name, "training",
+                    providers.EstimateUsd(provider.Name, input.Options.StepsOrDefault), $"v{input.Version}, {input.Options.StepsOrDefault} steps, job {job.JobId}"), ct);
                 return new SubmittedTraining(job, job.SubmittedAt ?? clock.GetUtcNow(), provider.FirstPoll, switches);
             }
             catch (TrainingProviderException ex) when (ex.CanFailOver)

@@ -39,6 +39,10 @@ public interface ICatalog
     Task RecordProviderJobAsync(Training.ProviderJobLink link, CancellationToken ct = default);
 
     Task<Training.ProviderJobLink?> FindProviderJobAsync(string provider, string jobId, CancellationToken ct = default);
+
+    Task RecordCostAsync(Training.CostEntry entry, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Training.CostEntry>> ListCostsAsync(string owner, string personaId, CancellationToken ct = default);
 }
 
 /// <summary>A record of something done to a person's data, kept after the data itself is gone.</summary>

@@ -26,6 +26,8 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
             CREATE INDEX IF NOT EXISTS ix_photos_persona ON photos(owner, persona_id, created_at);
             CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, persona_id TEXT NOT NULL, action TEXT NOT NULL, at INTEGER NOT NULL, details TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_audit_owner ON audit(owner, seq);
+            CREATE TABLE IF NOT EXISTS costs(seq INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, persona_id TEXT NOT NULL, doc TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_costs_persona ON costs(owner, persona_id, seq);
             CREATE TABLE IF NOT EXISTS provider_jobs(provider TEXT NOT NULL, job_id TEXT NOT NULL, owner TEXT NOT NULL, persona_id TEXT NOT NULL, instance_id TEXT NOT NULL, PRIMARY KEY(provider, job_id));
             """));
     }
@@ -83,6 +85,7 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
         if (c.Execute("DELETE FROM personas WHERE owner = $owner AND id = $id", ("$owner", owner), ("$id", personaId)) == 0) return (int?)null;
         var photos = c.Execute("DELETE FROM photos WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("DELETE FROM provider_jobs WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
+        c.Execute("DELETE FROM costs WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("INSERT INTO audit(owner, persona_id, action, at, details) VALUES ($owner, $id, $action, $at, $details)",
             ("$owner", owner), ("$id", personaId), ("$action", audit.Action), ("$at", audit.At.UtcTicks), ("$details", audit.Details));
         return photos;
@@ -99,6 +102,13 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
     public Task<ProviderJobLink?> FindProviderJobAsync(string provider, string jobId, CancellationToken ct = default) =>
         Read(c => c.Query("SELECT provider, job_id, owner, persona_id, instance_id FROM provider_jobs WHERE provider = $provider AND job_id = $job",
             r => new ProviderJobLink(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)), ("$provider", provider), ("$job", jobId)).FirstOrDefault());
+
+    public Task RecordCostAsync(CostEntry entry, CancellationToken ct = default) => Write(c =>
+        c.Execute("INSERT INTO costs(owner, persona_id, doc) VALUES ($owner, $persona, $doc)", ("$owner", entry.Owner), ("$persona", entry.PersonaId), ("$doc", json.Serialize(entry))));
+
+    public Task<IReadOnlyList<CostEntry>> ListCostsAsync(string owner, string personaId, CancellationToken ct = default) =>
+        Read<IReadOnlyList<CostEntry>>(c => c.Query("SELECT doc FROM costs WHERE owner = $owner AND persona_id = $persona ORDER BY seq",
+            r => json.Deserialize<CostEntry>(r.GetString(0))!, ("$owner", owner), ("$persona", personaId)));
 
     private Task<T> Write<T>(Func<SqliteConnection, T> write)
     {

@@ -31,3 +31,6 @@ public sealed record TrainingProgress(string Step, string? Provider, int? Curren
 
 /// <summary>A provider's job, remembered so a webhook naming it finds the orchestration waiting for it.</summary>
 public sealed record ProviderJobLink(string Provider, string JobId, string Owner, string PersonaId, string InstanceId);
+
+/// <summary>One priced provider call: what it was, and its estimated cost from the configured prices.</summary>
+public sealed record CostEntry(string Owner, string PersonaId, DateTimeOffset At, string Provider, string Operation, decimal EstimatedUsd, string Details);

@@ -9,11 +9,18 @@ public sealed class TrainingProviders
 {
     private readonly IReadOnlyList<ITrainingProvider> _providers;
 
-    public TrainingProviders(IEnumerable<ITrainingProvider> configured, TimeProvider clock, TimeSpan? dryRunDuration = null)
+    private readonly IReadOnlyDictionary<string, decimal> _pricePerStep;
+
+    /// <param name="pricePerStepUsd">Estimated USD per training step by provider name; unlisted providers (the dry run) cost nothing.</param>
+    public TrainingProviders(IEnumerable<ITrainingProvider> configured, TimeProvider clock, TimeSpan? dryRunDuration = null,
+        IReadOnlyDictionary<string, decimal>? pricePerStepUsd = null)
     {
+        _pricePerStep = new Dictionary<string, decimal>(pricePerStepUsd ?? new Dictionary<string, decimal>(), StringComparer.OrdinalIgnoreCase);
         var list = configured.ToList();
         _providers = list.Count > 0 ? list : [new DryRunTrainingProvider(clock, dryRunDuration)];
     }
+
+    public decimal EstimateUsd(string provider, int steps) => _pricePerStep.GetValueOrDefault(provider) * steps;
 
     public IReadOnlyList<string> Names => _providers.Select(p => p.Name).ToList();
 
