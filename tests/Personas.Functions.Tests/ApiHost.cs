@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Personas.Functions.Auth;
 using Personas.Functions.Hosting;
+using Personas.TestPhotos;
 
 namespace Personas.Functions.Tests;
 
@@ -18,6 +19,13 @@ public class ApiHost : IAsyncLifetime
 
     /// <summary>Settings on top of the defaults below; started before the host, so fakes can be running.</summary>
     protected virtual Task<IDictionary<string, string?>> ExtraSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    /// <summary>A port chosen before start and announced as the public address, so providers can call this host back.</summary>
+    protected static Dictionary<string, string?> PublicAddress()
+    {
+        var self = $"http://127.0.0.1:{TestEnvironment.FreeLoopbackPort()}";
+        return new() { ["urls"] = self, ["Personas:PublicBaseUrl"] = self };
+    }
 
     public async Task InitializeAsync()
     {

@@ -25,14 +25,8 @@ public sealed class DatasetApiTests(ApiHost host) : IClassFixture<ApiHost>
     {
         var started = await Json(await _alice.PostAsync($"/api/personas/{id}/dataset", null), 202);
         var status = started["statusQueryGetUri"]!.GetValue<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var response = await _alice.GetAsync(status);
-            if (response.StatusCode == HttpStatusCode.OK) return await Json(response, 200);
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(await response.Content.ReadAsStringAsync());
-            await Task.Delay(50);
-        }
+        return await Eventually.GetAsync(async () => await _alice.GetAsync(status) is { StatusCode: HttpStatusCode.OK } done ? await Json(done, 200) : null,
+            $"dataset preparation of {id} to finish");
     }
 
     [Fact]
@@ -97,8 +91,8 @@ public sealed class DatasetApiTests(ApiHost host) : IClassFixture<ApiHost>
         var firstId = first["id"]!.GetValue<string>();
         if (again["id"]!.GetValue<string>() == firstId) // still running: asking again returned it, so stop it
             await _alice.PostAsync($"/api/instances/{firstId}/terminate?reason=test", null);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await _alice.GetAsync($"/api/instances/{firstId}")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Eventually.GetAsync(async () => await _alice.GetAsync($"/api/instances/{firstId}") is { StatusCode: HttpStatusCode.OK } done ? done : null,
+            $"{firstId} to finish", seconds: 30);
 
         var restarted = await PrepareAsync(id);
         Assert.Equal("Completed", restarted["runtimeStatus"]!.GetValue<string>());

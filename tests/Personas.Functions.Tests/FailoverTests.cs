@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Personas.TestPhotos;
 using static Personas.Functions.Tests.HttpAssertions;
 using static Personas.Functions.Tests.TrainingApiTests;
 
@@ -15,20 +14,9 @@ public sealed class FailoverApiHost : ApiHost
     {
         Fal = await FakeFal.StartAsync();
         Replicate = await FakeReplicate.StartAsync();
-        var self = $"http://127.0.0.1:{TestEnvironment.FreeLoopbackPort()}";
-        return new Dictionary<string, string?>
-        {
-            ["urls"] = self,
-            ["Personas:PublicBaseUrl"] = self,
-            ["Personas:Training:Order"] = "fal,replicate",
-            ["Personas:Fal:Key"] = "revoked-key",
-            ["Personas:Fal:QueueEndpoint"] = Fal.BaseAddress.ToString(),
-            ["Personas:Replicate:Token"] = FakeReplicate.Token,
-            ["Personas:Replicate:Endpoint"] = $"{Replicate.BaseAddress}v1/",
-            ["Personas:Replicate:TrainerVersion"] = FakeReplicate.TrainerVersion,
-            ["Personas:Replicate:Owner"] = FakeReplicate.Owner,
-            ["Personas:Replicate:FirstPollSeconds"] = "0.3",
-        };
+        var settings = new Dictionary<string, string?>(PublicAddress().Concat(Fal.HostSettings(key: "revoked-key")).Concat(Replicate.HostSettings()));
+        settings["Personas:Training:Order"] = "fal,replicate";
+        return settings;
     }
 
     public override async Task DisposeAsync()
@@ -47,13 +35,7 @@ public sealed class FailoverTests(FailoverApiHost host) : IClassFixture<Failover
         var alice = host.Client(ApiHost.AliceKey);
         var id = await PersonaWithPhotosAsync(alice, "zqxfailover");
         await Json(await alice.PostAsync($"/api/personas/{id}/train", JsonContent.Create(new { steps = 500 })), 202);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        FakeReplicate.Training? training;
-        while ((training = host.Replicate.Trainings.Values.FirstOrDefault(t => t.Input["trigger_word"]?.GetValue<string>() == "zqxfailover")) is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Replicate never got the job");
-            await Task.Delay(50);
-        }
+        var training = await Eventually.GetAsync(() => host.Replicate.Trainings.Values.FirstOrDefault(t => t.Input["trigger_word"]?.GetValue<string>() == "zqxfailover"), "Replicate to get the job");
         Assert.Empty(host.Fal.Jobs); // fal.ai refused the key: nothing queued there
         training.Status = "succeeded";
 

@@ -3,9 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
@@ -66,20 +64,29 @@ public sealed class FakeFal : IAsyncDisposable
     public static async Task<FakeFal> StartAsync()
     {
         var fake = new FakeFal();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = fake._app = builder.Build();
-        app.MapGet("/.well-known/jwks.json", () => Results.Text($$"""{"keys":[{{FalSigning.Jwk(fake._key)}}]}""", "application/json"));
-        app.MapGet("/files/{id}/lora.safetensors", (string id) => Results.Bytes(fake.Weights, "application/octet-stream"));
-        app.MapGet("/{owner}/{alias}/requests/{id}/status", (string id, HttpContext http) => fake.Authorized(http) ?? fake.Status(id));
-        app.MapGet("/{owner}/{alias}/requests/{id}", (string id, HttpContext http) => fake.Authorized(http) ?? fake.Result(id));
-        app.MapPut("/{owner}/{alias}/requests/{id}/cancel", (string id, HttpContext http) => fake.Authorized(http) ?? fake.Cancel(id));
-        app.MapPost("/{**model}", async (string model, HttpContext http) => fake.Authorized(http) ?? await fake.SubmitAsync(model, http));
-        await app.StartAsync();
-        fake.BaseAddress = new Uri(app.Urls.First() + "/");
+        fake._app = await LoopbackServer.StartAsync(app => fake.Map(app));
+        fake.BaseAddress = new Uri(fake._app.Urls.First() + "/");
         return fake;
     }
+
+    private void Map(WebApplication app)
+    {
+        app.MapGet("/.well-known/jwks.json", () => Results.Text($$"""{"keys":[{{FalSigning.Jwk(_key)}}]}""", "application/json"));
+        app.MapGet("/files/{id}/lora.safetensors", (string id) => Results.Bytes(Weights, "application/octet-stream"));
+        app.MapGet("/{owner}/{alias}/requests/{id}/status", (string id, HttpContext http) => Authorized(http) ?? Status(id));
+        app.MapGet("/{owner}/{alias}/requests/{id}", (string id, HttpContext http) => Authorized(http) ?? Result(id));
+        app.MapPut("/{owner}/{alias}/requests/{id}/cancel", (string id, HttpContext http) => Authorized(http) ?? Cancel(id));
+        app.MapPost("/{**model}", async (string model, HttpContext http) => Authorized(http) ?? await SubmitAsync(model, http));
+    }
+
+    /// <summary>The host settings that point fal.ai at this fake, polling fast.</summary>
+    public Dictionary<string, string?> HostSettings(string key = Key) => new()
+    {
+        ["Personas:Fal:Key"] = key,
+        ["Personas:Fal:QueueEndpoint"] = BaseAddress.ToString(),
+        ["Personas:Fal:JwksUrl"] = $"{BaseAddress}.well-known/jwks.json",
+        ["Personas:Fal:FirstPollSeconds"] = "0.3",
+    };
 
     private IResult? Authorized(HttpContext http) =>
         http.Request.Headers.Authorization == $"Key {Key}" ? null : Results.Json(new { detail = "Invalid or missing key" }, statusCode: 401);

@@ -4,9 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Personas.Functions.Tests;
 
@@ -42,43 +40,54 @@ public sealed class FakeReplicate : IAsyncDisposable
     public static async Task<FakeReplicate> StartAsync()
     {
         var fake = new FakeReplicate();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = fake._app = builder.Build();
+        fake._app = await LoopbackServer.StartAsync(app => fake.Map(app));
+        fake.BaseAddress = new Uri(fake._app.Urls.First() + "/");
+        return fake;
+    }
+
+    private void Map(WebApplication app)
+    {
         var v1 = app.MapGroup("/v1").AddEndpointFilter(async (context, next) =>
             context.HttpContext.Request.Headers.Authorization == $"Bearer {Token}" ? await next(context) : Results.Json(new { detail = "Invalid token." }, statusCode: 401));
         v1.MapGet("/models/{owner}/{name}", (string owner, string name) =>
-            fake.Models.ContainsKey($"{owner}/{name}") ? Results.Json(new { owner, name }) : Results.Json(new { detail = "Not found." }, statusCode: 404));
+            Models.ContainsKey($"{owner}/{name}") ? Results.Json(new { owner, name }) : Results.Json(new { detail = "Not found." }, statusCode: 404));
         v1.MapPost("/models", async (HttpContext http) =>
         {
             var body = (await JsonNode.ParseAsync(http.Request.Body))!;
-            fake.Models[$"{body["owner"]}/{body["name"]}"] = true;
+            Models[$"{body["owner"]}/{body["name"]}"] = true;
             return Results.Json(new { owner = body["owner"]!.ToString(), name = body["name"]!.ToString(), visibility = body["visibility"]!.ToString() }, statusCode: 201);
         });
         v1.MapPost("/models/{owner}/{name}/versions/{version}/trainings", async (string owner, string name, string version, HttpContext http) =>
         {
             var body = (await JsonNode.ParseAsync(http.Request.Body))!.AsObject();
             var destination = body["destination"]!.ToString();
-            if (!fake.Models.ContainsKey(destination)) return Results.Json(new { detail = "The specified training destination does not exist" }, statusCode: 404);
+            if (!Models.ContainsKey(destination)) return Results.Json(new { detail = "The specified training destination does not exist" }, statusCode: 404);
             var training = new Training { Id = "tr" + Guid.NewGuid().ToString("N")[..10], Trainer = $"{owner}/{name}:{version}", Destination = destination,
                 Input = body["input"]!.AsObject(), Webhook = body["webhook"]?.ToString() };
-            fake.Trainings[training.Id] = training;
-            return Results.Json(fake.Object(training), statusCode: 201);
+            Trainings[training.Id] = training;
+            return Results.Json(Object(training), statusCode: 201);
         });
-        v1.MapGet("/trainings/{id}", (string id) => fake.Trainings.TryGetValue(id, out var t) ? Results.Json(fake.Object(t)) : Results.Json(new { detail = "Not found." }, statusCode: 404));
+        v1.MapGet("/trainings/{id}", (string id) => Trainings.TryGetValue(id, out var t) ? Results.Json(Object(t)) : Results.Json(new { detail = "Not found." }, statusCode: 404));
         v1.MapPost("/trainings/{id}/cancel", (string id) =>
         {
-            if (!fake.Trainings.TryGetValue(id, out var t)) return Results.Json(new { detail = "Not found." }, statusCode: 404);
+            if (!Trainings.TryGetValue(id, out var t)) return Results.Json(new { detail = "Not found." }, statusCode: 404);
             Interlocked.Increment(ref t.CancelCalls);
             t.Status = "canceled";
-            return Results.Json(fake.Object(t));
+            return Results.Json(Object(t));
         });
-        v1.MapGet("/files/{id}/weights.tar", (string id) => Results.Bytes(fake.WeightsTar(), "application/x-tar"));
-        await app.StartAsync();
-        fake.BaseAddress = new Uri(app.Urls.First() + "/");
-        return fake;
+        v1.MapGet("/files/{id}/weights.tar", (string id) => Results.Bytes(WeightsTar(), "application/x-tar"));
     }
+
+    /// <summary>The host settings that point Replicate at this fake, polling fast.</summary>
+    public Dictionary<string, string?> HostSettings() => new()
+    {
+        ["Personas:Replicate:Token"] = Token,
+        ["Personas:Replicate:Endpoint"] = $"{BaseAddress}v1/",
+        ["Personas:Replicate:TrainerVersion"] = TrainerVersion,
+        ["Personas:Replicate:Owner"] = Owner,
+        ["Personas:Replicate:WebhookSecret"] = Secret,
+        ["Personas:Replicate:FirstPollSeconds"] = "0.3",
+    };
 
     public JsonObject Object(Training t) => new()
     {
@@ -106,7 +115,7 @@ public sealed class FakeReplicate : IAsyncDisposable
         var body = Encoding.UTF8.GetBytes(Object(t).ToJsonString());
         var id = webhookId ?? "msg_" + Guid.NewGuid().ToString("N");
         var ts = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString();
-        var signature = Convert.ToBase64String(HMACSHA256.HashData(secretKey ?? SecretKey, Encoding.UTF8.GetBytes($"{id}.{ts}.").Concat(body).ToArray()));
+        var signature = Signature(secretKey ?? SecretKey, id, ts, body);
         var request = new HttpRequestMessage(HttpMethod.Post, t.Webhook) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add("webhook-id", id);
@@ -114,6 +123,10 @@ public sealed class FakeReplicate : IAsyncDisposable
         request.Headers.Add("webhook-signature", $"v1,{signature}");
         return request;
     }
+
+    /// <summary>Standard Webhooks: base64 HMAC-SHA256 of <c>id.timestamp.body</c>.</summary>
+    public static string Signature(byte[] key, string id, string timestamp, byte[] body) =>
+        Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray()));
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

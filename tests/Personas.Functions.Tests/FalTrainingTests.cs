@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Personas.TestPhotos;
 using static Personas.Functions.Tests.HttpAssertions;
 using static Personas.Functions.Tests.TrainingApiTests;
 
@@ -16,16 +15,7 @@ public sealed class FalApiHost : ApiHost
     protected override async Task<IDictionary<string, string?>> ExtraSettingsAsync()
     {
         Fal = await FakeFal.StartAsync();
-        var self = $"http://127.0.0.1:{TestEnvironment.FreeLoopbackPort()}";
-        return new Dictionary<string, string?>
-        {
-            ["urls"] = self,
-            ["Personas:PublicBaseUrl"] = self,
-            ["Personas:Fal:Key"] = FakeFal.Key,
-            ["Personas:Fal:QueueEndpoint"] = Fal.BaseAddress.ToString(),
-            ["Personas:Fal:JwksUrl"] = $"{Fal.BaseAddress}.well-known/jwks.json",
-            ["Personas:Fal:FirstPollSeconds"] = "0.3",
-        };
+        return new Dictionary<string, string?>(PublicAddress().Concat(Fal.HostSettings()));
     }
 
     public override async Task DisposeAsync()
@@ -44,13 +34,8 @@ public sealed class FalTrainingTests(FalApiHost host) : IClassFixture<FalApiHost
     {
         var id = await PersonaWithPhotosAsync(_alice, trigger);
         await Json(await _alice.PostAsync($"/api/personas/{id}/train", JsonContent.Create(new { steps = 1000 })), 202);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (host.Fal.Jobs.Values.FirstOrDefault(j => j.Input["trigger_phrase"]?.GetValue<string>() == trigger) is { } job) return (id, job);
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("fal.ai never got the job.");
-            await Task.Delay(50);
-        }
+        var job = await Eventually.GetAsync(() => host.Fal.Jobs.Values.FirstOrDefault(j => j.Input["trigger_phrase"]?.GetValue<string>() == trigger), "fal.ai to get the job");
+        return (id, job);
     }
 
     [Fact]
@@ -65,12 +50,8 @@ public sealed class FalTrainingTests(FalApiHost host) : IClassFixture<FalApiHost
             Assert.Contains("01_zqxfalhook.txt", zip.Entries.Select(e => e.FullName));
 
         job.State = "IN_PROGRESS";
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200))["currentStep"]?.GetValue<int>() != 250)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "progress from fal's logs never showed");
-            await Task.Delay(50);
-        }
+        await Eventually.GetAsync(async () => (await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200)) is var s && s["currentStep"]?.GetValue<int>() == 250 ? s : null,
+            "progress from fal's logs");
 
         var forgeries = new[]
         {

@@ -22,17 +22,9 @@ public sealed class InstanceApiTests(ApiHost host) : IClassFixture<ApiHost>
         return client.SendAsync(request);
     }
 
-    private static async Task<JsonObject> WaitForStep(HttpClient client, string id, string step)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var status = (await client.GetFromJsonAsync<JsonObject>($"/api/instances/{id}"))!;
-            if (status["customStatus"]?["step"]?.GetValue<string>() == step) return status;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{id} never reached {step}: {status}");
-            await Task.Delay(25);
-        }
-    }
+    private static Task<JsonObject> WaitForStep(HttpClient client, string id, string step) => Eventually.GetAsync(async () =>
+        (await client.GetFromJsonAsync<JsonObject>($"/api/instances/{id}"))! is var status && status["customStatus"]?["step"]?.GetValue<string>() == step ? status : null,
+        $"{id} to reach {step}", seconds: 30);
 
     [Fact]
     public async Task Start_returns_202_with_Location_RetryAfter_and_the_Durable_Functions_management_payload()
@@ -198,15 +190,7 @@ public sealed class InstanceApiTests(ApiHost host) : IClassFixture<ApiHost>
         await Problem(await _alice.SendAsync(badToken), 400, "x-ms-continuation-token");
     }
 
-    private async Task<JsonObject> WaitForStatus(string id, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var current = (await _alice.GetFromJsonAsync<JsonObject>($"/api/instances/{id}"))!;
-            if (current["runtimeStatus"]!.GetValue<string>() == status) return current;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{id} never became {status}: {current}");
-            await Task.Delay(25);
-        }
-    }
+    private Task<JsonObject> WaitForStatus(string id, string status) => Eventually.GetAsync(async () =>
+        (await _alice.GetFromJsonAsync<JsonObject>($"/api/instances/{id}"))! is var current && current["runtimeStatus"]!.GetValue<string>() == status ? current : null,
+        $"{id} to become {status}", seconds: 30);
 }

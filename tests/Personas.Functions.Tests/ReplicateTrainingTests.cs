@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Personas.TestPhotos;
 using static Personas.Functions.Tests.HttpAssertions;
 using static Personas.Functions.Tests.TrainingApiTests;
 
@@ -14,18 +13,7 @@ public sealed class ReplicateApiHost : ApiHost
     protected override async Task<IDictionary<string, string?>> ExtraSettingsAsync()
     {
         Replicate = await FakeReplicate.StartAsync();
-        var self = $"http://127.0.0.1:{TestEnvironment.FreeLoopbackPort()}";
-        return new Dictionary<string, string?>
-        {
-            ["urls"] = self,
-            ["Personas:PublicBaseUrl"] = self,
-            ["Personas:Replicate:Token"] = FakeReplicate.Token,
-            ["Personas:Replicate:Endpoint"] = $"{Replicate.BaseAddress}v1/",
-            ["Personas:Replicate:TrainerVersion"] = FakeReplicate.TrainerVersion,
-            ["Personas:Replicate:Owner"] = FakeReplicate.Owner,
-            ["Personas:Replicate:WebhookSecret"] = FakeReplicate.Secret,
-            ["Personas:Replicate:FirstPollSeconds"] = "0.3",
-        };
+        return new Dictionary<string, string?>(PublicAddress().Concat(Replicate.HostSettings()));
     }
 
     public override async Task DisposeAsync()
@@ -44,13 +32,8 @@ public sealed class ReplicateTrainingTests(ReplicateApiHost host) : IClassFixtur
     {
         var id = await PersonaWithPhotosAsync(_alice, trigger);
         await Json(await _alice.PostAsync($"/api/personas/{id}/train", JsonContent.Create(new { steps = 1000, rank = 16 })), 202);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (host.Replicate.Trainings.Values.FirstOrDefault(t => t.Input["trigger_word"]?.GetValue<string>() == trigger) is { } training) return (id, training);
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Replicate never got the training.");
-            await Task.Delay(50);
-        }
+        var training = await Eventually.GetAsync(() => host.Replicate.Trainings.Values.FirstOrDefault(t => t.Input["trigger_word"]?.GetValue<string>() == trigger), "Replicate to get the training");
+        return (id, training);
     }
 
     [Fact]

@@ -40,12 +40,8 @@ public sealed class ServeProcessTests : IDisposable
             client.DefaultRequestHeaders.Add("X-Api-Key", key);
             persona = await TrainingApiTests.PersonaWithPhotosAsync(client, "zqxrestart");
             await HttpAssertions.Json(await client.PostAsync($"/api/personas/{persona}/train", null), 202);
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while ((await HttpAssertions.Json(await client.GetAsync($"/api/personas/{persona}/status"), 200))["currentStep"] is null)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "training never showed progress");
-                await Task.Delay(100);
-            }
+            await Eventually.GetAsync(async () => (await HttpAssertions.Json(await client.GetAsync($"/api/personas/{persona}/status"), 200)) is var s && s["currentStep"] is not null ? s : null,
+                "training to show progress");
         }, settings); // killed here, mid-training
 
         await RunUntilKeyAsync(async (key, url) =>

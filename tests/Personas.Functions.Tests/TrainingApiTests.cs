@@ -52,17 +52,11 @@ public sealed class TrainingApiTests(DryRunApiHost host) : IClassFixture<DryRunA
         return id;
     }
 
-    internal static async Task<JsonObject> WaitForStatusAsync(HttpClient client, string id, params string[] statuses)
+    internal static Task<JsonObject> WaitForStatusAsync(HttpClient client, string id, params string[] statuses) => Eventually.GetAsync(async () =>
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var status = await Json(await client.GetAsync($"/api/personas/{id}/status"), 200);
-            if (statuses.Contains(status["status"]!.GetValue<string>())) return status;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(status.ToJsonString());
-            await Task.Delay(50);
-        }
-    }
+        var status = await Json(await client.GetAsync($"/api/personas/{id}/status"), 200);
+        return statuses.Contains(status["status"]!.GetValue<string>()) ? status : null;
+    }, $"persona {id} to become {string.Join(" or ", statuses)}");
 
     [Fact]
     public async Task Training_on_dryrun_prepares_the_dataset_trains_copies_labelled_weights_and_retraining_adds_a_version()

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
 using Personas.Imaging.Preparation;
@@ -20,11 +18,7 @@ public sealed class VisionCaptionerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _fake = builder.Build();
-        _fake.MapPost("/v1/chat/completions", async (HttpContext http) =>
+        _fake = await LoopbackServer.StartAsync(app => app.MapPost("/v1/chat/completions", async (HttpContext http) =>
         {
             var body = (await JsonNode.ParseAsync(http.Request.Body))!;
             lock (_requests) _requests.Add((http.Request.Path, http.Request.Headers.Authorization.ToString(), body));
@@ -35,8 +29,7 @@ public sealed class VisionCaptionerTests : IAsyncLifetime
                 choices = new[] { new { index = 0, message = new { role = "assistant", content = caption }, finish_reason = "stop" } },
                 usage = new { prompt_tokens = 100, completion_tokens = 12, total_tokens = 112 },
             });
-        });
-        await _fake.StartAsync();
+        }));
     }
 
     public async Task DisposeAsync() => await _fake.DisposeAsync();

@@ -1,13 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
-using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Security;
 using Personas.Providers.Webhooks;
 
 namespace Personas.Functions.Tests;
@@ -26,7 +21,7 @@ public sealed class ReplicateWebhookVerifierTests
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"id":"tr_1","status":"succeeded"}""");
 
     private static string Sign(string id, string timestamp, byte[] body) =>
-        "v1," + Convert.ToBase64String(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes($"{id}.{timestamp}.").Concat(body).ToArray()));
+        "v1," + FakeReplicate.Signature(Key, id, timestamp, body);
 
     [Fact]
     public void A_delivery_signed_as_documented_is_accepted_even_among_other_signatures()
@@ -54,12 +49,8 @@ public sealed class ReplicateWebhookVerifierTests
 /// <summary>fal.ai verification against a JWKS served from 127.0.0.1, with keys made and signatures computed as fal does.</summary>
 public sealed class FalWebhookVerifierTests : IAsyncLifetime
 {
-    private static Ed25519PrivateKeyParameters NewKey() => FalSigning.NewKey();
-    private static string Jwk(Ed25519PrivateKeyParameters key) => FalSigning.Jwk(key);
-    private static string Sign(Ed25519PrivateKeyParameters key, string requestId, string userId, string timestamp, byte[] body) =>
-        FalSigning.Sign(key, requestId, userId, timestamp, body);
 
-    private readonly Ed25519PrivateKeyParameters _falKey = NewKey();
+    private readonly Ed25519PrivateKeyParameters _falKey = FalSigning.NewKey();
     private string _jwks = "";
     private int _jwksFetches;
     private WebApplication _server = null!;
@@ -67,13 +58,9 @@ public sealed class FalWebhookVerifierTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _jwks = $$"""{"keys":[{{Jwk(NewKey())}},{{Jwk(_falKey)}}]}""";
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        _server.MapGet("/.well-known/jwks.json", () => { Interlocked.Increment(ref _jwksFetches); return Results.Text(_jwks, "application/json"); });
-        await _server.StartAsync();
+        _jwks = $$"""{"keys":[{{FalSigning.Jwk(FalSigning.NewKey())}},{{FalSigning.Jwk(_falKey)}}]}""";
+        _server = await LoopbackServer.StartAsync(app =>
+            app.MapGet("/.well-known/jwks.json", () => { Interlocked.Increment(ref _jwksFetches); return Results.Text(_jwks, "application/json"); }));
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -85,10 +72,10 @@ public sealed class FalWebhookVerifierTests : IAsyncLifetime
     {
         var body = Encoding.UTF8.GetBytes("""{"request_id":"req_1","status":"OK","payload":{}}""");
         var verifier = Verifier();
-        var first = await verifier.VerifyAsync("req_1", "user_9", "1800000000", Sign(_falKey, "req_1", "user_9", "1800000000", body), body, CancellationToken.None);
+        var first = await verifier.VerifyAsync("req_1", "user_9", "1800000000", FalSigning.Sign(_falKey, "req_1", "user_9", "1800000000", body), body, CancellationToken.None);
         Assert.True(first.Valid, first.Problem);
         Assert.Equal("req_1", first.DeliveryId);
-        Assert.True((await verifier.VerifyAsync("req_1", "user_9", "1800000000", Sign(_falKey, "req_1", "user_9", "1800000000", body), body, CancellationToken.None)).Valid);
+        Assert.True((await verifier.VerifyAsync("req_1", "user_9", "1800000000", FalSigning.Sign(_falKey, "req_1", "user_9", "1800000000", body), body, CancellationToken.None)).Valid);
         Assert.Equal(1, _jwksFetches);
     }
 
@@ -96,13 +83,13 @@ public sealed class FalWebhookVerifierTests : IAsyncLifetime
     public async Task Tampered_unknown_key_and_stale_deliveries_are_refused()
     {
         var body = Encoding.UTF8.GetBytes("""{"request_id":"req_1","status":"OK"}""");
-        var signature = Sign(_falKey, "req_1", "user_9", "1800000000", body);
+        var signature = FalSigning.Sign(_falKey, "req_1", "user_9", "1800000000", body);
         var verifier = Verifier();
         Assert.False((await verifier.VerifyAsync("req_1", "user_9", "1800000000", signature, Encoding.UTF8.GetBytes("""{"request_id":"req_1","status":"ERROR"}"""), CancellationToken.None)).Valid);
         Assert.False((await verifier.VerifyAsync("req_2", "user_9", "1800000000", signature, body, CancellationToken.None)).Valid);
-        var stranger = Sign(NewKey(), "req_1", "user_9", "1800000000", body);
+        var stranger = FalSigning.Sign(FalSigning.NewKey(), "req_1", "user_9", "1800000000", body);
         Assert.Contains("published keys", (await verifier.VerifyAsync("req_1", "user_9", "1800000000", stranger, body, CancellationToken.None)).Problem);
-        Assert.Contains("timestamp", (await verifier.VerifyAsync("req_1", "user_9", "1799999000", Sign(_falKey, "req_1", "user_9", "1799999000", body), body, CancellationToken.None)).Problem);
+        Assert.Contains("timestamp", (await verifier.VerifyAsync("req_1", "user_9", "1799999000", FalSigning.Sign(_falKey, "req_1", "user_9", "1799999000", body), body, CancellationToken.None)).Problem);
         Assert.False((await verifier.VerifyAsync("req_1", "user_9", "1800000000", "zz", body, CancellationToken.None)).Valid);
     }
 
@@ -111,12 +98,12 @@ public sealed class FalWebhookVerifierTests : IAsyncLifetime
     {
         var body = Encoding.UTF8.GetBytes("{}");
         var verifier = Verifier();
-        Assert.True((await verifier.VerifyAsync("r", "u", "1800000000", Sign(_falKey, "r", "u", "1800000000", body), body, CancellationToken.None)).Valid);
-        var rotated = NewKey();
-        _jwks = $$"""{"keys":[{{Jwk(rotated)}}]}""";
+        Assert.True((await verifier.VerifyAsync("r", "u", "1800000000", FalSigning.Sign(_falKey, "r", "u", "1800000000", body), body, CancellationToken.None)).Valid);
+        var rotated = FalSigning.NewKey();
+        _jwks = $$"""{"keys":[{{FalSigning.Jwk(rotated)}}]}""";
         _clock.Now += TimeSpan.FromMinutes(6);
         var stamp = _clock.Now.ToUnixTimeSeconds().ToString();
-        Assert.True((await verifier.VerifyAsync("r", "u", stamp, Sign(rotated, "r", "u", stamp, body), body, CancellationToken.None)).Valid);
+        Assert.True((await verifier.VerifyAsync("r", "u", stamp, FalSigning.Sign(rotated, "r", "u", stamp, body), body, CancellationToken.None)).Valid);
         Assert.Equal(2, _jwksFetches);
     }
 }

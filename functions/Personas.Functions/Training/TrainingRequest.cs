@@ -5,29 +5,6 @@ using Personas.Providers.Training;
 
 namespace Personas.Functions.Training;
 
-/// <summary>Training settings: the failover order, the overall timeout, and the per-step prices used to refuse over-budget runs.</summary>
-public sealed class TrainingSettings
-{
-    public const string Section = "Personas:Training";
-
-    /// <summary>Providers to try, in order, among those configured. Default <c>fal,replicate,jobs,local</c>.</summary>
-    public string Order { get; set; } = "fal,replicate,jobs,local";
-
-    /// <summary>A run still going after this many minutes is canceled at the provider and fails. Default 120.</summary>
-    public double TimeoutMinutes { get; set; } = 120;
-
-    /// <summary>Estimated price per training step, in USD, by provider: <c>fal=0.002;replicate=0.0016</c>. Unlisted providers cost 0.</summary>
-    public string PricePerStepUsd { get; set; } = "fal=0.002;replicate=0.0016";
-
-    /// <summary>How long a dry-run training takes, in seconds. Default 10.</summary>
-    public double DryRunSeconds { get; set; } = 10;
-
-    public IReadOnlyDictionary<string, decimal> Prices() =>
-        PricePerStepUsd.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
-            .Where(p => p.Length == 2 && decimal.TryParse(p[1], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out _))
-            .ToDictionary(p => p[0].Trim(), p => decimal.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), StringComparer.OrdinalIgnoreCase);
-}
-
 /// <summary>Reads and checks the body of <c>POST /api/personas/{id}/train</c>: every field optional, every one bounded.</summary>
 public static class TrainingRequest
 {

@@ -43,7 +43,7 @@ public sealed class SubmitTrainingActivity(ICatalog catalog, TrainingProviders p
         var switches = new List<string>();
         foreach (var provider in providers.StartingWith(input.Options.Provider))
         {
-            var zip = provider.Name == "replicate" ? dataset.ReplicateZip : dataset.FalZip;
+            var zip = provider.DatasetZip(dataset);
             var request = new TrainingJobRequest(input.Owner, input.PersonaId, input.Version, persona.TriggerWord, persona.Mode,
                 links.Blob(zip, TimeSpan.FromHours(6)), zip, input.Options, links.Webhook(provider.Name));
             try

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Personas.Domain.Personas;
 using Personas.Providers.Training;
 
 namespace Personas.Providers.Replicate;
@@ -25,6 +26,7 @@ public sealed partial class ReplicateTrainingProvider(ReplicateClient replicate,
     public const string ProviderName = "replicate";
     public string Name => ProviderName;
     public TimeSpan FirstPoll => options.FirstPoll;
+    public string DatasetZip(DatasetPackages packages) => packages.ReplicateZip;
 
     /// <summary>Model names allow lowercase letters, digits, '-', '_' and '.'.</summary>
     public static string DestinationName(string personaId) => "persona-" + NameCharacters().Replace(personaId.ToLowerInvariant(), "-");

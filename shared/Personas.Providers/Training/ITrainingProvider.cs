@@ -1,3 +1,4 @@
+using Personas.Domain.Personas;
 using Personas.Domain.Training;
 using Personas.Imaging.Preparation;
 
@@ -35,6 +36,9 @@ public interface ITrainingProvider
 
     /// <summary>How long to wait before the first status poll; webhooks usually come first.</summary>
     TimeSpan FirstPoll { get; }
+
+    /// <summary>Which of the prepared packages this provider trains from; the fal.ai layout unless it says otherwise.</summary>
+    string DatasetZip(DatasetPackages packages) => packages.FalZip;
 
     Task<TrainingJob> SubmitAsync(TrainingJobRequest request, CancellationToken ct);
 

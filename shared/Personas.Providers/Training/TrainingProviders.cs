@@ -24,8 +24,6 @@ public sealed class TrainingProviders
 
     public IReadOnlyList<string> Names => _providers.Select(p => p.Name).ToList();
 
-    public bool IsDryRun => _providers is [DryRunTrainingProvider];
-
     public ITrainingProvider Get(string name) =>
         _providers.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
         ?? throw new TrainingProviderException(name, null, $"'{name}' is not a configured training provider (configured: {string.Join(", ", Names)}).", canFailOver: false);

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Personas.Functions.Tests;
+
+/// <summary>A quiet Kestrel server on a free 127.0.0.1 port, for the provider fakes: they map their routes, then it starts.</summary>
+internal static class LoopbackServer
+{
+    public static async Task<WebApplication> StartAsync(Action<WebApplication> mapRoutes)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        mapRoutes(app);
+        await app.StartAsync();
+        return app;
+    }
+}
