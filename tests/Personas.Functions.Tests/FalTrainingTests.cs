@@ -101,6 +101,12 @@ public sealed class FalTrainingTests(FalApiHost host) : IClassFixture<FalApiHost
         await Problem(await _alice.PostAsync($"/api/personas/{id}/train", JsonContent.Create(new { steps = 1000, budgetUsd = 3 })), 400, "budgetUsd");
         Assert.Equal(jobs, host.Fal.Jobs.Count);
         Assert.Equal("Ready", (await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200))["status"]!.GetValue<string>());
+
+        // Deleting it records in the audit log what fal.ai keeps, since fal has no delete API.
+        await Json(await _alice.DeleteAsync($"/api/personas/{id}"), 200);
+        var audit = (await _alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!.Single(e => e!["personaId"]!.GetValue<string>() == id)!;
+        Assert.Contains($"fal.ai has no API to delete request {job.Id}", audit["details"]!.GetValue<string>());
+        Assert.False(Directory.Exists(Path.Combine(host.DataDir, "blobs", "alice", id)));
     }
 
     [Fact]

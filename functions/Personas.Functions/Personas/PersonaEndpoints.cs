@@ -8,6 +8,7 @@ using Personas.Functions.Blobs;
 using Personas.Functions.Hosting;
 using Personas.Functions.Instances;
 using Personas.Functions.Problems;
+using Personas.Providers.Training;
 
 namespace Personas.Functions.Personas;
 
@@ -91,7 +92,8 @@ public static class PersonaEndpoints
         return updated is null ? NotFound(http, personaId) : TypedResults.Ok(PersonaPayload.From(updated, null, 0, now));
     }
 
-    private static async Task<IResult> DeleteAsync(string personaId, HttpContext http, ICatalog catalog, IBlobStore blobs, DurableTaskClient client, TimeProvider clock)
+    private static async Task<IResult> DeleteAsync(string personaId, HttpContext http, ICatalog catalog, IBlobStore blobs, DurableTaskClient client, TimeProvider clock,
+        TrainingProviders providers)
     {
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return NotFound(http, personaId);
@@ -100,10 +102,40 @@ public static class PersonaEndpoints
                 await client.TerminateInstanceAsync(work, "The persona was deleted.", http.RequestAborted);
         // Files first: a failure here leaves the record, so deleting again finishes the job; never records without files' fate known.
         var files = await blobs.DeletePrefixAsync(BlobPaths.Join(owner, personaId), http.RequestAborted);
+        var kept = await ProviderLeftoversAsync(persona, providers, http.RequestAborted);
         var photos = await catalog.DeletePersonaAsync(owner, personaId,
-            new AuditEntry(owner, personaId, "persona.deleted", clock.GetUtcNow(), $"Deleted '{persona.Name}' (trigger '{persona.TriggerWord}'): photo records, {files} stored files."),
+            new AuditEntry(owner, personaId, "persona.deleted", clock.GetUtcNow(),
+                $"Deleted '{persona.Name}' (trigger '{persona.TriggerWord}'): photo records, {files} stored files.{string.Concat(kept.Select(k => " " + k))}"),
             http.RequestAborted);
         return photos is null ? NotFound(http, personaId) : TypedResults.Ok(new { deleted = personaId, photos, files });
+    }
+
+    /// <summary>
+    /// Asks each provider that trained a version to delete what it holds, and returns, for the audit entry, what it
+    /// could not delete. A provider no longer configured, or not answering, is recorded as such rather than skipped.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> ProviderLeftoversAsync(Persona persona, TrainingProviders providers, CancellationToken ct)
+    {
+        var notes = new List<string>();
+        foreach (var model in persona.Models)
+        {
+            if (!providers.Names.Contains(model.Provider, StringComparer.OrdinalIgnoreCase))
+            {
+                notes.Add($"{model.Provider} is no longer configured, so it was not asked to delete job {model.ProviderJobId} (version {model.Version}).");
+                continue;
+            }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(15));
+            try
+            {
+                if (await providers.Get(model.Provider).DeleteAsync(new TrainingJob(model.Provider, model.ProviderJobId), timeout.Token) is { } note) notes.Add(note);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TrainingProviderException)
+            {
+                notes.Add($"{model.Provider} could not be asked to delete job {model.ProviderJobId}: {ex.Message}");
+            }
+        }
+        return notes;
     }
 
     public static IResult NotFound(HttpContext http, string personaId) =>
