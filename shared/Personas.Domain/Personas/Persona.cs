@@ -32,6 +32,19 @@ public sealed record Consent(
         WithdrawnAt is not null ? $"Consent was withdrawn on {WithdrawnAt:yyyy-MM-dd}."
         : Restrictions.TimeLimitDays is { } days && now >= GrantedAt.AddDays(days) ? $"Consent expired after {days} days."
         : !IsValidAt(now) ? "Consent is incomplete." : null;
+
+    /// <summary>Why a use of the likeness is refused: invalid consent, or a restriction that forbids this kind of use.</summary>
+    public string? RefusalFor(string usage, DateTimeOffset now) => RefusalAt(now)
+        ?? (usage == Usages.Commercial && Restrictions.NoCommercialUse ? "The persona's consent forbids commercial use."
+        : usage == Usages.ThirdParty && Restrictions.NoThirdParty ? "The persona's consent forbids use by or for third parties."
+        : null);
+}
+
+/// <summary>What a generation is for, checked against the consent's restrictions.</summary>
+public static class Usages
+{
+    public const string Personal = "personal", Commercial = "commercial", ThirdParty = "thirdParty";
+    public static readonly IReadOnlyList<string> All = [Personal, Commercial, ThirdParty];
 }
 
 /// <summary>One image of a prepared set: its name in the packages, its caption, and who wrote the caption ("template" or "model").</summary>

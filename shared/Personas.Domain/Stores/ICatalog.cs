@@ -43,6 +43,16 @@ public interface ICatalog
     Task RecordCostAsync(Training.CostEntry entry, CancellationToken ct = default);
 
     Task<IReadOnlyList<Training.CostEntry>> ListCostsAsync(string owner, string personaId, CancellationToken ct = default);
+
+    /// <summary>What the owner's ledger holds across all their personas, for the owner-wide budget.</summary>
+    Task<decimal> OwnerSpentUsdAsync(string owner, CancellationToken ct = default);
+
+    /// <summary>Stores a generation; saving the same id again replaces it (activities may repeat).</summary>
+    Task SaveGenerationAsync(Generations.Generation generation, CancellationToken ct = default);
+
+    Task<Generations.Generation?> GetGenerationAsync(string owner, string id, CancellationToken ct = default);
+
+    Task<IReadOnlyList<Generations.Generation>> ListGenerationsAsync(string owner, string personaId, CancellationToken ct = default);
 }
 
 /// <summary>A record of something done to a person's data, kept after the data itself is gone.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Personas.Domain.Personas;
 using Personas.Domain.Photos;
+using Personas.Domain.Generations;
 using Personas.Domain.Training;
 using Personas.Durable;
 using Personas.Durable.Sqlite;
@@ -29,6 +30,8 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
             CREATE TABLE IF NOT EXISTS costs(seq INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, persona_id TEXT NOT NULL, doc TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_costs_persona ON costs(owner, persona_id, seq);
             CREATE TABLE IF NOT EXISTS provider_jobs(provider TEXT NOT NULL, job_id TEXT NOT NULL, owner TEXT NOT NULL, persona_id TEXT NOT NULL, instance_id TEXT NOT NULL, PRIMARY KEY(provider, job_id));
+            CREATE TABLE IF NOT EXISTS generations(id TEXT PRIMARY KEY, owner TEXT NOT NULL, persona_id TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_generations_persona ON generations(owner, persona_id, created_at);
             """));
     }
 
@@ -86,6 +89,7 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
         var photos = c.Execute("DELETE FROM photos WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("DELETE FROM provider_jobs WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("DELETE FROM costs WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
+        c.Execute("DELETE FROM generations WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("INSERT INTO audit(owner, persona_id, action, at, details) VALUES ($owner, $id, $action, $at, $details)",
             ("$owner", owner), ("$id", personaId), ("$action", audit.Action), ("$at", audit.At.UtcTicks), ("$details", audit.Details));
         return photos;
@@ -109,6 +113,22 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
     public Task<IReadOnlyList<CostEntry>> ListCostsAsync(string owner, string personaId, CancellationToken ct = default) =>
         Read<IReadOnlyList<CostEntry>>(c => c.Query("SELECT doc FROM costs WHERE owner = $owner AND persona_id = $persona ORDER BY seq",
             r => json.Deserialize<CostEntry>(r.GetString(0))!, ("$owner", owner), ("$persona", personaId)));
+
+    public Task<decimal> OwnerSpentUsdAsync(string owner, CancellationToken ct = default) =>
+        Read(c => c.Query("SELECT doc FROM costs WHERE owner = $owner", r => json.Deserialize<CostEntry>(r.GetString(0))!.EstimatedUsd, ("$owner", owner)).Sum());
+
+    public Task SaveGenerationAsync(Generation generation, CancellationToken ct = default) => Write(c =>
+        c.Execute("INSERT OR REPLACE INTO generations(id, owner, persona_id, created_at, doc) VALUES ($id, $owner, $persona, $created, $doc)",
+            ("$id", generation.Id), ("$owner", generation.Owner), ("$persona", generation.PersonaId), ("$created", generation.CreatedAt.UtcTicks),
+            ("$doc", json.Serialize(generation))));
+
+    public Task<Generation?> GetGenerationAsync(string owner, string id, CancellationToken ct = default) =>
+        Read(c => c.Query("SELECT doc FROM generations WHERE owner = $owner AND id = $id", r => json.Deserialize<Generation>(r.GetString(0))!,
+            ("$owner", owner), ("$id", id)).FirstOrDefault());
+
+    public Task<IReadOnlyList<Generation>> ListGenerationsAsync(string owner, string personaId, CancellationToken ct = default) =>
+        Read<IReadOnlyList<Generation>>(c => c.Query("SELECT doc FROM generations WHERE owner = $owner AND persona_id = $persona ORDER BY created_at",
+            r => json.Deserialize<Generation>(r.GetString(0))!, ("$owner", owner), ("$persona", personaId)));
 
     private Task<T> Write<T>(Func<SqliteConnection, T> write)
     {

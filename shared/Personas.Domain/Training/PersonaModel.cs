@@ -21,6 +21,18 @@ public sealed record PersonaModel(
     DateTimeOffset TrainedAt)
 {
     public IReadOnlyList<string> ProviderSwitches { get; init; } = [];
+
+    /// <summary>The provider's own handle on the trained model, where it keeps one (Replicate: <c>owner/name:version</c>).</summary>
+    public string? ProviderModel { get; init; }
+
+    /// <summary>Null until validated (or when validation is switched off).</summary>
+    public ModelValidation? Validation { get; init; }
+
+    /// <summary>The weights generation uses: the checkpoint validation chose, else the final LoRA.</summary>
+    public string ActiveWeightsBlob => Validation?.ChosenWeightsBlob ?? WeightsBlob;
+
+    /// <summary>Usable for generation: validated and passed, or never validated.</summary>
+    public bool Usable => Validation is null || Validation.Passed;
 }
 
 /// <summary>Where a running training is, for the status endpoint and the event stream.</summary>

@@ -170,7 +170,7 @@ public static class PhotoDecoder
         return rotate.Image();
     }
 
-    private static VipsImage Copy(VipsImage image)
+    internal static VipsImage Copy(VipsImage image)
     {
         using var copy = new VipsOperation("copy").Set("in", image).Build();
         return copy.Image();
@@ -189,7 +189,7 @@ public static class PhotoDecoder
     /// 8-bit sRGB without alpha, as people see the photo: CMYK, 16-bit and grey convert to sRGB first (so a CMYK photo's
     /// black channel is never taken for alpha), then a real alpha band is flattened over white.
     /// </summary>
-    private static VipsImage ToSrgb(VipsImage image)
+    internal static VipsImage ToSrgb(VipsImage image)
     {
         using var colourspace = new VipsOperation("colourspace").Set("in", image).Set("space", "srgb").Build();
         using var srgb = colourspace.Image();

@@ -22,6 +22,20 @@ public sealed record ReplicateTraining(string Id, string Status, string? Logs, s
         o["output"]?["weights"]?.ToString(), o["output"]?["version"]?.ToString());
 }
 
+/// <summary>A prediction as Replicate reports it; <see cref="Output"/> lists the output file links (image models answer with a list).</summary>
+public sealed record ReplicatePrediction(string Id, string Status, string? Error, IReadOnlyList<string> Output)
+{
+    public bool Finished => Status is "succeeded" or "failed" or "canceled";
+
+    public static ReplicatePrediction From(JsonObject o) => new(o["id"]?.ToString() ?? "", o["status"]?.ToString() ?? "", o["error"]?.ToString(),
+        o["output"] switch
+        {
+            JsonArray list => list.Select(n => n?.ToString()).OfType<string>().ToList(),
+            JsonValue single => [single.ToString()],
+            _ => [],
+        });
+}
+
 /// <summary>A Replicate call failed: the HTTP status and Replicate's <c>detail</c>.</summary>
 public sealed class ReplicateException(int status, string message) : Exception($"Replicate answered {status}: {message}")
 {
@@ -68,6 +82,17 @@ public sealed class ReplicateClient(HttpClient http, ReplicateClientOptions opti
     public async Task<ReplicateTraining> CancelTrainingAsync(string id, CancellationToken ct) =>
         ReplicateTraining.From(await SendAsync(HttpMethod.Post, $"trainings/{Uri.EscapeDataString(id)}/cancel", null, ct));
 
+    /// <summary>
+    /// Runs a model version (<c>POST /v1/predictions</c>), waiting up to <paramref name="waitSeconds"/> (1–60) for it to
+    /// finish in the same call (<c>Prefer: wait=n</c>); an unfinished one comes back starting or processing, to poll.
+    /// </summary>
+    public async Task<ReplicatePrediction> CreatePredictionAsync(string version, JsonObject input, int waitSeconds, CancellationToken ct) =>
+        ReplicatePrediction.From(await SendAsync(HttpMethod.Post, "predictions", new JsonObject { ["version"] = version, ["input"] = input }, ct,
+            message => message.Headers.Add("Prefer", $"wait={Math.Clamp(waitSeconds, 1, 60)}")));
+
+    public async Task<ReplicatePrediction> GetPredictionAsync(string id, CancellationToken ct) =>
+        ReplicatePrediction.From(await SendAsync(HttpMethod.Get, $"predictions/{Uri.EscapeDataString(id)}", null, ct));
+
     /// <summary>Downloads an output file; Replicate's file links need the token too.</summary>
     public async Task<Stream> DownloadAsync(string url, CancellationToken ct)
     {
@@ -78,11 +103,16 @@ public sealed class ReplicateClient(HttpClient http, ReplicateClientOptions opti
 
     private AuthenticationHeaderValue Auth => new("Bearer", options.Token);
 
-    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken ct)
+    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken ct, Action<HttpRequestMessage>? configure = null)
     {
-        using var response = await ProviderHttp.SendAsync(http, options.PipelineName, Auth, () => new HttpRequestMessage(method, new Uri(options.Endpoint, path))
+        using var response = await ProviderHttp.SendAsync(http, options.PipelineName, Auth, () =>
         {
-            Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            var message = new HttpRequestMessage(method, new Uri(options.Endpoint, path))
+            {
+                Content = body is null ? null : new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            };
+            configure?.Invoke(message);
+            return message;
         }, ct);
         if (!response.IsSuccessStatusCode) throw await ErrorAsync(response, ct);
         return await ProviderHttp.ReadObjectAsync(response, ct);

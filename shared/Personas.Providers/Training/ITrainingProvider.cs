@@ -21,7 +21,7 @@ public sealed record TrainingArtifact(string Kind, string Name, string Url)
 }
 
 public sealed record TrainingStatus(TrainingState State, int? Step = null, int? TotalSteps = null, string? LastLog = null, string? Error = null,
-    IReadOnlyList<TrainingArtifact>? Artifacts = null)
+    IReadOnlyList<TrainingArtifact>? Artifacts = null, string? ProviderModel = null)
 {
     public bool IsFinal => State is TrainingState.Succeeded or TrainingState.Failed or TrainingState.Canceled;
 }

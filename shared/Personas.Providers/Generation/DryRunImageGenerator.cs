@@ -1,0 +1,48 @@
+using System.IO.Compression;
+using Personas.Domain.Blobs;
+using Personas.Imaging.Rendering;
+
+namespace Personas.Providers.Generation;
+
+/// <summary>
+/// The stand-in used only when no image provider is configured. It generates nothing: it takes one of the persona's
+/// own prepared photos (chosen by the seed, so the same seed gives the same picture), fits it to the size, and labels
+/// it "DRY RUN". At LoRA scale 0 (validation's control) it takes the next photo and blurs it, as a base model that
+/// does not know the face would draw somebody else. Its validation scores therefore measure the pipeline, not a model.
+/// </summary>
+public sealed class DryRunImageGenerator(IBlobStore blobs) : IImageGenerator
+{
+    public const string ProviderName = "dryrun";
+    public const string Label = "DRY RUN · a prepared photo, not a generated image";
+    public string Name => ProviderName;
+
+    public bool CanRun(LoraReference lora) => lora.DatasetZipBlob is not null;
+
+    public async Task<GeneratedImage> GenerateAsync(ImageRequest request, CancellationToken ct)
+    {
+        var photos = await DatasetPhotosAsync(request.Lora.DatasetZipBlob!, ct);
+        var withoutLora = request.LoraScale < 0.05;
+        // Without the LoRA a model draws somebody else: the stand-in takes the next photo instead, blurred.
+        var source = photos[(int)((Math.Abs(request.Seed) + (withoutLora ? 1 : 0)) % photos.Count)];
+        var picture = Pictures.DryRunStandIn(source, request.Width, request.Height, Label, obscured: withoutLora);
+        return new GeneratedImage(Name, request.Seed, null, picture, $"dryrun-{request.PersonaId}-{request.Seed}");
+    }
+
+    public Task<Stream> OpenAsync(GeneratedImage image, CancellationToken ct) =>
+        Task.FromResult<Stream>(new MemoryStream(image.Bytes ?? throw new InvalidDataException("A dry-run image carries its bytes.")));
+
+    private async Task<List<byte[]>> DatasetPhotosAsync(string zipBlob, CancellationToken ct)
+    {
+        await using var stream = await blobs.OpenReadAsync(zipBlob, ct) ?? throw new InvalidDataException($"The dataset {zipBlob} is missing.");
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
+        var photos = new List<byte[]>();
+        foreach (var entry in zip.Entries.Where(e => e.Name.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            await using var data = entry.Open();
+            using var copy = new MemoryStream();
+            await data.CopyToAsync(copy, ct);
+            photos.Add(copy.ToArray());
+        }
+        return photos.Count > 0 ? photos : throw new InvalidDataException("The dataset holds no photos.");
+    }
+}
