@@ -1,5 +1,6 @@
 using Personas.Durable;
 using Personas.Orchestrations.Dataset;
+using Personas.Orchestrations.Generations;
 using Personas.Orchestrations.RuntimeDemo;
 using Personas.Orchestrations.Training;
 
@@ -25,6 +26,10 @@ public static class OrchestrationCatalog
         .AddActivity<CancelTrainingActivity>(nameof(CancelTrainingActivity))
         .AddActivity<StoreWeightsActivity>(nameof(StoreWeightsActivity))
         .AddActivity<CompleteTrainingActivity>(nameof(CompleteTrainingActivity))
+        .AddActivity<ValidateCandidateActivity>(nameof(ValidateCandidateActivity))
+        .AddActivity<JudgeValidationActivity>(nameof(JudgeValidationActivity))
+        .AddOrchestrator<GenerateWithPersonaOrchestrator>(GenerateWithPersonaOrchestrator.Name)
+        .AddActivity<GenerateImagesActivity>(nameof(GenerateImagesActivity))
         .AddOrchestrator<RuntimeDemoOrchestrator>(RuntimeDemoOrchestrator.Name)
         .AddActivity<CountWordsActivity>(nameof(CountWordsActivity))
         .AddActivity<SummarizeActivity>(nameof(SummarizeActivity));

@@ -57,6 +57,7 @@ public sealed class FakeFal : IAsyncDisposable
     private readonly Ed25519PrivateKeyParameters _key = FalSigning.NewKey();
     private WebApplication _app = null!;
     public ConcurrentDictionary<string, Job> Jobs { get; } = new();
+    public FakeRenders Renders { get; } = new();
     public byte[] Weights { get; } = RandomNumberGenerator.GetBytes(4096);
     public Uri BaseAddress { get; private set; } = null!;
     public Ed25519PrivateKeyParameters SigningKey => _key;
@@ -73,6 +74,7 @@ public sealed class FakeFal : IAsyncDisposable
     {
         app.MapGet("/.well-known/jwks.json", () => Results.Text($$"""{"keys":[{{FalSigning.Jwk(_key)}}]}""", "application/json"));
         app.MapGet("/files/{id}/lora.safetensors", (string id) => Results.Bytes(Weights, "application/octet-stream"));
+        app.MapGet("/files/{id}/image", (string id) => Results.Bytes(Renders.Bytes(id), Renders.ContentType(id)));
         app.MapGet("/{owner}/{alias}/requests/{id}/status", (string id, HttpContext http) => Authorized(http) ?? Status(id));
         app.MapGet("/{owner}/{alias}/requests/{id}", (string id, HttpContext http) => Authorized(http) ?? Result(id));
         app.MapPut("/{owner}/{alias}/requests/{id}/cancel", (string id, HttpContext http) => Authorized(http) ?? Cancel(id));
@@ -94,12 +96,24 @@ public sealed class FakeFal : IAsyncDisposable
     private async Task<IResult> SubmitAsync(string model, HttpContext http)
     {
         var input = (await JsonNode.ParseAsync(http.Request.Body))!.AsObject();
+        if (model == "fal-ai/flux-lora") return Inference(model, input);
         if (input["images_data_url"] is null) return Results.Json(new { detail = new[] { new { loc = new[] { "body", "images_data_url" }, msg = "field required", type = "missing" } } }, statusCode: 422);
         var id = Guid.NewGuid().ToString();
         Jobs[id] = new Job { Id = id, Model = model, Input = input, Webhook = http.Request.Query["fal_webhook"] };
         var root = $"{BaseAddress}{string.Join('/', model.Split('/').Take(2))}/requests/{id}"; // subpath dropped, as fal does
         return Results.Json(new { status = "IN_QUEUE", request_id = id, gateway_request_id = id, queue_position = 0,
             status_url = $"{root}/status", response_url = root, cancel_url = $"{root}/cancel" });
+    }
+
+    /// <summary>flux-lora: needs a prompt and a LoRA path; done at once, so the first status poll sees COMPLETED.</summary>
+    private IResult Inference(string model, JsonObject input)
+    {
+        if (input["prompt"] is null || input["loras"]?[0]?["path"] is null)
+            return Results.Json(new { detail = new[] { new { loc = new[] { "body", "prompt" }, msg = "field required", type = "missing" } } }, statusCode: 422);
+        var id = Renders.Add(input, input["loras"]![0]!["scale"]!.GetValue<double>());
+        Jobs[id] = new Job { Id = id, Model = model, Input = input, State = "COMPLETED" };
+        var root = $"{BaseAddress}{model}/requests/{id}";
+        return Results.Json(new { status = "IN_QUEUE", request_id = id, status_url = $"{root}/status", response_url = root, cancel_url = $"{root}/cancel" });
     }
 
     private IResult Status(string id) => Jobs.TryGetValue(id, out var job)
@@ -114,7 +128,14 @@ public sealed class FakeFal : IAsyncDisposable
     {
         if (!Jobs.TryGetValue(id, out var job)) return Results.Json(new { detail = "Request not found" }, statusCode: 404);
         if (job.State != "COMPLETED") return Results.Json(new { detail = "Request is still in progress" }, statusCode: 400);
-        return job.Failed ? Results.Json(new { detail = "Training diverged" }, statusCode: 422) : Results.Json(Output(id));
+        if (job.Failed) return Results.Json(new { detail = "Training diverged" }, statusCode: 422);
+        return job.Model == "fal-ai/flux-lora"
+            ? Results.Json(new
+            {
+                images = new[] { new { url = $"{BaseAddress}files/{id}/image", width = job.Input["image_size"]!["width"]!.GetValue<int>(), height = job.Input["image_size"]!["height"]!.GetValue<int>(), content_type = Renders.ContentType(id) } },
+                seed = job.Input["seed"]!.GetValue<long>(), has_nsfw_concepts = new[] { false }, prompt = job.Input["prompt"]!.ToString(),
+            })
+            : Results.Json(Output(id));
     }
 
     private IResult Cancel(string id)

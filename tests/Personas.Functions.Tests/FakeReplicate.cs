@@ -34,6 +34,7 @@ public sealed class FakeReplicate : IAsyncDisposable
     private WebApplication _app = null!;
     public ConcurrentDictionary<string, Training> Trainings { get; } = new();
     public ConcurrentDictionary<string, bool> Models { get; } = new();
+    public FakeRenders Renders { get; } = new();
     public byte[] Lora { get; } = RandomNumberGenerator.GetBytes(2048);
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -76,6 +77,17 @@ public sealed class FakeReplicate : IAsyncDisposable
             return Results.Json(Object(t));
         });
         v1.MapGet("/files/{id}/weights.tar", (string id) => Results.Bytes(WeightsTar(), "application/x-tar"));
+        v1.MapGet("/files/{id}/out-0", (string id) => Results.Bytes(Renders.Bytes(id), Renders.ContentType(id)));
+        // A trained version runs through predictions; with Prefer: wait the answer comes back finished.
+        v1.MapPost("/predictions", async (HttpContext http) =>
+        {
+            var body = (await JsonNode.ParseAsync(http.Request.Body))!.AsObject();
+            if (body["version"]?.ToString() != "abc123") return Results.Json(new { detail = "Invalid version or not permitted." }, statusCode: 422);
+            var input = body["input"]!.AsObject();
+            var id = Renders.Add(input, input["lora_scale"]!.GetValue<double>());
+            return Results.Json(Prediction(id, http.Request.Headers["Prefer"].ToString().StartsWith("wait") ? "succeeded" : "starting"), statusCode: 201);
+        });
+        v1.MapGet("/predictions/{id}", (string id) => Renders.Requests.ContainsKey(id) ? Results.Json(Prediction(id, "succeeded")) : Results.Json(new { detail = "Not found." }, statusCode: 404));
     }
 
     /// <summary>The host settings that point Replicate at this fake, polling fast.</summary>
@@ -96,6 +108,13 @@ public sealed class FakeReplicate : IAsyncDisposable
         ["error"] = t.Status == "failed" ? "CUDA out of memory" : null,
         ["output"] = t.Status == "succeeded" ? new JsonObject { ["version"] = $"{t.Destination}:abc123", ["weights"] = $"{BaseAddress}v1/files/{t.Id}/weights.tar" } : null,
         ["urls"] = new JsonObject { ["get"] = $"{BaseAddress}v1/trainings/{t.Id}", ["cancel"] = $"{BaseAddress}v1/trainings/{t.Id}/cancel" },
+    };
+
+    private JsonObject Prediction(string id, string status) => new()
+    {
+        ["id"] = id, ["version"] = "abc123", ["status"] = status, ["input"] = Renders.Requests[id].Input.DeepClone(),
+        ["output"] = status == "succeeded" ? new JsonArray($"{BaseAddress}v1/files/{id}/out-0") : null,
+        ["urls"] = new JsonObject { ["get"] = $"{BaseAddress}v1/predictions/{id}" },
     };
 
     private byte[] WeightsTar()

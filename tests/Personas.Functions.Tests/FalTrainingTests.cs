@@ -93,10 +93,20 @@ public sealed class FalTrainingTests(FalApiHost host) : IClassFixture<FalApiHost
         Assert.Equal("Ready", ready["status"]!.GetValue<string>());
         Assert.Equal(host.Fal.Weights, await File.ReadAllBytesAsync(Path.Combine(host.DataDir, "blobs", ready["models"]![0]!["weightsBlob"]!.GetValue<string>())));
 
-        // The ledger priced the run (1000 steps at the default $0.002), and a budget it would break is refused up front.
+        // Validation rendered each of the 3 prompts with the LoRA (by our signed link) and without it, on fal-ai/flux-lora.
+        var validation = ready["models"]![0]!["validation"]!;
+        Assert.True(validation["passed"]!.GetValue<bool>());
+        Assert.Equal("fal", validation["provider"]!.GetValue<string>());
+        var renders = host.Fal.Renders.Requests.Values.Where(r => r.Input["prompt"]!.GetValue<string>().Contains("zqxfalpoll")).ToList();
+        Assert.Equal(6, renders.Count);
+        Assert.Equal(3, renders.Count(r => r.Applied && r.Input["loras"]![0]!["path"]!.GetValue<string>().Contains("/api/blobs/alice/" + id + "/models/v1/lora.safetensors?")));
+        Assert.Equal(3, renders.Count(r => !r.Applied && r.Input["loras"]![0]!["scale"]!.GetValue<double>() == 0));
+
+        // The ledger priced the run (1000 steps at the default $0.002) and the 6 validation images ($0.035 each), and a budget it would break is refused up front.
         var costs = await Json(await _alice.GetAsync($"/api/personas/{id}/costs"), 200);
-        Assert.Equal(2.0m, costs["totalEstimatedUsd"]!.GetValue<decimal>());
+        Assert.Equal(2.21m, costs["totalEstimatedUsd"]!.GetValue<decimal>());
         Assert.Equal("fal", costs["entries"]![0]!["provider"]!.GetValue<string>());
+        Assert.Equal(6, costs["entries"]!.AsArray().Count(e => e!["operation"]!.GetValue<string>().StartsWith("validation")));
         var jobs = host.Fal.Jobs.Count;
         await Problem(await _alice.PostAsync($"/api/personas/{id}/train", JsonContent.Create(new { steps = 1000, budgetUsd = 3 })), 400, "budgetUsd");
         Assert.Equal(jobs, host.Fal.Jobs.Count);

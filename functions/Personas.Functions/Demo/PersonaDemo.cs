@@ -99,6 +99,7 @@ public static class PersonaDemo
         Console.WriteLine($"[demo]   http://localhost:7071{link}");
 
         if (!await TrainAsync(http, clock, id, blobs)) return false;
+        if (!await GenerateAsync(http, clock, id, blobs)) return false;
         Console.WriteLine($"[demo] Completed in {clock.Elapsed.TotalSeconds:0.0}s");
         return true;
     }
@@ -126,11 +127,48 @@ public static class PersonaDemo
                 Console.WriteLine($"[demo] persona {id} is Ready: version {model["version"]} trained by provider '{model["provider"]}'" +
                     (model["provider"]!.GetValue<string>() == "dryrun" ? " (DRY RUN: nothing was trained; set Personas:Fal:Key to train for real)" : ""));
                 Console.WriteLine($"[demo]   LoRA weights:    {Path.Combine(blobs, model["weightsBlob"]!.GetValue<string>())}");
+                if (model["validation"] is JsonObject validation)
+                {
+                    Console.WriteLine($"[demo]   validation:      {validation["summary"]} (images by {validation["provider"]})");
+                    var kept = validation["candidates"]!.AsArray().First(c => c!["label"]!.GetValue<string>() == validation["chosenLabel"]!.GetValue<string>())!;
+                    foreach (var metric in new[] { "faceDetected", "quality", "triggerEffectiveness", "faceConsistency" })
+                        Console.WriteLine($"[demo]     {metric,-21} {(kept[metric]!["value"] is { } v ? v.GetValue<double>().ToString("0.00") : "unavailable"),-11} {kept[metric]!["explanation"]}");
+                    Console.WriteLine($"[demo]   validation images: {Path.Combine(blobs, Path.GetDirectoryName(kept["images"]![0]!["blob"]!.GetValue<string>())!)}");
+                }
                 return true;
             }
             await Task.Delay(500);
         }
         return Fail("training did not finish in time");
+    }
+
+    /// <summary>Generates two pictures with the new version through POST /api/generate-with-persona and waits for them.</summary>
+    private static async Task<bool> GenerateAsync(HttpClient http, Stopwatch clock, string id, string blobs)
+    {
+        var start = await http.PostAsJsonAsync("/api/generate-with-persona",
+            new { personaId = id, prompt = "a professional headshot of the persona, soft window light", platform = "instagram", count = 2, seed = 7 });
+        if (start.StatusCode != HttpStatusCode.Accepted) return Fail($"POST /api/generate-with-persona answered {(int)start.StatusCode}: {await start.Content.ReadAsStringAsync()}");
+        var accepted = (await start.Content.ReadFromJsonAsync<JsonObject>())!;
+        Console.WriteLine($"[demo] POST /api/generate-with-persona -> 202, generation {accepted["generationId"]}, seed {accepted["seed"]}");
+        var deadline = clock.Elapsed + TimeSpan.FromMinutes(10);
+        while (clock.Elapsed < deadline)
+        {
+            var result = await http.GetAsync(accepted["resultUri"]!.GetValue<string>());
+            if (result.IsSuccessStatusCode)
+            {
+                var generation = (await result.Content.ReadFromJsonAsync<JsonObject>())!["generation"]!;
+                Console.WriteLine($"[demo] generated {generation["images"]!.AsArray().Count} image(s) at {generation["width"]}×{generation["height"]} by '{generation["provider"]}'" +
+                    (generation["label"] is { } label ? $" ({label})" : ""));
+                foreach (var image in generation["images"]!.AsArray())
+                    Console.WriteLine($"[demo]   seed {image!["seed"],-4} {Path.Combine(blobs, image["blob"]!.GetValue<string>())}");
+                return true;
+            }
+            var instance = (await http.GetFromJsonAsync<JsonObject>(accepted["instance"]!["statusQueryGetUri"]!.GetValue<string>()))!;
+            if (instance["runtimeStatus"]?.GetValue<string>() is "Failed" or "Terminated")
+                return Fail($"generation failed: {instance["failureDetails"]?["errorMessage"] ?? instance["output"]}");
+            await Task.Delay(500);
+        }
+        return Fail("generation did not finish in time");
     }
 
     private static bool Fail(string what)

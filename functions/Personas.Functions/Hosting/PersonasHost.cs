@@ -14,6 +14,7 @@ using Personas.Imaging.Faces;
 using Personas.Imaging.Preparation;
 using Personas.Functions.Auth;
 using Personas.Functions.Blobs;
+using Personas.Functions.Generations;
 using Personas.Functions.Datasets;
 using Personas.Functions.Health;
 using Personas.Functions.Instances;
@@ -74,6 +75,7 @@ public static class PersonasHost
         builder.Services.AddSingleton(sp => new PhotoDownloader(PhotoDownloader.CreateHandler(), sp.GetRequiredService<PhotoGates>()));
         builder.Services.AddSingleton(sp => new BlobUrlSigner(SigningKey(settings), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddTraining(builder.Configuration, settings);
+        builder.Services.AddGeneration(builder.Configuration);
 
         var app = builder.Build();
         app.Services.GetRequiredService<ICatalog>().InitializeAsync().GetAwaiter().GetResult();
@@ -91,6 +93,7 @@ public static class PersonasHost
         app.MapPhotoEndpoints();
         app.MapDatasetEndpoints();
         app.MapTrainingEndpoints();
+        app.MapGenerationEndpoints();
         app.MapWebhookEndpoints();
         app.MapBlobEndpoints();
         app.MapTimerTick();

@@ -1,3 +1,6 @@
+using Personas.Providers.Fal;
+using Personas.Providers.Replicate;
+
 namespace Personas.Functions.Hosting;
 
 /// <summary>fal.ai, under <c>Personas:Fal:*</c>. Configured when <see cref="Key"/> is set.</summary>
@@ -19,6 +22,11 @@ public sealed class FalSettings
 
     /// <summary>Where fal publishes its webhook-signing keys.</summary>
     public string JwksUrl { get; set; } = "https://rest.alpha.fal.ai/.well-known/jwks.json";
+
+    public bool Configured => !string.IsNullOrWhiteSpace(Key);
+
+    /// <summary>A client for the queue; the pipeline sets timeouts per attempt, so the HttpClient's own is off.</summary>
+    public FalClient CreateClient() => new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new FalClientOptions { Key = Key, QueueEndpoint = new Uri(QueueEndpoint) });
 }
 
 /// <summary>Replicate, under <c>Personas:Replicate:*</c>. Configured when Token, TrainerVersion and Owner are all set.</summary>
@@ -45,4 +53,6 @@ public sealed class ReplicateSettings
     public double FirstPollSeconds { get; set; } = 15;
 
     public bool Configured => !string.IsNullOrWhiteSpace(Token) && !string.IsNullOrWhiteSpace(TrainerVersion) && !string.IsNullOrWhiteSpace(Owner);
+
+    public ReplicateClient CreateClient() => new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new ReplicateClientOptions { Token = Token, Endpoint = new Uri(Endpoint) });
 }

@@ -24,13 +24,11 @@ public static class TrainingServices
         services.AddSingleton(sp =>
         {
             var configured = new Dictionary<string, ITrainingProvider>(StringComparer.OrdinalIgnoreCase);
-            if (!string.IsNullOrWhiteSpace(fal.Key))
-                configured[FalTrainingProvider.ProviderName] = new FalTrainingProvider(
-                    new FalClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new FalClientOptions { Key = fal.Key, QueueEndpoint = new Uri(fal.QueueEndpoint) }),
+            if (fal.Configured)
+                configured[FalTrainingProvider.ProviderName] = new FalTrainingProvider(fal.CreateClient(),
                     new FalTrainingOptions { PortraitModel = fal.PortraitModel, FullBodyModel = fal.FullBodyModel, FirstPoll = TimeSpan.FromSeconds(fal.FirstPollSeconds) });
             if (replicate.Configured)
-                configured[ReplicateTrainingProvider.ProviderName] = new ReplicateTrainingProvider(
-                    new ReplicateClient(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new ReplicateClientOptions { Token = replicate.Token, Endpoint = new Uri(replicate.Endpoint) }),
+                configured[ReplicateTrainingProvider.ProviderName] = new ReplicateTrainingProvider(replicate.CreateClient(),
                     new ReplicateTrainingOptions { Trainer = replicate.Trainer, TrainerVersion = replicate.TrainerVersion, Owner = replicate.Owner, FirstPoll = TimeSpan.FromSeconds(replicate.FirstPollSeconds) });
             var ordered = training.Order.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(name => configured.GetValueOrDefault(name)).OfType<ITrainingProvider>()

@@ -142,8 +142,8 @@ public static class PersonaEndpoints
         ProblemWriter.Result(http, 404, "Not found", $"No persona '{personaId}' exists for this caller.", "personaId");
 
     /// <summary>403 when consent no longer covers processing this persona.</summary>
-    public static IResult? ConsentRefusal(HttpContext http, Persona persona, DateTimeOffset now) =>
-        persona.Consent.RefusalAt(now) is { } refusal
+    public static IResult? ConsentRefusal(HttpContext http, Persona persona, DateTimeOffset now, string usage = Usages.Personal) =>
+        persona.Consent.RefusalFor(usage, now) is { } refusal
             ? ProblemWriter.Result(http, 403, "Consent does not allow this", $"{refusal} Nothing more is done with this persona's likeness.", "consent")
             : null;
 

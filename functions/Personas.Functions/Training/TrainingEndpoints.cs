@@ -24,7 +24,7 @@ public static class TrainingEndpoints
         var group = app.MapGroup("/api/personas/{personaId}").WithTags("Training");
         group.MapPost("/train", StartAsync).WithName("TrainPersona")
             .WithSummary("Trains a new version of the persona's LoRA. Body: { provider?, steps?, learningRate?, rank?, resolution?, checkpointEvery?, budgetUsd? }. 202 with the status payload.")
-            .Produces<InstanceManagementPayload>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+            .Produces<InstanceManagementPayload>(202).ProducesProblem(402).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         group.MapPost("/train/cancel", CancelAsync).WithName("CancelTraining")
             .WithSummary("Cancels the running training, at the provider too.").Produces(202).ProducesProblem(404).ProducesProblem(409);
         group.MapGet("/status", StatusAsync).WithName("PersonaStatus")
@@ -36,7 +36,7 @@ public static class TrainingEndpoints
     }
 
     private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, PhotoGates gates,
-        TrainingProviders providers, TimeProvider clock, IOptions<PersonasSettings> settings, IOptions<TrainingSettings> training)
+        TrainingProviders providers, TimeProvider clock, IOptions<PersonasSettings> settings, IOptions<TrainingSettings> training, ValidationOptions validation)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
@@ -47,15 +47,10 @@ public static class TrainingEndpoints
 
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
         if (PersonaEndpoints.ConsentRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
-        if (options!.BudgetUsd is { } budget)
-        {
-            // The budget caps what the persona may have cost in all, this run included; checked before anything is spent.
-            var provider = options.Provider ?? providers.Names[0];
-            var spent = (await catalog.ListCostsAsync(owner, personaId, http.RequestAborted)).Sum(c => c.EstimatedUsd);
-            var estimate = providers.EstimateUsd(provider, options.StepsOrDefault);
-            if (spent + estimate > budget)
-                return ProblemWriter.Invalid(http, "budgetUsd", $"{options.StepsOrDefault} steps on {provider} are estimated at ${estimate:0.00}; with ${spent:0.00} already spent on this persona that is over the budget of ${budget:0.00}.");
-        }
+        var provider = options!.Provider ?? providers.Names[0];
+        if (await BudgetGuard.RefuseAsync(http, catalog, owner, personaId, providers.EstimateUsd(provider, options.StepsOrDefault),
+                $"{options.StepsOrDefault} steps on {provider}", options.BudgetUsd, training.Value.OwnerBudgetUsd) is { } overBudget)
+            return overBudget;
         var running = persona.TrainingInstanceId is { } id ? await client.GetInstanceAsync(id, http.RequestAborted) : null;
         if (running is { IsRunning: true }) return StartOrchestration.Accepted(http, running, settings.Value);
         // Preparing, training or validating with no live instance (terminated, or died before recording a failure) must not stick.
@@ -74,7 +69,7 @@ public static class TrainingEndpoints
             return ProblemWriter.Result(http, 409, "Persona busy", "Another training run started at the same time.", "personaId");
 
         await client.ScheduleNewOrchestrationInstanceAsync(TrainPersonaOrchestrator.Name,
-            new TrainPersonaInput(owner, personaId, version, options!, training.Value.TimeoutMinutes),
+            new TrainPersonaInput(owner, personaId, version, options!, training.Value.TimeoutMinutes, validation.Enabled),
             new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
         return StartOrchestration.Accepted(http, (await client.GetInstanceAsync(instanceId, http.RequestAborted))!, settings.Value);
     }

@@ -38,7 +38,8 @@ public static class TrainingRequest
         ("resolution", 512, 2048, true), ("checkpointEvery", 50, 10_000, true), ("budgetUsd", 0, 10_000, false),
     ];
 
-    private static Problem? Check(JsonObject body, string field, double min, double max, bool integer)
+    /// <summary>An optional number field within [min, max] (and whole, when asked); null when absent or fine.</summary>
+    internal static Problem? Check(JsonObject body, string field, double min, double max, bool integer)
     {
         if (body[field] is not { } node) return null;
         if (node.GetValueKind() != JsonValueKind.Number) return new Problem(field, "must be a number.");

@@ -17,12 +17,8 @@ public sealed class TrainingSettings
     /// <summary>How long a dry-run training takes, in seconds. Default 10.</summary>
     public double DryRunSeconds { get; set; } = 10;
 
-    public IReadOnlyDictionary<string, decimal> Prices()
-    {
-        var prices = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
-        foreach (var pair in PricePerStepUsd.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)))
-            if (pair.Length == 2 && decimal.TryParse(pair[1], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var price))
-                prices[pair[0].Trim()] = price;
-        return prices;
-    }
+    /// <summary>The most an owner's ledger may hold across all their personas, in USD; work that would pass it is refused. Empty: no cap.</summary>
+    public decimal? OwnerBudgetUsd { get; set; }
+
+    public IReadOnlyDictionary<string, decimal> Prices() => Hosting.PriceList.Parse(PricePerStepUsd);
 }

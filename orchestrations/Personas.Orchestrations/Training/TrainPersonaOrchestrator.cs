@@ -2,11 +2,12 @@ using Personas.Domain.Personas;
 using Personas.Domain.Training;
 using Personas.Durable;
 using Personas.Orchestrations.Dataset;
+using Personas.Providers.Generation;
 using Personas.Providers.Training;
 
 namespace Personas.Orchestrations.Training;
 
-public sealed record TrainPersonaInput(string Owner, string PersonaId, int Version, TrainingOptions Options, double TimeoutMinutes);
+public sealed record TrainPersonaInput(string Owner, string PersonaId, int Version, TrainingOptions Options, double TimeoutMinutes, bool Validate = true);
 
 public sealed record TrainPersonaResult(PersonaModel Model);
 
@@ -25,7 +26,8 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(5), 2)
     {
-        Handle = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<TrainingProviderException>(),
+        Handle = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<TrainingProviderException>()
+            && !failure.IsCausedBy<ImageGenerationException>(),
     });
 
     public override async Task<TrainPersonaResult> RunAsync(TaskOrchestrationContext context, TrainPersonaInput input)
@@ -43,14 +45,17 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
             await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Training, null, null));
 
             Report(context, "submitting", null, null);
+            var cancel = context.WaitForExternalEvent<string>(CancelEvent);
             var submitted = await context.CallActivityAsync<SubmittedTraining>(nameof(SubmitTrainingActivity), input, Retry);
-            var outcome = await WaitForTrainingAsync(context, input, submitted);
+            var outcome = await WaitForTrainingAsync(context, input, submitted, cancel);
             if (outcome.State != TrainingState.Succeeded)
                 throw new TrainingEndedException(outcome.Error ?? $"Training ended as {outcome.State}.");
 
             Report(context, "copying weights", submitted.Job.Provider, outcome);
             var model = await context.CallActivityAsync<PersonaModel>(nameof(StoreWeightsActivity), new StoreWeightsInput(input, submitted, outcome), Retry);
+            if (input.Validate) model = await ValidateAsync(context, input, model, cancel);
             await context.CallActivityAsync(nameof(CompleteTrainingActivity), new CompleteTrainingInput(input.Owner, input.PersonaId, model));
+            if (!model.Usable) throw new TrainingEndedException(model.Validation!.Summary);
             Report(context, "ready", submitted.Job.Provider, outcome);
             return new TrainPersonaResult(model);
         }
@@ -64,15 +69,29 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
     }
 
     /// <summary>
+    /// Scores the final weights and every checkpoint in parallel, then keeps the best and applies the gate. The
+    /// owner's cancel still counts here: the version is then not kept.
+    /// </summary>
+    private static async Task<PersonaModel> ValidateAsync(TaskOrchestrationContext context, TrainPersonaInput input, PersonaModel model, Task<string> cancel)
+    {
+        Report(context, "validating", model.Provider, null);
+        await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Validating, null, null));
+        var scoring = Task.WhenAll(new[] { model.WeightsBlob }.Concat(model.CheckpointBlobs).Select(weights =>
+            context.CallActivityAsync<CandidateValidation>(nameof(ValidateCandidateActivity), new ValidateCandidateInput(input.Owner, input.PersonaId, model, weights), Retry)));
+        if (await Task.WhenAny(scoring, cancel) == cancel) throw new TrainingEndedException(CanceledReason(cancel.Result));
+        var validation = await context.CallActivityAsync<ModelValidation>(nameof(JudgeValidationActivity), new JudgeValidationInput(await scoring));
+        return model with { Validation = validation };
+    }
+
+    /// <summary>
     /// Races the provider's webhook (raised as <see cref="UpdateEvent"/>), the owner's cancel and a polling timer. Polls
     /// start at the provider's first interval and double up to <see cref="MaxPoll"/>; once a webhook has come, polling
     /// drops to the slowest rate and only guards against a lost final delivery.
     /// </summary>
-    private static async Task<TrainingStatus> WaitForTrainingAsync(TaskOrchestrationContext context, TrainPersonaInput input, SubmittedTraining submitted)
+    private static async Task<TrainingStatus> WaitForTrainingAsync(TaskOrchestrationContext context, TrainPersonaInput input, SubmittedTraining submitted, Task<string> cancel)
     {
         var deadline = submitted.SubmittedAt.UtcDateTime.AddMinutes(input.TimeoutMinutes);
         var update = context.WaitForExternalEvent<TrainingStatus>(UpdateEvent);
-        var cancel = context.WaitForExternalEvent<string>(CancelEvent);
         var interval = submitted.FirstPoll;
         while (true)
         {
@@ -86,7 +105,7 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
             if (winner == cancel)
             {
                 await context.CallActivityAsync(nameof(CancelTrainingActivity), submitted.Job, Retry);
-                return new TrainingStatus(TrainingState.Canceled, Error: $"Canceled by the owner{(string.IsNullOrWhiteSpace(cancel.Result) ? "" : $": {cancel.Result}")}.");
+                return new TrainingStatus(TrainingState.Canceled, Error: CanceledReason(cancel.Result));
             }
             if (winner == update)
             {
@@ -108,6 +127,8 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
             if (status.IsFinal) return status;
         }
     }
+
+    private static string CanceledReason(string reason) => $"Canceled by the owner{(string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}")}.";
 
     private static void Report(TaskOrchestrationContext context, string step, string? provider, TrainingStatus? status, DateTimeOffset? submittedAt = null)
     {

@@ -107,17 +107,23 @@ public sealed class StoreWeightsActivity(IBlobStore blobs, TrainingProviders pro
         return new PersonaModel(training.Version, provider.Name, submitted.Job.JobId, weights, checkpoints, training.Options, clock.GetUtcNow())
         {
             ProviderSwitches = submitted.ProviderSwitches,
+            ProviderModel = outcome.ProviderModel,
         };
     }
 }
 
-/// <summary>Adds the new version and makes the persona ready. Repeating it does not add the version twice.</summary>
+/// <summary>
+/// Adds the new version and makes the persona ready, or failed when validation did not pass (the version stays listed
+/// with its scores). Repeating it does not add the version twice.
+/// </summary>
 public sealed class CompleteTrainingActivity(ICatalog catalog, TimeProvider clock) : TaskActivity<CompleteTrainingInput, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, CompleteTrainingInput input) =>
         await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => p with
         {
             Models = [.. p.Models.Where(m => m.Version != input.Model.Version), input.Model],
-            Status = PersonaStatus.Ready, StatusReason = null, UpdatedAt = clock.GetUtcNow(),
+            Status = input.Model.Usable ? PersonaStatus.Ready : PersonaStatus.Failed,
+            StatusReason = input.Model.Usable ? null : input.Model.Validation!.Summary,
+            UpdatedAt = clock.GetUtcNow(),
         }, context.CancellationToken) is not null;
 }

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Personas.Domain.Generations;
+using Personas.Domain.Personas;
+using Personas.Functions.Training;
+
+namespace Personas.Functions.Generations;
+
+/// <summary>The checked body of <c>POST /api/generate-with-persona</c>. A missing seed is drawn here, so it is stored with the result.</summary>
+public sealed record GenerationRequest(string PersonaId, string Prompt, double BlendStrength, string Platform, long Seed, int Count, string Usage, int? ModelVersion)
+{
+    public const int MaxPromptLength = 2000, MaxCount = 4;
+    public const double DefaultBlendStrength = 0.5;
+    private static readonly string[] Fields = ["personaId", "prompt", "blendStrength", "platform", "seed", "count", "usage", "modelVersion"];
+
+    public static (GenerationRequest? Request, TrainingRequest.Problem? Problem) Parse(JsonObject? body)
+    {
+        if (body is null) return (null, new("body", "Send a JSON object with personaId, prompt and platform."));
+        foreach (var key in body.Select(p => p.Key))
+            if (!Fields.Contains(key)) return (null, new(key, $"is not a generation setting; use {string.Join(", ", Fields)}."));
+        if (Text(body, "personaId", 100) is var (personaId, idProblem) && idProblem is not null) return (null, idProblem);
+        if (Text(body, "prompt", MaxPromptLength) is var (prompt, promptProblem) && promptProblem is not null) return (null, promptProblem);
+        if (Text(body, "platform", 40) is var (platform, platformProblem) && platformProblem is not null) return (null, platformProblem);
+        if (!PlatformSizes.TryGet(platform!, out _)) return (null, new("platform", $"must be one of {string.Join(", ", PlatformSizes.Names)}."));
+        var usage = Usages.Personal;
+        if (body["usage"] is { } u)
+        {
+            usage = u.GetValueKind() == JsonValueKind.String ? Usages.All.FirstOrDefault(x => x == u.GetValue<string>()) ?? "" : "";
+            if (usage.Length == 0) return (null, new("usage", $"must be one of {string.Join(", ", Usages.All)}."));
+        }
+        foreach (var (field, min, max) in new[] { ("blendStrength", 0.0, 2.0), ("seed", 0.0, 9_007_199_254_740_991.0), ("count", 1.0, MaxCount), ("modelVersion", 1.0, 10_000.0) })
+            if (TrainingRequest.Check(body, field, min, max, integer: field != "blendStrength") is { } problem) return (null, problem);
+        var seed = body["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
+        return (new GenerationRequest(personaId!, prompt!, body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength, platform!.ToLowerInvariant(), seed,
+            (int?)body["count"]?.GetValue<double>() ?? 1, usage, (int?)body["modelVersion"]?.GetValue<double>()), null);
+    }
+
+    private static (string? Value, TrainingRequest.Problem? Problem) Text(JsonObject body, string field, int max)
+    {
+        if (body[field] is not { } node || node.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(node.GetValue<string>()))
+            return (null, new(field, "is required, as a non-empty string."));
+        var value = node.GetValue<string>().Trim();
+        return value.Length > max ? (null, new(field, $"must be at most {max} characters.")) : (value, null);
+    }
+}

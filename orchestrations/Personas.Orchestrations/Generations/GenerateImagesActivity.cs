@@ -1,0 +1,44 @@
+using Personas.Domain.Blobs;
+using Personas.Domain.Generations;
+using Personas.Domain.Personas;
+using Personas.Domain.Stores;
+using Personas.Durable;
+using Personas.Orchestrations.Dataset;
+using Personas.Providers.Generation;
+
+namespace Personas.Orchestrations.Generations;
+
+/// <summary>
+/// Renders the pictures with the chosen (or newest usable) model version and records the generation. Stored under
+/// the generation's id, so a retry overwrites rather than duplicates.
+/// </summary>
+public sealed class GenerateImagesActivity(ICatalog catalog, PersonaPictures pictures, TimeProvider clock) : TaskActivity<GenerateWithPersonaInput, Generation>
+{
+    public override async Task<Generation> RunAsync(TaskActivityContext context, GenerateWithPersonaInput input)
+    {
+        var ct = context.CancellationToken;
+        var persona = await catalog.GetPersonaAsync(input.Owner, input.PersonaId, ct) ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
+        if (persona.Consent.RefusalFor(input.Usage, clock.GetUtcNow()) is { } refusal) throw new ConsentException(refusal);
+        var model = (input.ModelVersion is { } version ? persona.Models.FirstOrDefault(m => m.Version == version) : persona.Models.LastOrDefault(m => m.Usable))
+            ?? throw new InvalidDataException("The persona has no trained version that passed validation.");
+        if (!PlatformSizes.TryGet(input.Platform, out var size)) throw new InvalidDataException($"Unknown platform '{input.Platform}'.");
+
+        var lora = pictures.Reference(persona, model, model.ActiveWeightsBlob);
+        var images = new List<GeneratedPicture>();
+        string? provider = null;
+        for (var i = 0; i < input.Count; i++)
+        {
+            var picture = await pictures.MakeAsync(input.Owner, new ImageRequest(input.PersonaId, input.Prompt, lora, input.BlendStrength, size.Width, size.Height, input.Seed + i),
+                BlobPaths.Join(input.Owner, input.PersonaId, "generations", input.GenerationId, $"{i}.jpg"), "generation", ct);
+            images.Add(new GeneratedPicture(picture.Blob, picture.Seed, picture.RequestId));
+            provider = picture.Provider;
+        }
+        var generation = new Generation(input.GenerationId, input.Owner, input.PersonaId, model.Version, lora.WeightsBlob, provider!, input.Prompt,
+            input.BlendStrength, input.Platform, size.Width, size.Height, input.Usage, images, clock.GetUtcNow())
+        {
+            Label = provider == DryRunImageGenerator.ProviderName ? DryRunImageGenerator.Label : null,
+        };
+        await catalog.SaveGenerationAsync(generation, ct);
+        return generation;
+    }
+}

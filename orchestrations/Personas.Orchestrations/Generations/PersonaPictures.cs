@@ -1,0 +1,55 @@
+using Personas.Domain.Blobs;
+using Personas.Domain.Personas;
+using Personas.Domain.Stores;
+using Personas.Domain.Training;
+using Personas.Imaging.Rendering;
+using Personas.Providers.Generation;
+
+namespace Personas.Orchestrations.Generations;
+
+/// <summary>A picture made and stored: where, with which seed and provider, and its bytes for scoring.</summary>
+public sealed record StoredPicture(string Blob, long Seed, string Provider, string? RequestId, byte[] Bytes);
+
+/// <summary>
+/// Makes one picture with a persona's LoRA and keeps it: picks the provider that can run the LoRA, fetches the
+/// result (provider links expire), cuts it to the exact size, stores it and prices the call in the ledger. Used by
+/// validation and by generate-with-persona alike.
+/// </summary>
+public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs, ICatalog catalog, IPublicLinks links, TimeProvider clock)
+{
+    private const int MaxImageBytes = 40 * 1024 * 1024;
+
+    public LoraReference Reference(Persona persona, PersonaModel model, string weightsBlob) =>
+        new(weightsBlob, links.Blob(weightsBlob, TimeSpan.FromHours(2)), model.Provider, weightsBlob == model.WeightsBlob ? model.ProviderModel : null,
+            persona.Dataset?.FalZip);
+
+    public string ProviderFor(LoraReference lora) => generators.For(lora).Name;
+
+    public decimal EstimateUsd(LoraReference lora, int images) => generators.EstimateUsd(generators.For(lora).Name, images);
+
+    public async Task<StoredPicture> MakeAsync(string owner, ImageRequest request, string blob, string purpose, CancellationToken ct)
+    {
+        var generator = generators.For(request.Lora);
+        var image = await generator.GenerateAsync(request, ct);
+        byte[] raw;
+        await using (var stream = await generator.OpenAsync(image, ct)) raw = await ReadBoundedAsync(stream, ct);
+        var fitted = Pictures.Cover(raw, request.Width, request.Height);
+        using (var content = new MemoryStream(fitted)) await blobs.PutAsync(blob, content, ct);
+        await catalog.RecordCostAsync(new CostEntry(owner, request.PersonaId, clock.GetUtcNow(), generator.Name, purpose, generators.EstimateUsd(generator.Name, 1),
+            $"{request.Width}×{request.Height}, seed {image.Seed}, LoRA scale {request.LoraScale:0.##}, request {image.RequestId}"), ct);
+        return new StoredPicture(blob, image.Seed, generator.Name, image.RequestId, fitted);
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(Stream stream, CancellationToken ct)
+    {
+        using var copy = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+        {
+            if (copy.Length + read > MaxImageBytes) throw new InvalidDataException($"The provider's image is over {MaxImageBytes / 1048576} MB; it was not kept.");
+            copy.Write(buffer, 0, read);
+        }
+        return copy.ToArray();
+    }
+}

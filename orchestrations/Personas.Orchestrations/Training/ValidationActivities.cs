@@ -1,0 +1,87 @@
+using Personas.Domain.Blobs;
+using Personas.Domain.Personas;
+using Personas.Domain.Stores;
+using Personas.Domain.Training;
+using Personas.Durable;
+using Personas.Orchestrations.Dataset;
+using Personas.Imaging.Preparation;
+using Personas.Imaging.Validation;
+using Personas.Orchestrations.Generations;
+using Personas.Providers.Generation;
+
+namespace Personas.Orchestrations.Training;
+
+public sealed record ValidateCandidateInput(string Owner, string PersonaId, PersonaModel Model, string WeightsBlob);
+
+public sealed record JudgeValidationInput(IReadOnlyList<CandidateValidation> Candidates);
+
+/// <summary>
+/// Renders each validation prompt twice with the same seed, with the LoRA and at LoRA scale 0 (the control), stores
+/// both, and scores the candidate: clear face, quality, trigger effectiveness, and face consistency (unavailable: no
+/// face-embedding provider is built in). Every score is the share of prompts that pass its check, so 0.8 means 80 %.
+/// </summary>
+public sealed class ValidateCandidateActivity(ICatalog catalog, PersonaPictures pictures, GeneratedImageScorer scorer, PhotoGates gates,
+    ValidationOptions options, TimeProvider clock) : TaskActivity<ValidateCandidateInput, CandidateValidation>
+{
+    public override async Task<CandidateValidation> RunAsync(TaskActivityContext context, ValidateCandidateInput input)
+    {
+        var ct = context.CancellationToken;
+        var persona = await catalog.GetPersonaAsync(input.Owner, input.PersonaId, ct) ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
+        if (persona.Consent.RefusalAt(clock.GetUtcNow()) is { } refusal) throw new ConsentException(refusal);
+        var label = Label(input.Model, input.WeightsBlob);
+        var lora = pictures.Reference(persona, input.Model, input.WeightsBlob);
+        var (width, height) = PhotoInspector.OutputSize(persona.Mode);
+        var folder = BlobPaths.Join(input.Owner, input.PersonaId, "models", $"v{input.Model.Version}", "validation", label);
+        var images = new List<ValidationImage>();
+        foreach (var (template, i) in options.PromptList.Select((p, i) => (p, i)))
+        {
+            var prompt = template.Replace("{trigger}", persona.TriggerWord, StringComparison.OrdinalIgnoreCase);
+            var seed = options.Seed + i;
+            var shot = await pictures.MakeAsync(input.Owner, new ImageRequest(input.PersonaId, prompt, lora, options.BlendStrength, width, height, seed),
+                BlobPaths.Join(folder, $"{i}.jpg"), "validation", ct);
+            var control = await pictures.MakeAsync(input.Owner, new ImageRequest(input.PersonaId, prompt, lora, 0, width, height, seed),
+                BlobPaths.Join(folder, $"{i}-control.jpg"), "validation control", ct);
+            var check = scorer.Check(shot.Bytes, persona.Mode);
+            var bits = check.Face is { } face ? GeneratedImageScorer.FaceChangeBits(shot.Bytes, control.Bytes, face, width) : 0;
+            images.Add(new ValidationImage(prompt, seed, shot.Provider, shot.Blob, control.Blob, check.ClearFace, check.Quality, bits));
+        }
+        return Score(label, input.WeightsBlob, images);
+    }
+
+    private CandidateValidation Score(string label, string weights, List<ValidationImage> images)
+    {
+        var n = images.Count;
+        var faces = images.Count(i => i.ClearFace);
+        var good = images.Count(i => i.Quality >= gates.MinOverallScore);
+        var effective = images.Count(i => i.ClearFace && i.FaceChangeBits >= options.MinFaceChangeBits);
+        return new CandidateValidation(label, weights,
+            new ValidationMetric(Share(faces, n), $"{faces} of {n} validation images show one clear face (the intake detector)."),
+            new ValidationMetric(Share(good, n), $"{good} of {n} reach the intake quality gate of {gates.MinOverallScore} (mean overall {images.Select(i => i.Quality).DefaultIfEmpty(0).Average():0})."),
+            new ValidationMetric(Share(effective, n), $"In {effective} of {n} prompts the face differs from the same seed without the LoRA by at least {options.MinFaceChangeBits} of 64 hash bits (median {Median(images.Select(i => i.FaceChangeBits))})."),
+            ValidationMetric.Unavailable("No face-embedding provider is configured, so likeness to the training photos is not measured."),
+            images);
+    }
+
+    private static double Share(int count, int total) => total == 0 ? 0 : Math.Round((double)count / total, 3);
+
+    private static int Median(IEnumerable<int> values) => values.Order().ToList() is { Count: > 0 } sorted ? sorted[sorted.Count / 2] : 0;
+
+    public static string Label(PersonaModel model, string weightsBlob) =>
+        weightsBlob == model.WeightsBlob ? "final" : Path.GetFileNameWithoutExtension(weightsBlob);
+}
+
+/// <summary>Keeps the best-scoring candidate (the final weights win ties) and applies the gate to it.</summary>
+public sealed class JudgeValidationActivity(ValidationOptions options) : TaskActivity<JudgeValidationInput, ModelValidation>
+{
+    public override Task<ModelValidation> RunAsync(TaskActivityContext context, JudgeValidationInput input)
+    {
+        var best = input.Candidates.OrderByDescending(c => Math.Round(c.Score, 6)).ThenBy(c => c.Label == "final" ? 0 : 1).First();
+        var passed = best.Passes(options.Gate);
+        var failing = best.Metrics.Zip(["face detection", "quality", "trigger effectiveness", "face consistency"])
+            .Where(m => m.First.Value < options.Gate).Select(m => $"{m.Second} {m.First.Value:0.##}").ToList();
+        var summary = passed
+            ? $"Kept {best.Label} (mean score {best.Score:0.##} of {input.Candidates.Count} candidate(s)); every available score reached {options.Gate:0.##}."
+            : $"Validation failed: {string.Join(", ", failing)} below the gate of {options.Gate:0.##} (best candidate: {best.Label}).";
+        return Task.FromResult(new ModelValidation(best.Images.FirstOrDefault()?.Provider ?? "none", options.Gate, passed, best.Label, best.WeightsBlob, summary, input.Candidates));
+    }
+}
