@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Personas.Functions.Auth;
 using Personas.Functions.Hosting;
 using Personas.TestPhotos;
@@ -19,6 +20,9 @@ public class ApiHost : IAsyncLifetime
 
     /// <summary>Settings on top of the defaults below; started before the host, so fakes can be running.</summary>
     protected virtual Task<IDictionary<string, string?>> ExtraSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
+
+    /// <summary>Swaps a seam after the host's own registrations (for example, the Azure credential for a local ARM fake).</summary>
+    protected virtual void ReplaceServices(IServiceCollection services) { }
 
     /// <summary>A port chosen before start and announced as the public address, so providers can call this host back.</summary>
     protected static Dictionary<string, string?> PublicAddress()
@@ -39,7 +43,7 @@ public class ApiHost : IAsyncLifetime
             ["Personas:Photos:MinPhotos"] = "2", // the repo ships two photos of one person (tests/testdata/faces)
         };
         foreach (var (key, value) in await ExtraSettingsAsync()) settings[key] = value;
-        App = PersonasHost.Build([], settings);
+        App = PersonasHost.Build([], settings, ReplaceServices);
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.First());
     }

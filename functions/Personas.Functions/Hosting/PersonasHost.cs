@@ -32,7 +32,8 @@ public static class PersonasHost
     /// <summary>The photo gates (<see cref="PhotoGates"/>) bind from here: Personas:Photos:MinPhotos and so on.</summary>
     public const string PhotoGatesSection = "Personas:Photos";
 
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    /// <param name="replaceServices">Runs after every registration; tests swap a seam here (an Azure credential for a local ARM fake).</param>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null, Action<IServiceCollection>? replaceServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Configuration.AddInMemoryCollection(PersonasSettings.EnvironmentAliases
@@ -76,6 +77,7 @@ public static class PersonasHost
         builder.Services.AddSingleton(sp => new BlobUrlSigner(SigningKey(settings), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddTraining(builder.Configuration, settings);
         builder.Services.AddGeneration(builder.Configuration);
+        replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.Services.GetRequiredService<ICatalog>().InitializeAsync().GetAwaiter().GetResult();
@@ -113,7 +115,7 @@ public static class PersonasHost
     }
 
     /// <summary>The signing key for download links: the setting, or locally a random one kept in the data directory.</summary>
-    private static byte[] SigningKey(PersonasSettings settings)
+    internal static byte[] SigningKey(PersonasSettings settings)
     {
         if (!string.IsNullOrEmpty(settings.BlobSigningKey))
         {

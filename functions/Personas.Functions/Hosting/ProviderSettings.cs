@@ -1,4 +1,6 @@
+using Azure.Core;
 using Personas.Providers.Fal;
+using Personas.Providers.Jobs;
 using Personas.Providers.Replicate;
 
 namespace Personas.Functions.Hosting;
@@ -55,4 +57,40 @@ public sealed class ReplicateSettings
     public bool Configured => !string.IsNullOrWhiteSpace(Token) && !string.IsNullOrWhiteSpace(TrainerVersion) && !string.IsNullOrWhiteSpace(Owner);
 
     public ReplicateClient CreateClient() => new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new ReplicateClientOptions { Token = Token, Endpoint = new Uri(Endpoint) });
+}
+
+/// <summary>
+/// Our own GPU training container as an Azure Container Apps job, under <c>Personas:Jobs:*</c>. Configured when
+/// SubscriptionId, ResourceGroup and JobName are set. The host's identity needs start, stop and read on the job.
+/// </summary>
+public sealed class JobsSettings
+{
+    public const string Section = "Personas:Jobs";
+
+    public string SubscriptionId { get; set; } = "";
+
+    public string ResourceGroup { get; set; } = "";
+
+    /// <summary>The Container Apps job (manual trigger, replicaRetryLimit 0) whose template holds the training container.</summary>
+    public string JobName { get; set; } = "";
+
+    /// <summary>The training container's name in the job's template; empty: the first container.</summary>
+    public string ContainerName { get; set; } = "";
+
+    public string ApiVersion { get; set; } = "2025-01-01";
+
+    public string Endpoint { get; set; } = "https://management.azure.com/";
+
+    /// <summary>A user-assigned managed identity's client id for the ARM token; empty: DefaultAzureCredential's own choice.</summary>
+    public string ManagedIdentityClientId { get; set; } = "";
+
+    public double FirstPollSeconds { get; set; } = 60;
+
+    /// <summary>Minutes a succeeded execution may take to send its completion callback before the run fails.</summary>
+    public double CompletionGraceMinutes { get; set; } = 10;
+
+    public bool Configured => !string.IsNullOrWhiteSpace(SubscriptionId) && !string.IsNullOrWhiteSpace(ResourceGroup) && !string.IsNullOrWhiteSpace(JobName);
+
+    public ContainerAppsJobClient CreateClient(TokenCredential credential, TimeProvider clock) => new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, credential,
+        new ContainerAppsJobClientOptions { SubscriptionId = SubscriptionId, ResourceGroup = ResourceGroup, JobName = JobName, ApiVersion = ApiVersion, Endpoint = new Uri(Endpoint) }, clock);
 }

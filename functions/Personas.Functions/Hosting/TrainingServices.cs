@@ -1,7 +1,11 @@
+using System.Security.Cryptography;
+using Azure.Core;
+using Azure.Identity;
 using Personas.Domain.Blobs;
 using Personas.Functions.Blobs;
 using Personas.Functions.Training;
 using Personas.Providers.Fal;
+using Personas.Providers.Jobs;
 using Personas.Providers.Replicate;
 using Personas.Providers.Training;
 using Personas.Providers.Webhooks;
@@ -17,7 +21,14 @@ public static class TrainingServices
         var training = configuration.GetSection(TrainingSettings.Section).Get<TrainingSettings>() ?? new TrainingSettings();
         var fal = configuration.GetSection(FalSettings.Section).Get<FalSettings>() ?? new FalSettings();
         var replicate = configuration.GetSection(ReplicateSettings.Section).Get<ReplicateSettings>() ?? new ReplicateSettings();
+        var jobs = configuration.GetSection(JobsSettings.Section).Get<JobsSettings>() ?? new JobsSettings();
         services.AddSingleton(replicate);
+        services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            ManagedIdentityClientId = string.IsNullOrWhiteSpace(jobs.ManagedIdentityClientId) ? null : jobs.ManagedIdentityClientId,
+        }));
+        // The job callback key is derived from the signing key, so there is one secret to keep and each use gets its own key.
+        services.AddSingleton(sp => new JobCallbackSigner(HMACSHA256.HashData(PersonasHost.SigningKey(settings), "job-callbacks"u8), sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton(sp => new FalWebhookVerifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<TimeProvider>(), new Uri(fal.JwksUrl)));
         services.AddSingleton<IPublicLinks>(sp => new PublicLinks(settings.PublicBaseUrl, sp.GetRequiredService<BlobUrlSigner>()));
@@ -30,6 +41,12 @@ public static class TrainingServices
             if (replicate.Configured)
                 configured[ReplicateTrainingProvider.ProviderName] = new ReplicateTrainingProvider(replicate.CreateClient(),
                     new ReplicateTrainingOptions { Trainer = replicate.Trainer, TrainerVersion = replicate.TrainerVersion, Owner = replicate.Owner, FirstPoll = TimeSpan.FromSeconds(replicate.FirstPollSeconds) });
+            if (jobs.Configured)
+                configured[ContainerAppsJobTrainingProvider.ProviderName] = new ContainerAppsJobTrainingProvider(
+                    jobs.CreateClient(sp.GetRequiredService<TokenCredential>(), sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<JobCallbackSigner>(),
+                    new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
+                    new ContainerAppsJobTrainingOptions { ContainerName = jobs.ContainerName, FirstPoll = TimeSpan.FromSeconds(jobs.FirstPollSeconds),
+                        CompletionGrace = TimeSpan.FromMinutes(jobs.CompletionGraceMinutes) }, sp.GetRequiredService<TimeProvider>());
             var ordered = training.Order.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(name => configured.GetValueOrDefault(name)).OfType<ITrainingProvider>()
                 .Concat(configured.Values).Distinct();

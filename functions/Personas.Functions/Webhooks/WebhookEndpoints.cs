@@ -7,6 +7,7 @@ using Personas.Functions.Problems;
 using Personas.Orchestrations.Training;
 using Personas.Functions.Hosting;
 using Personas.Providers.Fal;
+using Personas.Providers.Jobs;
 using Personas.Providers.Replicate;
 using Personas.Providers.Training;
 using Personas.Providers.Webhooks;
@@ -30,6 +31,25 @@ public static class WebhookEndpoints
             .WithSummary("fal.ai queue completion, signed with Ed25519 (keys from fal's JWKS).").Produces(200).ProducesProblem(401).ProducesProblem(404);
         group.MapPost("/replicate", ReplicateAsync).WithName("ReplicateWebhook")
             .WithSummary("Replicate training events, signed Standard-Webhooks style (HMAC-SHA256 with the whsec_ secret).").Produces(200).ProducesProblem(401).ProducesProblem(404);
+        group.MapPost("/jobs", JobsAsync).WithName("JobsWebhook")
+            .WithSummary("Progress and completion from our own training containers, signed with the run's HMAC secret (docs/training.md).").Produces(200).ProducesProblem(401).ProducesProblem(404);
+    }
+
+    private static async Task<IResult> JobsAsync(HttpContext http, JobCallbackSigner signer, ICatalog catalog, DurableTaskClient client, ILoggerFactory logs)
+    {
+        if (await JsonBody.ReadBytesAsync(http, MaxBodyBytes) is not { } body) return JsonBody.TooLarge(http, MaxBodyBytes);
+        var headers = http.Request.Headers;
+        var runId = headers["X-Personas-Run"].ToString();
+        var verdict = signer.Verify(runId, headers["X-Personas-Timestamp"], headers["X-Personas-Event"], headers["X-Personas-Signature"], body);
+        if (!verdict.Valid) return Unauthorized(http, logs, "jobs", verdict.Problem!);
+
+        JsonObject callback;
+        try { callback = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object"); }
+        catch (JsonException) { return ProblemWriter.Invalid(http, "body", "The callback is not a JSON object."); }
+        if (await catalog.FindProviderJobAsync(ContainerAppsJobTrainingProvider.ProviderName, runId, http.RequestAborted) is not { } link)
+            return ProblemWriter.Result(http, 404, "Unknown run", $"No training waits on job run '{runId}'.", "X-Personas-Run");
+        await RaiseAsync(client, link.InstanceId, $"jobs:{verdict.DeliveryId}", ContainerAppsJobTrainingProvider.StatusOf(callback), http.RequestAborted);
+        return TypedResults.Ok(new { received = runId });
     }
 
     private static async Task<IResult> FalAsync(HttpContext http, FalWebhookVerifier verifier, ICatalog catalog, DurableTaskClient client, ILoggerFactory logs)

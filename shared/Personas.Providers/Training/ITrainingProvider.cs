@@ -10,7 +10,11 @@ public sealed record TrainingJobRequest(string Owner, string PersonaId, int Vers
 
 /// <summary>A submitted job, with the provider's own links where it gives them (fal.ai: use the returned URLs as they are).</summary>
 public sealed record TrainingJob(string Provider, string JobId, string? StatusUrl = null, string? ResponseUrl = null, string? CancelUrl = null,
-    DateTimeOffset? SubmittedAt = null);
+    DateTimeOffset? SubmittedAt = null)
+{
+    /// <summary>Where the job runs, for providers that name it apart from the job id (a Container Apps execution, a local process id).</summary>
+    public string? ExecutionName { get; init; }
+}
 
 public enum TrainingState { Queued, Running, Succeeded, Failed, Canceled }
 
