@@ -77,7 +77,7 @@ public sealed class FunctionAppFilesTests(ApiHost host) : IClassFixture<ApiHost>
         }
         foreach (var alias in PersonasSettings.EnvironmentAliases.Keys) Assert.Contains(alias, readme);
         foreach (var (section, type) in new[] { ("Photos", typeof(global::Personas.Imaging.Preparation.PhotoGates)), ("Llm", typeof(global::Personas.Providers.Llm.LlmOptions)),
-                     ("Training", typeof(global::Personas.Functions.Training.TrainingSettings)), ("Fal", typeof(FalSettings)), ("Replicate", typeof(ReplicateSettings)), ("Jobs", typeof(JobsSettings)),
+                     ("Training", typeof(global::Personas.Functions.Training.TrainingSettings)), ("Fal", typeof(FalSettings)), ("Replicate", typeof(ReplicateSettings)), ("Jobs", typeof(JobsSettings)), ("Local", typeof(LocalTrainingSettings)),
                      ("Validation", typeof(global::Personas.Orchestrations.Training.ValidationOptions)), ("Generation", typeof(global::Personas.Functions.Generations.GenerationSettings)) })
             foreach (var name in type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name))
             {

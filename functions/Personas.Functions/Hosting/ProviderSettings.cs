@@ -94,3 +94,26 @@ public sealed class JobsSettings
     public ContainerAppsJobClient CreateClient(TokenCredential credential, TimeProvider clock) => new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, credential,
         new ContainerAppsJobClientOptions { SubscriptionId = SubscriptionId, ResourceGroup = ResourceGroup, JobName = JobName, ApiVersion = ApiVersion, Endpoint = new Uri(Endpoint) }, clock);
 }
+
+/// <summary>Training on this machine's GPU by a command, under <c>Personas:Local:*</c>. Configured when Command is set.</summary>
+public sealed class LocalTrainingSettings
+{
+    public const string Section = "Personas:Local";
+
+    /// <summary>
+    /// The training command, run by /bin/sh. Placeholders (shell-quoted): {datasetDir} (images with .txt captions),
+    /// {outputDir}, {steps}, {triggerWord}, {mode}, {learningRate}, {rank}, {resolution}, {checkpointEvery}, {runId}.
+    /// </summary>
+    public string Command { get; set; } = "";
+
+    /// <summary>Where runs keep their dataset copy, output and log; empty: {DataDir}/local-training.</summary>
+    public string WorkDir { get; set; } = "";
+
+    public string OutputName { get; set; } = "lora.safetensors";
+
+    public string ProgressPattern { get; set; } = @"(\d+)\s*/\s*(\d+)";
+
+    public double FirstPollSeconds { get; set; } = 5;
+
+    public bool Configured => !string.IsNullOrWhiteSpace(Command);
+}

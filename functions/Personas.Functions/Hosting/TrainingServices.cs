@@ -6,6 +6,7 @@ using Personas.Functions.Blobs;
 using Personas.Functions.Training;
 using Personas.Providers.Fal;
 using Personas.Providers.Jobs;
+using Personas.Providers.Local;
 using Personas.Providers.Replicate;
 using Personas.Providers.Training;
 using Personas.Providers.Webhooks;
@@ -22,6 +23,7 @@ public static class TrainingServices
         var fal = configuration.GetSection(FalSettings.Section).Get<FalSettings>() ?? new FalSettings();
         var replicate = configuration.GetSection(ReplicateSettings.Section).Get<ReplicateSettings>() ?? new ReplicateSettings();
         var jobs = configuration.GetSection(JobsSettings.Section).Get<JobsSettings>() ?? new JobsSettings();
+        var local = configuration.GetSection(LocalTrainingSettings.Section).Get<LocalTrainingSettings>() ?? new LocalTrainingSettings();
         services.AddSingleton(replicate);
         services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential(new DefaultAzureCredentialOptions
         {
@@ -47,6 +49,12 @@ public static class TrainingServices
                     new HttpClient { Timeout = Timeout.InfiniteTimeSpan },
                     new ContainerAppsJobTrainingOptions { ContainerName = jobs.ContainerName, FirstPoll = TimeSpan.FromSeconds(jobs.FirstPollSeconds),
                         CompletionGrace = TimeSpan.FromMinutes(jobs.CompletionGraceMinutes) }, sp.GetRequiredService<TimeProvider>());
+            if (local.Configured)
+                configured[LocalCommandTrainingProvider.ProviderName] = new LocalCommandTrainingProvider(sp.GetRequiredService<IBlobStore>(), new LocalCommandTrainingOptions
+                {
+                    Command = local.Command, OutputName = local.OutputName, ProgressPattern = local.ProgressPattern, FirstPoll = TimeSpan.FromSeconds(local.FirstPollSeconds),
+                    WorkDir = Path.GetFullPath(string.IsNullOrWhiteSpace(local.WorkDir) ? Path.Combine(settings.DataDir, "local-training") : local.WorkDir),
+                });
             var ordered = training.Order.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(name => configured.GetValueOrDefault(name)).OfType<ITrainingProvider>()
                 .Concat(configured.Values).Distinct();

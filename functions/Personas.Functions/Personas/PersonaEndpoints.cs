@@ -128,7 +128,7 @@ public static class PersonaEndpoints
             timeout.CancelAfter(TimeSpan.FromSeconds(15));
             try
             {
-                if (await providers.Get(model.Provider).DeleteAsync(new TrainingJob(model.Provider, model.ProviderJobId), timeout.Token) is { } note) notes.Add(note);
+                if (await providers.Get(model.Provider).DeleteAsync(new TrainingJob(model.Provider, model.ProviderJobId) { ExecutionName = model.ProviderExecution }, timeout.Token) is { } note) notes.Add(note);
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TrainingProviderException)
             {

@@ -108,6 +108,7 @@ public sealed class StoreWeightsActivity(IBlobStore blobs, TrainingProviders pro
         {
             ProviderSwitches = submitted.ProviderSwitches,
             ProviderModel = outcome.ProviderModel,
+            ProviderExecution = submitted.Job.ExecutionName,
         };
     }
 }

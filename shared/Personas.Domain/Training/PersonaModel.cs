@@ -22,6 +22,9 @@ public sealed record PersonaModel(
 {
     public IReadOnlyList<string> ProviderSwitches { get; init; } = [];
 
+    /// <summary>Where the provider ran it, when it names that apart from the job id (a Container Apps execution, a local run folder).</summary>
+    public string? ProviderExecution { get; init; }
+
     /// <summary>The provider's own handle on the trained model, where it keeps one (Replicate: <c>owner/name:version</c>).</summary>
     public string? ProviderModel { get; init; }
 

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using Personas.Domain.Blobs;
+using Personas.Providers.Training;
+
+namespace Personas.Providers.Local;
+
+public sealed class LocalCommandTrainingOptions
+{
+    /// <summary>
+    /// The command line, run by <c>/bin/sh</c> in the run's folder. Placeholders (shell-quoted): {datasetDir},
+    /// {outputDir}, {steps}, {triggerWord}, {mode}, {learningRate}, {rank}, {resolution}, {checkpointEvery}, {runId}.
+    /// </summary>
+    public string Command { get; set; } = "";
+    /// <summary>Where runs live: {WorkDir}/{owner}/{persona}/{run}/ with dataset/, output/, log.txt, exit.txt.</summary>
+    public string WorkDir { get; set; } = "";
+    /// <summary>The LoRA the command writes in {outputDir}; other .safetensors files there are taken as checkpoints.</summary>
+    public string OutputName { get; set; } = "lora.safetensors";
+    /// <summary>Finds "step/total" in the command's output (Kohya and ai-toolkit progress bars print it).</summary>
+    public string ProgressPattern { get; set; } = @"(\d+)\s*/\s*(\d+)";
+    public TimeSpan FirstPoll { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Trains on this machine's GPU by running a configured command (Kohya's <c>train_network.py</c>, ai-toolkit…) as a
+/// child process. The process writes its own log and exit code to files, so a run survives a restart of this host and
+/// its status is read from disk: progress from the log, the LoRA from the output folder.
+/// </summary>
+public sealed partial class LocalCommandTrainingProvider(IBlobStore blobs, LocalCommandTrainingOptions options) : ITrainingProvider
+{
+    public const string ProviderName = "local";
+    public string Name => ProviderName;
+    public TimeSpan FirstPoll => options.FirstPoll;
+
+    public async Task<TrainingJob> SubmitAsync(TrainingJobRequest request, CancellationToken ct)
+    {
+        var runId = $"run-v{request.Version}-{Guid.NewGuid().ToString("N")[..8]}";
+        var relative = $"{Safe(request.Owner)}/{Safe(request.PersonaId)}/{runId}"; // the job id: it names the run's folder
+        var folder = Path.Combine(options.WorkDir, relative);
+        var dataset = Directory.CreateDirectory(Path.Combine(folder, "dataset")).FullName;
+        var output = Directory.CreateDirectory(Path.Combine(folder, "output")).FullName;
+        await ExtractAsync(request.DatasetZipBlob, dataset, ct);
+
+        var o = request.Options;
+        var values = new Dictionary<string, string>
+        {
+            ["datasetDir"] = dataset, ["outputDir"] = output, ["steps"] = o.StepsOrDefault.ToString(CultureInfo.InvariantCulture),
+            ["triggerWord"] = request.TriggerWord, ["mode"] = request.Mode.ToString().ToLowerInvariant(), ["runId"] = runId,
+            ["learningRate"] = o.LearningRate?.ToString("R", CultureInfo.InvariantCulture) ?? "", ["rank"] = o.Rank?.ToString(CultureInfo.InvariantCulture) ?? "",
+            ["resolution"] = o.Resolution?.ToString(CultureInfo.InvariantCulture) ?? "", ["checkpointEvery"] = o.CheckpointEvery?.ToString(CultureInfo.InvariantCulture) ?? "",
+        };
+        var command = Placeholder().Replace(options.Command, m => values.TryGetValue(m.Groups[1].Value, out var v) ? Quote(v) : m.Value);
+        // The shell, not this host, records output and exit code, so the run outlives a restart of the host.
+        await File.WriteAllTextAsync(Path.Combine(folder, "run.sh"), $"cd {Quote(folder)}\n( {command} ) > log.txt 2>&1\necho $? > exit.txt.tmp && mv exit.txt.tmp exit.txt\n", ct);
+        var start = new ProcessStartInfo("/bin/sh", [Path.Combine(folder, "run.sh")]) { UseShellExecute = false, WorkingDirectory = folder };
+        using var process = Process.Start(start) ?? throw new TrainingProviderException(Name, null, "The training command could not be started.", canFailOver: true);
+        await File.WriteAllTextAsync(Path.Combine(folder, "pid.txt"), process.Id.ToString(CultureInfo.InvariantCulture), ct);
+        return new TrainingJob(Name, relative, SubmittedAt: DateTimeOffset.UtcNow);
+    }
+
+    public async Task<TrainingStatus> GetStatusAsync(TrainingJob job, CancellationToken ct)
+    {
+        var folder = Folder(job);
+        var log = File.Exists(Path.Combine(folder, "log.txt")) ? await File.ReadAllLinesAsync(Path.Combine(folder, "log.txt"), ct) : [];
+        var last = log.Select(l => l.Split('\r')[^1].Trim()).LastOrDefault(l => l.Length > 0);
+        var progress = log.Reverse().SelectMany(l => new Regex(options.ProgressPattern).Matches(l).Reverse()).FirstOrDefault();
+        int? step = progress is null ? null : int.Parse(progress.Groups[1].Value), total = progress is null ? null : int.Parse(progress.Groups[2].Value);
+        if (File.Exists(Path.Combine(folder, "canceled"))) return new TrainingStatus(TrainingState.Canceled, step, total, last, "Canceled.");
+        if (!File.Exists(Path.Combine(folder, "exit.txt")))
+            return Alive(folder) ? new TrainingStatus(TrainingState.Running, step, total, last)
+                : new TrainingStatus(TrainingState.Failed, step, total, last, "The training process is gone and left no exit code (the machine may have restarted).");
+        var code = (await File.ReadAllTextAsync(Path.Combine(folder, "exit.txt"), ct)).Trim();
+        if (code != "0") return new TrainingStatus(TrainingState.Failed, step, total, last, $"The training command exited with code {code}: {last}");
+        var output = Path.Combine(folder, "output");
+        if (!File.Exists(Path.Combine(output, options.OutputName)))
+            return new TrainingStatus(TrainingState.Failed, step, total, last, $"The training command succeeded but wrote no {options.OutputName}.");
+        var artifacts = Directory.EnumerateFiles(output, "*.safetensors").Order(StringComparer.Ordinal)
+            .Select(f => new TrainingArtifact(Path.GetFileName(f) == options.OutputName ? TrainingArtifact.Weights : TrainingArtifact.Checkpoint, Path.GetFileName(f), Path.GetFileName(f)))
+            .ToList();
+        return new TrainingStatus(TrainingState.Succeeded, total ?? step, total, last, Artifacts: artifacts);
+    }
+
+    public Task CancelAsync(TrainingJob job, CancellationToken ct)
+    {
+        var folder = Folder(job);
+        File.WriteAllText(Path.Combine(folder, "canceled"), "");
+        if (RunningProcess(folder) is { } process) using (process) process.Kill(entireProcessTree: true);
+        return Task.CompletedTask;
+    }
+
+    public Task<Stream> OpenArtifactAsync(TrainingJob job, TrainingArtifact artifact, CancellationToken ct) =>
+        Task.FromResult<Stream>(File.OpenRead(Path.Combine(Folder(job), "output", Path.GetFileName(artifact.Url))));
+
+    /// <summary>Everything local runs left for this persona (datasets, outputs, logs) goes: nothing is kept anywhere else.</summary>
+    public Task<string?> DeleteAsync(TrainingJob job, CancellationToken ct)
+    {
+        if (Path.GetDirectoryName(Folder(job)) is { } personaFolder && Directory.Exists(personaFolder))
+            Directory.Delete(personaFolder, recursive: true);
+        return Task.FromResult<string?>(null);
+    }
+
+    /// <summary>The run's folder, from its job id ({owner}/{persona}/{run}); an id that is not of that shape names no folder.</summary>
+    private string Folder(TrainingJob job)
+    {
+        var parts = job.JobId.Split('/');
+        if (parts.Length != 3 || parts.Any(p => Safe(p) != p)) throw new InvalidDataException($"'{job.JobId}' is not a local run.");
+        return Path.Combine(options.WorkDir, parts[0], parts[1], parts[2]);
+    }
+
+    private static bool Alive(string folder)
+    {
+        using var process = RunningProcess(folder);
+        return process is not null;
+    }
+
+    private static Process? RunningProcess(string folder)
+    {
+        if (!int.TryParse(File.Exists(Path.Combine(folder, "pid.txt")) ? File.ReadAllText(Path.Combine(folder, "pid.txt")) : "", out var pid)) return null;
+        try
+        {
+            var process = Process.GetProcessById(pid);
+            if (!process.HasExited) return process;
+            process.Dispose();
+        }
+        catch (ArgumentException) { }
+        return null;
+    }
+
+    /// <summary>Unpacks the dataset zip by file name only, so no entry can write outside the folder.</summary>
+    private async Task ExtractAsync(string zipBlob, string folder, CancellationToken ct)
+    {
+        await using var stream = await blobs.OpenReadAsync(zipBlob, ct) ?? throw new InvalidDataException($"The dataset {zipBlob} is missing.");
+        using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
+        foreach (var entry in zip.Entries.Where(e => e.Name.Length > 0))
+        {
+            await using var source = entry.Open();
+            await using var target = File.Create(Path.Combine(folder, Safe(entry.Name)));
+            await source.CopyToAsync(target, ct);
+        }
+    }
+
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''") + "'";
+
+    private static string Safe(string name) => SafeName().Replace(Path.GetFileName(name), "_") is var safe && safe.Trim('.').Length > 0 ? safe : "_";
+
+    [GeneratedRegex(@"\{(\w+)\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"[^A-Za-z0-9._-]")]
+    private static partial Regex SafeName();
+}
