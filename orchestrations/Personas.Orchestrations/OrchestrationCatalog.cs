@@ -1,5 +1,6 @@
 using Personas.Durable;
 using Personas.Orchestrations.Dataset;
+using Personas.Orchestrations.Deletion;
 using Personas.Orchestrations.Generations;
 using Personas.Orchestrations.RuntimeDemo;
 using Personas.Orchestrations.Training;
@@ -30,6 +31,9 @@ public static class OrchestrationCatalog
         .AddActivity<JudgeValidationActivity>(nameof(JudgeValidationActivity))
         .AddOrchestrator<GenerateWithPersonaOrchestrator>(GenerateWithPersonaOrchestrator.Name)
         .AddActivity<GenerateImagesActivity>(nameof(GenerateImagesActivity))
+        .AddOrchestrator<DeletePersonaOrchestrator>(DeletePersonaOrchestrator.Name)
+        .AddActivity<StopPersonaWorkActivity>(nameof(StopPersonaWorkActivity))
+        .AddActivity<ErasePersonaActivity>(nameof(ErasePersonaActivity))
         .AddOrchestrator<RuntimeDemoOrchestrator>(RuntimeDemoOrchestrator.Name)
         .AddActivity<CountWordsActivity>(nameof(CountWordsActivity))
         .AddActivity<SummarizeActivity>(nameof(SummarizeActivity));

@@ -108,8 +108,9 @@ public sealed class DatasetApiTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.True(Directory.GetFiles(personaFiles, "*", SearchOption.AllDirectories).Length > 5);
 
         await Problem(await host.Client(ApiHost.BobKey).DeleteAsync($"/api/personas/{id}"), 404, "personaId");
-        var deleted = await Json(await _alice.DeleteAsync($"/api/personas/{id}"), 200);
+        var deleted = await PersonaDeletion.DeleteAndWaitAsync(_alice, id);
         Assert.Equal(2, deleted["photos"]!.GetValue<int>());
+        Assert.Empty(PersonaDeletion.Leftovers(host.DataDir, id));
         Assert.False(Directory.Exists(personaFiles));
         await Problem(await _alice.GetAsync($"/api/personas/{id}"), 404);
         await Problem(await _alice.DeleteAsync($"/api/personas/{id}"), 404);

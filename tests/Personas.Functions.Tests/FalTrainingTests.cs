@@ -113,10 +113,32 @@ public sealed class FalTrainingTests(FalApiHost host) : IClassFixture<FalApiHost
         Assert.Equal("Ready", (await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200))["status"]!.GetValue<string>());
 
         // Deleting it records in the audit log what fal.ai keeps, since fal has no delete API.
-        await Json(await _alice.DeleteAsync($"/api/personas/{id}"), 200);
+        await PersonaDeletion.DeleteAndWaitAsync(_alice, id);
         var audit = (await _alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!.Single(e => e!["personaId"]!.GetValue<string>() == id)!;
         Assert.Contains($"fal.ai has no API to delete request {job.Id}", audit["details"]!.GetValue<string>());
         Assert.False(Directory.Exists(Path.Combine(host.DataDir, "blobs", "alice", id)));
+    }
+
+    [Fact]
+    public async Task Deleting_a_persona_mid_training_cancels_the_job_at_fal_and_leaves_nothing_but_the_audit_entry()
+    {
+        var (id, job) = await StartTrainingAsync("zqxfaldelete");
+        job.State = "IN_PROGRESS";
+        await WaitForStatusAsync(_alice, id, "Training");
+
+        var summary = await PersonaDeletion.DeleteAndWaitAsync(_alice, id);
+        Assert.True(job.CancelCalls >= 1);
+        Assert.False(summary["trainingForced"]!.GetValue<bool>());
+        Assert.True(summary["purgedInstances"]!.GetValue<int>() >= 2); // the training and its dataset sub-workflow
+        var left = PersonaDeletion.Leftovers(host.DataDir, id);
+        Assert.True(left.Count == 0, string.Join("\n", left));
+        await Problem(await _alice.GetAsync($"/api/personas/{id}"), 404);
+        var audit = (await _alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!.Single(e => e!["personaId"]!.GetValue<string>() == id)!;
+        Assert.Contains($"fal.ai has no API to delete request {job.Id}", audit["details"]!.GetValue<string>());
+
+        // A late webhook for the deleted persona's job finds nothing to apply to.
+        var (_, late) = host.Fal.Webhook(job);
+        Assert.Equal(HttpStatusCode.NotFound, (await _anonymous.SendAsync(late)).StatusCode);
     }
 
     [Fact]

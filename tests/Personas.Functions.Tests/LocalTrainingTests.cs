@@ -36,8 +36,8 @@ public sealed class LocalTrainingTests(LocalTrainingApiHost host) : IClassFixtur
         Assert.Equal(2, model["validation"]!["candidates"]!.AsArray().Count);
         Assert.Equal("final", model["validation"]!["chosenLabel"]!.GetValue<string>());
 
-        await Json(await _alice.DeleteAsync($"/api/personas/{id}"), 200);
-        var left = Directory.EnumerateFiles(host.DataDir, "*", SearchOption.AllDirectories).Where(f => f.Contains(id)).ToList();
+        await PersonaDeletion.DeleteAndWaitAsync(_alice, id);
+        var left = PersonaDeletion.Leftovers(host.DataDir, id);
         Assert.True(left.Count == 0, string.Join("\n", left));
     }
 

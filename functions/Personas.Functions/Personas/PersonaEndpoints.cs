@@ -8,7 +8,7 @@ using Personas.Functions.Blobs;
 using Personas.Functions.Hosting;
 using Personas.Functions.Instances;
 using Personas.Functions.Problems;
-using Personas.Providers.Training;
+using Personas.Orchestrations.Deletion;
 
 namespace Personas.Functions.Personas;
 
@@ -24,8 +24,8 @@ public static class PersonaEndpoints
         personas.MapGet("/{personaId}", GetAsync).WithName("GetPersona").WithSummary("Status, photos with scores, dataset and consent.")
             .Produces<PersonaPayload>(200).ProducesProblem(404);
         personas.MapDelete("/{personaId}", DeleteAsync).WithName("DeletePersona")
-            .WithSummary("Deletes the persona and everything it left here: photos, crops, dataset packages. Stops a running preparation. Leaves an audit entry.")
-            .ProducesProblem(404);
+            .WithSummary("Starts deleting the persona and everything it left: running work is stopped (training canceled at the provider), providers are asked to delete what they hold, files, records and workflow histories go, and an audit entry stays. 202.")
+            .Produces<InstanceManagementPayload>(202).ProducesProblem(404);
         app.MapGet("/api/audit", async (HttpContext http, ICatalog catalog) => TypedResults.Ok(await catalog.ListAuditAsync(http.User.Owner(), http.RequestAborted)))
             .WithName("ListAudit").WithTags("Personas").WithSummary("What was done to the caller's personas' data, kept after the data is gone.");
         personas.MapPost("/{personaId}/consent/withdraw", WithdrawAsync).WithName("WithdrawConsent")
@@ -92,58 +92,36 @@ public static class PersonaEndpoints
         return updated is null ? NotFound(http, personaId) : TypedResults.Ok(PersonaPayload.From(updated, null, 0, now));
     }
 
-    private static async Task<IResult> DeleteAsync(string personaId, HttpContext http, ICatalog catalog, IBlobStore blobs, DurableTaskClient client, TimeProvider clock,
-        TrainingProviders providers)
+    /// <summary>
+    /// Starts the deletion workflow (202 with its status links). Repeating the request while it runs returns the same
+    /// workflow; once it has finished, the persona is 404 and its audit entry says what was deleted and what providers keep.
+    /// </summary>
+    private static async Task<IResult> DeleteAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, TimeProvider clock,
+        IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
-        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return NotFound(http, personaId);
-        foreach (var work in new[] { persona.DatasetInstanceId, persona.TrainingInstanceId }.OfType<string>())
-            if (await client.GetInstanceAsync(work, http.RequestAborted) is { IsRunning: true })
-                await client.TerminateInstanceAsync(work, "The persona was deleted.", http.RequestAborted);
-        // Files first: a failure here leaves the record, so deleting again finishes the job; never records without files' fate known.
-        var files = await blobs.DeletePrefixAsync(BlobPaths.Join(owner, personaId), http.RequestAborted);
-        var kept = await ProviderLeftoversAsync(persona, providers, http.RequestAborted);
-        var photos = await catalog.DeletePersonaAsync(owner, personaId,
-            new AuditEntry(owner, personaId, "persona.deleted", clock.GetUtcNow(),
-                $"Deleted '{persona.Name}' (trigger '{persona.TriggerWord}'): photo records, {files} stored files.{string.Concat(kept.Select(k => " " + k))}"),
-            http.RequestAborted);
-        return photos is null ? NotFound(http, personaId) : TypedResults.Ok(new { deleted = personaId, photos, files });
-    }
-
-    /// <summary>
-    /// Asks each provider that trained a version to delete what it holds, and returns, for the audit entry, what it
-    /// could not delete. A provider no longer configured, or not answering, is recorded as such rather than skipped.
-    /// </summary>
-    private static async Task<IReadOnlyList<string>> ProviderLeftoversAsync(Persona persona, TrainingProviders providers, CancellationToken ct)
-    {
-        var notes = new List<string>();
-        foreach (var model in persona.Models)
+        var ticket = Guid.NewGuid().ToString("N");
+        var claimed = await catalog.UpdatePersonaAsync(owner, personaId, p => p.DeletionTicket is not null ? p
+            : p with { DeletionTicket = ticket, Status = PersonaStatus.Deleting, StatusReason = "Deletion requested.", UpdatedAt = clock.GetUtcNow() }, http.RequestAborted);
+        if (claimed is null) return NotFound(http, personaId);
+        var instanceId = $"delete-{claimed.DeletionTicket}";
+        if (await client.GetInstanceAsync(instanceId, http.RequestAborted) is not { } instance)
         {
-            if (!providers.Names.Contains(model.Provider, StringComparer.OrdinalIgnoreCase))
-            {
-                notes.Add($"{model.Provider} is no longer configured, so it was not asked to delete job {model.ProviderJobId} (version {model.Version}).");
-                continue;
-            }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(15));
-            try
-            {
-                if (await providers.Get(model.Provider).DeleteAsync(new TrainingJob(model.Provider, model.ProviderJobId) { ExecutionName = model.ProviderExecution }, timeout.Token) is { } note) notes.Add(note);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TrainingProviderException)
-            {
-                notes.Add($"{model.Provider} could not be asked to delete job {model.ProviderJobId}: {ex.Message}");
-            }
+            await client.ScheduleNewOrchestrationInstanceAsync(DeletePersonaOrchestrator.Name, new DeletePersonaInput(owner, claimed.DeletionTicket!),
+                new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
+            instance = (await client.GetInstanceAsync(instanceId, http.RequestAborted))!;
         }
-        return notes;
+        return StartOrchestration.Accepted(http, instance, settings.Value);
     }
 
     public static IResult NotFound(HttpContext http, string personaId) =>
         ProblemWriter.Result(http, 404, "Not found", $"No persona '{personaId}' exists for this caller.", "personaId");
 
     /// <summary>403 when consent no longer covers processing this persona.</summary>
+    /// <summary>Work on a persona is refused while it is being deleted (409), and without valid consent for this use (403).</summary>
     public static IResult? ConsentRefusal(HttpContext http, Persona persona, DateTimeOffset now, string usage = Usages.Personal) =>
-        persona.Consent.RefusalFor(usage, now) is { } refusal
+        persona.Status == PersonaStatus.Deleting ? ProblemWriter.Result(http, 409, "Persona being deleted", "The persona is being deleted; nothing more can be done with it.", "personaId")
+        : persona.Consent.RefusalFor(usage, now) is { } refusal
             ? ProblemWriter.Result(http, 403, "Consent does not allow this", $"{refusal} Nothing more is done with this persona's likeness.", "consent")
             : null;
 

@@ -71,7 +71,7 @@ public sealed class PackageDatasetActivity(ICatalog catalog, IBlobStore blobs, I
 public sealed class SetPersonaStatusActivity(ICatalog catalog, TimeProvider clock) : TaskActivity<SetPersonaStatusInput, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, SetPersonaStatusInput input) =>
-        await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => p with
+        await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => p.Status == PersonaStatus.Deleting ? p : p with // deletion is final
         {
             Status = input.Status, StatusReason = input.Reason, Dataset = input.Dataset ?? p.Dataset, UpdatedAt = clock.GetUtcNow(),
         }, context.CancellationToken) is not null;

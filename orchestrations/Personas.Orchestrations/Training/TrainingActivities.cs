@@ -123,7 +123,7 @@ public sealed class CompleteTrainingActivity(ICatalog catalog, TimeProvider cloc
         await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => p with
         {
             Models = [.. p.Models.Where(m => m.Version != input.Model.Version), input.Model],
-            Status = input.Model.Usable ? PersonaStatus.Ready : PersonaStatus.Failed,
+            Status = p.Status == PersonaStatus.Deleting ? p.Status : input.Model.Usable ? PersonaStatus.Ready : PersonaStatus.Failed,
             StatusReason = input.Model.Usable ? null : input.Model.Validation!.Summary,
             UpdatedAt = clock.GetUtcNow(),
         }, context.CancellationToken) is not null;

@@ -4,9 +4,9 @@ namespace Personas.Domain.Personas;
 
 /// <summary>
 /// Where a persona is in its life. Only workflows move it: draft → preparing → prepared → training → validating → ready,
-/// or failed from any working state. Withdrawing consent stops all of it.
+/// or failed from any working state. Withdrawing consent stops all of it. Deleting is final: the persona is going.
 /// </summary>
-public enum PersonaStatus { Draft, Preparing, Prepared, Training, Validating, Ready, Failed }
+public enum PersonaStatus { Draft, Preparing, Prepared, Training, Validating, Ready, Failed, Deleting }
 
 public sealed record ConsentRestrictions(bool NoCommercialUse = false, bool NoThirdParty = false, int? TimeLimitDays = null);
 
@@ -73,4 +73,6 @@ public sealed record Persona
     public string? TrainingInstanceId { get; init; }
     /// <summary>Every trained version, oldest first; the newest ready one is used unless a caller names another.</summary>
     public IReadOnlyList<Training.PersonaModel> Models { get; init; } = [];
+    /// <summary>Set when deletion starts: the deletion workflow knows the persona only by this, so its history holds no persona id.</summary>
+    public string? DeletionTicket { get; init; }
 }

@@ -38,6 +38,8 @@ public interface ICatalog
     /// <summary>Remembers which orchestration waits on a provider's job, for its webhooks.</summary>
     Task RecordProviderJobAsync(Training.ProviderJobLink link, CancellationToken ct = default);
 
+    Task<IReadOnlyList<Training.ProviderJobLink>> ListProviderJobsAsync(string owner, string personaId, CancellationToken ct = default);
+
     Task<Training.ProviderJobLink?> FindProviderJobAsync(string provider, string jobId, CancellationToken ct = default);
 
     Task RecordCostAsync(Training.CostEntry entry, CancellationToken ct = default);

@@ -103,6 +103,10 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
         c.Execute("INSERT OR REPLACE INTO provider_jobs(provider, job_id, owner, persona_id, instance_id) VALUES ($provider, $job, $owner, $persona, $instance)",
             ("$provider", link.Provider), ("$job", link.JobId), ("$owner", link.Owner), ("$persona", link.PersonaId), ("$instance", link.InstanceId)));
 
+    public Task<IReadOnlyList<ProviderJobLink>> ListProviderJobsAsync(string owner, string personaId, CancellationToken ct = default) =>
+        Read<IReadOnlyList<ProviderJobLink>>(c => c.Query("SELECT provider, job_id, owner, persona_id, instance_id FROM provider_jobs WHERE owner = $owner AND persona_id = $persona",
+            r => new ProviderJobLink(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)), ("$owner", owner), ("$persona", personaId)));
+
     public Task<ProviderJobLink?> FindProviderJobAsync(string provider, string jobId, CancellationToken ct = default) =>
         Read(c => c.Query("SELECT provider, job_id, owner, persona_id, instance_id FROM provider_jobs WHERE provider = $provider AND job_id = $job",
             r => new ProviderJobLink(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4)), ("$provider", provider), ("$job", jobId)).FirstOrDefault());
@@ -149,7 +153,8 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        connection.Execute("PRAGMA busy_timeout = 30000;");
+        // Deleted rows are overwritten, not just unlinked: a deleted persona leaves nothing readable in the file.
+        connection.Execute("PRAGMA busy_timeout = 30000; PRAGMA secure_delete = ON;");
         return connection;
     }
 }

@@ -251,7 +251,7 @@ public sealed class SqliteOrchestrationStore : IOrchestrationStore, IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         connection.Execute(isWriter
-            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = OFF;"
+            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = OFF; PRAGMA secure_delete = ON;"
             : "PRAGMA busy_timeout = 30000;");
         if (isWriter) connection.CacheStatements();
         return connection;

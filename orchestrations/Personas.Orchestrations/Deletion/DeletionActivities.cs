@@ -1,0 +1,108 @@
+using Personas.Domain.Blobs;
+using Personas.Domain.Personas;
+using Personas.Domain.Stores;
+using Personas.Durable;
+using Personas.Durable.Storage;
+using Personas.Providers.Training;
+
+namespace Personas.Orchestrations.Deletion;
+
+/// <summary>The persona's workflow instances: preparation, training (with its dataset sub-workflow), generations.</summary>
+internal static class PersonaWork
+{
+    public static async Task<IReadOnlyList<OrchestrationMetadata>> InstancesAsync(DurableTaskClient client, ICatalog catalog, Persona persona, CancellationToken ct)
+    {
+        var found = new List<OrchestrationMetadata>();
+        foreach (var prefix in new[] { $"dataset-{persona.Id}", $"train-{persona.Id}" })
+            found.AddRange((await client.QueryInstancesAsync(new InstanceQuery { InstanceIdPrefix = prefix, PageSize = 1000 }, ct)).Instances);
+        foreach (var generation in await catalog.ListGenerationsAsync(persona.Owner, persona.Id, ct))
+            if (await client.GetInstanceAsync($"gen-{generation.Id}", ct) is { } instance) found.Add(instance);
+        return found;
+    }
+
+    public static async Task<Persona> ByTicketAsync(ICatalog catalog, DeletePersonaInput input, CancellationToken ct) =>
+        (await catalog.ListPersonasAsync(input.Owner, ct)).FirstOrDefault(p => p.DeletionTicket == input.Ticket)
+        ?? throw new InvalidDataException("The persona of this deletion is already gone.");
+}
+
+/// <summary>
+/// Asks a running training to cancel (its workflow cancels the provider job and ends), and terminates preparation and
+/// generations, which hold nothing outside this service. With Force, terminates whatever still runs. Returns how many
+/// still run.
+/// </summary>
+public sealed class StopPersonaWorkActivity(ICatalog catalog, DurableTaskClient client) : TaskActivity<StopWorkInput, int>
+{
+    public override async Task<int> RunAsync(TaskActivityContext context, StopWorkInput input)
+    {
+        var ct = context.CancellationToken;
+        var persona = await PersonaWork.ByTicketAsync(catalog, input.Deletion, ct);
+        var running = (await PersonaWork.InstancesAsync(client, catalog, persona, ct)).Where(i => i.IsRunning).ToList();
+        foreach (var instance in running)
+        {
+            if (!input.Force && instance.Name == "TrainPersona")
+                await client.RaiseEventAsync(instance.InstanceId, Training.TrainPersonaOrchestrator.CancelEvent, "the persona is being deleted", "deletion-cancel", ct);
+            else
+                await client.TerminateInstanceAsync(instance.InstanceId, "The persona is being deleted.", ct);
+        }
+        return input.Force ? 0 : running.Count(i => i.Name == "TrainPersona");
+    }
+}
+
+/// <summary>
+/// Asks each provider that ran a job for the persona to delete what it holds (recording what it keeps), deletes the
+/// persona's files, workflow histories and records, and writes the audit entry: last, in one transaction with the
+/// records, so a failure before it leaves the persona in place for a retry.
+/// </summary>
+public sealed class ErasePersonaActivity(ICatalog catalog, IBlobStore blobs, DurableTaskClient client, TrainingProviders providers, TimeProvider clock)
+    : TaskActivity<StopWorkInput, DeletionSummary>
+{
+    public override async Task<DeletionSummary> RunAsync(TaskActivityContext context, StopWorkInput input)
+    {
+        var ct = context.CancellationToken;
+        var persona = await PersonaWork.ByTicketAsync(catalog, input.Deletion, ct);
+        var notes = await ProviderLeftoversAsync(persona, ct);
+        if (input.Force) notes.Add("The training did not stop within 2 minutes and was terminated; its provider job may still run until it ends.");
+
+        var instances = await PersonaWork.InstancesAsync(client, catalog, persona, ct);
+        var generations = (await catalog.ListGenerationsAsync(persona.Owner, persona.Id, ct)).Count;
+        var files = await blobs.DeletePrefixAsync(BlobPaths.Join(persona.Owner, persona.Id), ct);
+        var purged = 0;
+        foreach (var instance in instances.OrderByDescending(i => i.InstanceId.Length)) // sub-workflows first
+        {
+            if (instance.IsRunning) await client.TerminateInstanceAsync(instance.InstanceId, "The persona was deleted.", ct);
+            if (await client.PurgeInstanceAsync(instance.InstanceId, ct)) purged++;
+        }
+        var photos = await catalog.DeletePersonaAsync(persona.Owner, persona.Id, new AuditEntry(persona.Owner, persona.Id, "persona.deleted", clock.GetUtcNow(),
+            $"Deleted '{persona.Name}' (trigger '{persona.TriggerWord}'): {persona.Models.Count} trained version(s), {generations} generation(s), {files} stored files, " +
+            $"{purged} workflow histories, and the photo records.{string.Concat(notes.Select(n => " " + n))}"), ct) ?? 0;
+        return new DeletionSummary(photos, files, generations, persona.Models.Count, purged, notes.Count, input.Force);
+    }
+
+    /// <summary>Every job the persona ran (trained versions and failed or canceled runs alike), each asked once; what stays is noted.</summary>
+    private async Task<List<string>> ProviderLeftoversAsync(Persona persona, CancellationToken ct)
+    {
+        var jobs = persona.Models.Select(m => new TrainingJob(m.Provider, m.ProviderJobId) { ExecutionName = m.ProviderExecution })
+            .Concat((await catalog.ListProviderJobsAsync(persona.Owner, persona.Id, ct)).Select(l => new TrainingJob(l.Provider, l.JobId)))
+            .DistinctBy(j => (j.Provider, j.JobId));
+        var notes = new List<string>();
+        foreach (var job in jobs)
+        {
+            if (!providers.Names.Contains(job.Provider, StringComparer.OrdinalIgnoreCase))
+            {
+                notes.Add($"{job.Provider} is no longer configured, so it was not asked to delete job {job.JobId}.");
+                continue;
+            }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(15));
+            try
+            {
+                if (await providers.Get(job.Provider).DeleteAsync(job, timeout.Token) is { } note) notes.Add(note);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or TrainingProviderException or IOException)
+            {
+                notes.Add($"{job.Provider} could not be asked to delete job {job.JobId}: {ex.Message}");
+            }
+        }
+        return notes;
+    }
+}
