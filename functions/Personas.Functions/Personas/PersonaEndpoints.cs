@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
 using Personas.Durable;
 using Personas.Domain.Stores;
