@@ -53,7 +53,7 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
 
             Report(context, "copying weights", submitted.Job.Provider, outcome);
             var model = await context.CallActivityAsync<PersonaModel>(nameof(StoreWeightsActivity), new StoreWeightsInput(input, submitted, outcome), Retry);
-            if (input.Validate) model = await ValidateAsync(context, input, model, cancel);
+            if (input.Validate) model = await ValidateAsync(context, input, model, outcome, cancel);
             await context.CallActivityAsync(nameof(CompleteTrainingActivity), new CompleteTrainingInput(input.Owner, input.PersonaId, model));
             if (!model.Usable) throw new TrainingEndedException(model.Validation!.Summary);
             Report(context, "ready", submitted.Job.Provider, outcome);
@@ -72,9 +72,10 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
     /// Scores the final weights and every checkpoint in parallel, then keeps the best and applies the gate. The
     /// owner's cancel still counts here: the version is then not kept.
     /// </summary>
-    private static async Task<PersonaModel> ValidateAsync(TaskOrchestrationContext context, TrainPersonaInput input, PersonaModel model, Task<string> cancel)
+    private static async Task<PersonaModel> ValidateAsync(TaskOrchestrationContext context, TrainPersonaInput input, PersonaModel model, TrainingStatus trained,
+        Task<string> cancel)
     {
-        Report(context, "validating", model.Provider, null);
+        Report(context, "validating", model.Provider, trained);
         await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Validating, null, null));
         var scoring = Task.WhenAll(new[] { model.WeightsBlob }.Concat(model.CheckpointBlobs).Select(weights =>
             context.CallActivityAsync<CandidateValidation>(nameof(ValidateCandidateActivity), new ValidateCandidateInput(input.Owner, input.PersonaId, model, weights), Retry)));
