@@ -50,6 +50,9 @@ public sealed class ReplicateTrainingTests(ReplicateApiHost host) : IClassFixtur
         training.Status = "processing";
         await Problem(await _anonymous.SendAsync(host.Replicate.Webhook(training, secretKey: new byte[24])), 401, "signature");
         await Problem(await _anonymous.SendAsync(host.Replicate.Webhook(training, at: DateTimeOffset.UtcNow.AddMinutes(-6))), 401, "signature");
+        var altered = host.Replicate.Webhook(training);
+        altered.Content = new StringContent((await altered.Content!.ReadAsStringAsync()).Replace("\"processing\"", "\"failed\""), System.Text.Encoding.UTF8, "application/json");
+        await Problem(await _anonymous.SendAsync(altered), 401, "signature"); // body altered after signing
         Assert.Equal("Training", (await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200))["status"]!.GetValue<string>());
 
         training.Status = "succeeded";
