@@ -25,7 +25,7 @@ public static class DatasetEndpoints
     {
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
-        if (PersonaEndpoints.ConsentRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
+        if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
         var previous = persona.DatasetInstanceId is { } previousId ? await client.GetInstanceAsync(previousId, http.RequestAborted) : null;
         if (persona.Status == PersonaStatus.Preparing && previous is { IsRunning: true })
             return StartOrchestration.Accepted(http, previous, settings.Value);

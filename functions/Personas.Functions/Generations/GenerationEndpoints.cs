@@ -40,8 +40,8 @@ public static class GenerationEndpoints
         if (problem is { } p) return ProblemWriter.Invalid(http, p.Field, p.Reason);
 
         if (await catalog.GetPersonaAsync(owner, request!.PersonaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, request.PersonaId);
-        if (PersonaEndpoints.ConsentRefusal(http, persona, clock.GetUtcNow(), request.Usage) is { } refusal) return refusal;
-        var model = request.ModelVersion is { } version ? persona.Models.FirstOrDefault(m => m.Version == version) : persona.Models.LastOrDefault(m => m.Usable);
+        if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow(), request.Usage) is { } refusal) return refusal;
+        var model = persona.ModelFor(request.ModelVersion);
         if (model is null)
             return ProblemWriter.Result(http, 409, "No trained version", request.ModelVersion is null
                 ? "The persona has no trained version that passed validation yet; train it first." : $"The persona has no version {request.ModelVersion}.", "modelVersion");

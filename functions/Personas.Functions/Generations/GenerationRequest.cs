@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Personas.Domain.Generations;
 using Personas.Domain.Personas;
-using Personas.Functions.Training;
+using Personas.Functions.Problems;
 
 namespace Personas.Functions.Generations;
 
@@ -13,7 +13,7 @@ public sealed record GenerationRequest(string PersonaId, string Prompt, double B
     public const double DefaultBlendStrength = 0.5;
     private static readonly string[] Fields = ["personaId", "prompt", "blendStrength", "platform", "seed", "count", "usage", "modelVersion"];
 
-    public static (GenerationRequest? Request, TrainingRequest.Problem? Problem) Parse(JsonObject? body)
+    public static (GenerationRequest? Request, FieldProblem? Problem) Parse(JsonObject? body)
     {
         if (body is null) return (null, new("body", "Send a JSON object with personaId, prompt and platform."));
         foreach (var key in body.Select(p => p.Key))
@@ -29,13 +29,13 @@ public sealed record GenerationRequest(string PersonaId, string Prompt, double B
             if (usage.Length == 0) return (null, new("usage", $"must be one of {string.Join(", ", Usages.All)}."));
         }
         foreach (var (field, min, max) in new[] { ("blendStrength", 0.0, 2.0), ("seed", 0.0, 9_007_199_254_740_991.0), ("count", 1.0, MaxCount), ("modelVersion", 1.0, 10_000.0) })
-            if (TrainingRequest.Check(body, field, min, max, integer: field != "blendStrength") is { } problem) return (null, problem);
+            if (FieldProblem.OfNumber(body, field, min, max, integer: field != "blendStrength") is { } problem) return (null, problem);
         var seed = body["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
         return (new GenerationRequest(personaId!, prompt!, body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength, platform!.ToLowerInvariant(), seed,
             (int?)body["count"]?.GetValue<double>() ?? 1, usage, (int?)body["modelVersion"]?.GetValue<double>()), null);
     }
 
-    private static (string? Value, TrainingRequest.Problem? Problem) Text(JsonObject body, string field, int max)
+    private static (string? Value, FieldProblem? Problem) Text(JsonObject body, string field, int max)
     {
         if (body[field] is not { } node || node.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(node.GetValue<string>()))
             return (null, new(field, "is required, as a non-empty string."));

@@ -118,7 +118,7 @@ public static class PersonaEndpoints
 
     /// <summary>403 when consent no longer covers processing this persona.</summary>
     /// <summary>Work on a persona is refused while it is being deleted (409), and without valid consent for this use (403).</summary>
-    public static IResult? ConsentRefusal(HttpContext http, Persona persona, DateTimeOffset now, string usage = Usages.Personal) =>
+    public static IResult? WorkRefusal(HttpContext http, Persona persona, DateTimeOffset now, string usage = Usages.Personal) =>
         persona.Status == PersonaStatus.Deleting ? ProblemWriter.Result(http, 409, "Persona being deleted", "The persona is being deleted; nothing more can be done with it.", "personaId")
         : persona.Consent.RefusalFor(usage, now) is { } refusal
             ? ProblemWriter.Result(http, 403, "Consent does not allow this", $"{refusal} Nothing more is done with this persona's likeness.", "consent")

@@ -156,7 +156,7 @@ public static class PhotoEndpoints
     internal static async Task<(Persona? Persona, IResult? Refusal)> ChangeablePersonaAsync(HttpContext http, ICatalog catalog, string personaId, TimeProvider clock)
     {
         if (await catalog.GetPersonaAsync(http.User.Owner(), personaId, http.RequestAborted) is not { } persona) return (null, PersonaEndpoints.NotFound(http, personaId));
-        if (PersonaEndpoints.ConsentRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return (null, refusal);
+        if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return (null, refusal);
         if (persona.Status is not (PersonaStatus.Draft or PersonaStatus.Prepared or PersonaStatus.Failed))
             return (null, ProblemWriter.Result(http, 409, "Persona busy", $"The persona is {persona.Status}; photos can change once that finishes.", "personaId"));
         return (persona, null);

@@ -46,7 +46,7 @@ public static class TrainingEndpoints
         if (problem is { } p) return ProblemWriter.Invalid(http, p.Field, p.Reason);
 
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
-        if (PersonaEndpoints.ConsentRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
+        if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
         var provider = options!.Provider ?? providers.Names[0];
         if (await BudgetGuard.RefuseAsync(http, catalog, owner, personaId, providers.EstimateUsd(provider, options.StepsOrDefault),
                 $"{options.StepsOrDefault} steps on {provider}", options.BudgetUsd, training.Value.OwnerBudgetUsd) is { } overBudget)

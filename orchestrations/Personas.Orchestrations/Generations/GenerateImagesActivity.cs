@@ -19,7 +19,7 @@ public sealed class GenerateImagesActivity(ICatalog catalog, PersonaPictures pic
         var ct = context.CancellationToken;
         var persona = await catalog.GetPersonaAsync(input.Owner, input.PersonaId, ct) ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
         if (persona.Consent.RefusalFor(input.Usage, clock.GetUtcNow()) is { } refusal) throw new ConsentException(refusal);
-        var model = (input.ModelVersion is { } version ? persona.Models.FirstOrDefault(m => m.Version == version) : persona.Models.LastOrDefault(m => m.Usable))
+        var model = persona.ModelFor(input.ModelVersion)
             ?? throw new InvalidDataException("The persona has no trained version that passed validation.");
         if (!PlatformSizes.TryGet(input.Platform, out var size)) throw new InvalidDataException($"Unknown platform '{input.Platform}'.");
 

@@ -75,4 +75,8 @@ public sealed record Persona
     public IReadOnlyList<Training.PersonaModel> Models { get; init; } = [];
     /// <summary>Set when deletion starts: the deletion workflow knows the persona only by this, so its history holds no persona id.</summary>
     public string? DeletionTicket { get; init; }
+
+    /// <summary>The version generation uses: the one asked for, else the newest that passed validation.</summary>
+    public Training.PersonaModel? ModelFor(int? version) =>
+        version is { } v ? Models.FirstOrDefault(m => m.Version == v) : Models.LastOrDefault(m => m.Usable);
 }

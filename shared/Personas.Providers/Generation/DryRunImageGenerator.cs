@@ -1,6 +1,6 @@
-using System.IO.Compression;
 using Personas.Domain.Blobs;
 using Personas.Imaging.Rendering;
+using Personas.Providers.Training;
 
 namespace Personas.Providers.Generation;
 
@@ -20,29 +20,19 @@ public sealed class DryRunImageGenerator(IBlobStore blobs) : IImageGenerator
 
     public async Task<GeneratedImage> GenerateAsync(ImageRequest request, CancellationToken ct)
     {
-        var photos = await DatasetPhotosAsync(request.Lora.DatasetZipBlob!, ct);
         var withoutLora = request.LoraScale < 0.05;
-        // Without the LoRA a model draws somebody else: the stand-in takes the next photo instead, blurred.
-        var source = photos[(int)((Math.Abs(request.Seed) + (withoutLora ? 1 : 0)) % photos.Count)];
+        byte[] source;
+        using (var zip = await DatasetArchive.OpenAsync(blobs, request.Lora.DatasetZipBlob!, ct))
+        {
+            var photos = DatasetArchive.Images(zip);
+            if (photos.Count == 0) throw new InvalidDataException("The dataset holds no photos.");
+            // Without the LoRA a model draws somebody else: the stand-in takes the next photo instead, blurred.
+            source = await DatasetArchive.ReadAsync(photos[(int)((Math.Abs(request.Seed) + (withoutLora ? 1 : 0)) % photos.Count)], ct);
+        }
         var picture = Pictures.DryRunStandIn(source, request.Width, request.Height, Label, obscured: withoutLora);
         return new GeneratedImage(Name, request.Seed, null, picture, $"dryrun-{request.PersonaId}-{request.Seed}");
     }
 
     public Task<Stream> OpenAsync(GeneratedImage image, CancellationToken ct) =>
         Task.FromResult<Stream>(new MemoryStream(image.Bytes ?? throw new InvalidDataException("A dry-run image carries its bytes.")));
-
-    private async Task<List<byte[]>> DatasetPhotosAsync(string zipBlob, CancellationToken ct)
-    {
-        await using var stream = await blobs.OpenReadAsync(zipBlob, ct) ?? throw new InvalidDataException($"The dataset {zipBlob} is missing.");
-        using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
-        var photos = new List<byte[]>();
-        foreach (var entry in zip.Entries.Where(e => e.Name.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase)).OrderBy(e => e.FullName, StringComparer.Ordinal))
-        {
-            await using var data = entry.Open();
-            using var copy = new MemoryStream();
-            await data.CopyToAsync(copy, ct);
-            photos.Add(copy.ToArray());
-        }
-        return photos.Count > 0 ? photos : throw new InvalidDataException("The dataset holds no photos.");
-    }
 }

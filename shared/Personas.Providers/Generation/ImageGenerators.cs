@@ -25,8 +25,4 @@ public sealed class ImageGenerators
         _generators.Where(g => g.CanRun(lora)).OrderBy(g => g.Name.Equals(lora.TrainedBy, StringComparison.OrdinalIgnoreCase) ? 0 : 1).FirstOrDefault()
         ?? throw new ImageGenerationException("all", null,
             $"No configured image provider can run a LoRA trained by {lora.TrainedBy} (configured: {string.Join(", ", Names)}).");
-
-    public IImageGenerator Get(string name) =>
-        _generators.FirstOrDefault(g => g.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ImageGenerationException(name, null, $"'{name}' is not a configured image provider (configured: {string.Join(", ", Names)}).");
 }

@@ -20,10 +20,7 @@ public sealed class ContainerAppsJobClientOptions
 }
 
 /// <summary>One job execution as ARM reports it: name, <c>Running|Processing|Succeeded|Failed|Stopped|Degraded|Unknown</c>, times.</summary>
-public sealed record JobExecution(string Name, string Status, DateTimeOffset? StartTime, DateTimeOffset? EndTime)
-{
-    public bool Finished => Status is "Succeeded" or "Failed" or "Stopped" or "Degraded";
-}
+public sealed record JobExecution(string Name, string Status, DateTimeOffset? StartTime, DateTimeOffset? EndTime);
 
 /// <summary>An ARM call failed: the status and ARM's <c>error.code: error.message</c>.</summary>
 public sealed class ContainerAppsJobException(int status, string message) : Exception($"Azure Resource Manager answered {status}: {message}")

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.RegularExpressions;
 using Personas.Domain.Blobs;
 using Personas.Providers.Training;
@@ -131,8 +130,7 @@ public sealed partial class LocalCommandTrainingProvider(IBlobStore blobs, Local
     /// <summary>Unpacks the dataset zip by file name only, so no entry can write outside the folder.</summary>
     private async Task ExtractAsync(string zipBlob, string folder, CancellationToken ct)
     {
-        await using var stream = await blobs.OpenReadAsync(zipBlob, ct) ?? throw new InvalidDataException($"The dataset {zipBlob} is missing.");
-        using var zip = new ZipArchive(stream, ZipArchiveMode.Read);
+        using var zip = await DatasetArchive.OpenAsync(blobs, zipBlob, ct);
         foreach (var entry in zip.Entries.Where(e => e.Name.Length > 0))
         {
             await using var source = entry.Open();
