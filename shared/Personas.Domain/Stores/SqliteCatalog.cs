@@ -12,7 +12,7 @@ namespace Personas.Domain.Stores;
 /// The catalog as JSON documents in SQLite tables, in the same file as the durable runtime. Rows carry the owner, and
 /// every query filters on it. Writes take BEGIN IMMEDIATE so read-modify-write is atomic across processes.
 /// </summary>
-public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) : ICatalog
+public sealed partial class SqliteCatalog(string databasePath, JsonDataConverter json) : ICatalog, IPostCatalog
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(databasePath), Pooling = true }.ToString();
 
@@ -32,6 +32,9 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
             CREATE TABLE IF NOT EXISTS provider_jobs(provider TEXT NOT NULL, job_id TEXT NOT NULL, owner TEXT NOT NULL, persona_id TEXT NOT NULL, instance_id TEXT NOT NULL, PRIMARY KEY(provider, job_id));
             CREATE TABLE IF NOT EXISTS generations(id TEXT PRIMARY KEY, owner TEXT NOT NULL, persona_id TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_generations_persona ON generations(owner, persona_id, created_at);
+            CREATE TABLE IF NOT EXISTS posts(id TEXT PRIMARY KEY, owner TEXT NOT NULL, persona_id TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_posts_owner ON posts(owner, created_at, id);
+            CREATE TABLE IF NOT EXISTS brand_kits(owner TEXT PRIMARY KEY, doc TEXT NOT NULL);
             """));
     }
 
@@ -90,6 +93,7 @@ public sealed class SqliteCatalog(string databasePath, JsonDataConverter json) :
         c.Execute("DELETE FROM provider_jobs WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("DELETE FROM costs WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("DELETE FROM generations WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
+        c.Execute("DELETE FROM posts WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("INSERT INTO audit(owner, persona_id, action, at, details) VALUES ($owner, $id, $action, $at, $details)",
             ("$owner", owner), ("$id", personaId), ("$action", audit.Action), ("$at", audit.At.UtcTicks), ("$details", audit.Details));
         return photos;
