@@ -71,7 +71,8 @@ public static partial class TemplateCopywriter
         return [CopyFitter.Shorten($"{hook} 🧵", max, platform), .. middle, CopyFitter.Shorten(last, max, platform)];
     }
 
-    private static string Topic(ContentBrief brief)
+    /// <summary>The post's subject in a few words: the first key topic, else the most repeated content word, else the title.</summary>
+    public static string Topic(ContentBrief brief)
     {
         var topic = brief.Analysis?.KeyTopics?.FirstOrDefault(t => !string.IsNullOrWhiteSpace(t))
             ?? ContentWords(brief.Transcript ?? "").GroupBy(w => w).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key

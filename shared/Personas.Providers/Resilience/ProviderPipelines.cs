@@ -25,12 +25,15 @@ public static class ProviderPipelines
                 .Handle<HttpRequestException>()
                 .Handle<TimeoutRejectedException>()
                 .HandleResult(r => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500);
-            pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = provider }
-                .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { Name = provider };
+            // A call that creates something visible (a post) gets no retries here: its retry must look first (publishing reconciles).
+            if (retries > 0)
+                builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
                 {
                     ShouldHandle = transient, MaxRetryAttempts = retries, BackoffType = DelayBackoffType.Exponential, UseJitter = true,
                     Delay = TimeSpan.FromMilliseconds(500),
-                })
+                });
+            pipeline = builder
                 .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
                 {
                     ShouldHandle = transient, FailureRatio = 0.8, MinimumThroughput = 10, SamplingDuration = TimeSpan.FromSeconds(60),

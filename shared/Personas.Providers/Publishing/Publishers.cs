@@ -1,0 +1,71 @@
+using Personas.Domain.Posts;
+
+namespace Personas.Providers.Publishing;
+
+/// <summary>One owner's social accounts, under <c>Personas:Publishing:Accounts:{owner}:*</c>. Keep tokens in Key Vault references or user secrets.</summary>
+public sealed class OwnerAccounts
+{
+    public string? InstagramUserId { get; set; }
+    public string? InstagramToken { get; set; }
+    /// <summary>urn:li:person:{id} or urn:li:organization:{id}.</summary>
+    public string? LinkedInAuthor { get; set; }
+    public string? LinkedInToken { get; set; }
+    public string? XToken { get; set; }
+    public string? AyrshareProfileKey { get; set; }
+}
+
+/// <summary>Publishing, under <c>Personas:Publishing:*</c> (README lists each setting).</summary>
+public sealed class PublishingOptions
+{
+    public const string Section = "Personas:Publishing";
+
+    /// <summary>Empty means {DataDir}/outbox.</summary>
+    public string OutboxDir { get; set; } = "";
+    public string OutboxWebhookUrl { get; set; } = "";
+    public string AyrshareApiKey { get; set; } = "";
+    public string AyrshareEndpoint { get; set; } = "https://api.ayrshare.com/";
+    public string InstagramEndpoint { get; set; } = "https://graph.instagram.com/v24.0/";
+    public string LinkedInEndpoint { get; set; } = "https://api.linkedin.com/";
+    public string LinkedInVersion { get; set; } = "202508";
+    public string XEndpoint { get; set; } = "https://api.x.com/";
+    /// <summary>How long the call that makes a post visible may take before the attempt is settled by looking it up.</summary>
+    public double CreateTimeoutSeconds { get; set; } = 30;
+    public Dictionary<string, OwnerAccounts> Accounts { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>
+/// Picks the publisher for an owner and platform: the platform's own API when the owner has linked that account, else
+/// Ayrshare when an Ayrshare key is set (with the owner's profile key, if any), else the local outbox.
+/// </summary>
+public sealed class Publishers(PublishingOptions options, HttpClient http, TimeProvider clock)
+{
+    private TimeSpan CreateTimeout => TimeSpan.FromSeconds(options.CreateTimeoutSeconds);
+
+    public OutboxPublisher Outbox { get; } = new(http, new OutboxOptions
+    {
+        Directory = options.OutboxDir, WebhookUrl = string.IsNullOrWhiteSpace(options.OutboxWebhookUrl) ? null : new Uri(options.OutboxWebhookUrl),
+    });
+
+    public IPublisher For(string owner, SocialPlatform platform)
+    {
+        var accounts = options.Accounts.GetValueOrDefault(owner);
+        if (platform == SocialPlatform.Instagram && accounts is { InstagramUserId: { Length: > 0 } ig, InstagramToken: { Length: > 0 } igToken })
+            return new InstagramClient(http, new InstagramClientOptions
+            {
+                UserId = ig, AccessToken = igToken, Endpoint = new Uri(options.InstagramEndpoint), CreateTimeout = CreateTimeout,
+            }, clock);
+        if (platform == SocialPlatform.LinkedIn && accounts is { LinkedInAuthor: { Length: > 0 } author, LinkedInToken: { Length: > 0 } liToken })
+            return new LinkedInClient(http, new LinkedInClientOptions
+            {
+                AuthorUrn = author, AccessToken = liToken, Version = options.LinkedInVersion, Endpoint = new Uri(options.LinkedInEndpoint), CreateTimeout = CreateTimeout,
+            });
+        if (platform == SocialPlatform.X && accounts is { XToken: { Length: > 0 } xToken })
+            return new XClient(http, new XClientOptions { UserToken = xToken, Endpoint = new Uri(options.XEndpoint), CreateTimeout = CreateTimeout });
+        if (options.AyrshareApiKey.Length > 0)
+            return new AyrshareClient(http, new AyrshareClientOptions
+            {
+                ApiKey = options.AyrshareApiKey, ProfileKey = accounts?.AyrshareProfileKey, Endpoint = new Uri(options.AyrshareEndpoint), CreateTimeout = CreateTimeout,
+            });
+        return Outbox;
+    }
+}
