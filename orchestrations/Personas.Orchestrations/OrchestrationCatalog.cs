@@ -2,6 +2,7 @@ using Personas.Durable;
 using Personas.Orchestrations.Dataset;
 using Personas.Orchestrations.Deletion;
 using Personas.Orchestrations.Generations;
+using Personas.Orchestrations.Posts;
 using Personas.Orchestrations.RuntimeDemo;
 using Personas.Orchestrations.Training;
 
@@ -34,6 +35,14 @@ public static class OrchestrationCatalog
         .AddOrchestrator<DeletePersonaOrchestrator>(DeletePersonaOrchestrator.Name)
         .AddActivity<StopPersonaWorkActivity>(nameof(StopPersonaWorkActivity))
         .AddActivity<ErasePersonaActivity>(nameof(ErasePersonaActivity))
+        .AddOrchestrator<GeneratePostsOrchestrator>(GeneratePostsOrchestrator.Name)
+        .AddActivity<WritePostActivity>(nameof(WritePostActivity))
+        .AddActivity<RecordPostActivity>(nameof(RecordPostActivity))
+        .AddActivity<StartPostLifecycleActivity>(nameof(StartPostLifecycleActivity))
+        .AddOrchestrator<PostLifecycleOrchestrator>(PostLifecycleOrchestrator.Name)
+        .AddActivity<RemindOwnerActivity>(nameof(RemindOwnerActivity))
+        .AddActivity<StagePostActivity>(nameof(StagePostActivity))
+        .AddActivity<PublishPostActivity>(nameof(PublishPostActivity))
         .AddOrchestrator<RuntimeDemoOrchestrator>(RuntimeDemoOrchestrator.Name)
         .AddActivity<CountWordsActivity>(nameof(CountWordsActivity))
         .AddActivity<SummarizeActivity>(nameof(SummarizeActivity));

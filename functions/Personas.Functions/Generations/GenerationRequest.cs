@@ -18,9 +18,9 @@ public sealed record GenerationRequest(string PersonaId, string Prompt, double B
         if (body is null) return (null, new("body", "Send a JSON object with personaId, prompt and platform."));
         foreach (var key in body.Select(p => p.Key))
             if (!Fields.Contains(key)) return (null, new(key, $"is not a generation setting; use {string.Join(", ", Fields)}."));
-        if (Text(body, "personaId", 100) is var (personaId, idProblem) && idProblem is not null) return (null, idProblem);
-        if (Text(body, "prompt", MaxPromptLength) is var (prompt, promptProblem) && promptProblem is not null) return (null, promptProblem);
-        if (Text(body, "platform", 40) is var (platform, platformProblem) && platformProblem is not null) return (null, platformProblem);
+        if (FieldProblem.OfText(body, "personaId", 100) is var (personaId, idProblem) && idProblem is not null) return (null, idProblem);
+        if (FieldProblem.OfText(body, "prompt", MaxPromptLength) is var (prompt, promptProblem) && promptProblem is not null) return (null, promptProblem);
+        if (FieldProblem.OfText(body, "platform", 40) is var (platform, platformProblem) && platformProblem is not null) return (null, platformProblem);
         if (!PlatformSizes.TryGet(platform!, out _)) return (null, new("platform", $"must be one of {string.Join(", ", PlatformSizes.Names)}."));
         var usage = Usages.Personal;
         if (body["usage"] is { } u)
@@ -33,13 +33,5 @@ public sealed record GenerationRequest(string PersonaId, string Prompt, double B
         var seed = body["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
         return (new GenerationRequest(personaId!, prompt!, body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength, platform!.ToLowerInvariant(), seed,
             (int?)body["count"]?.GetValue<double>() ?? 1, usage, (int?)body["modelVersion"]?.GetValue<double>()), null);
-    }
-
-    private static (string? Value, FieldProblem? Problem) Text(JsonObject body, string field, int max)
-    {
-        if (body[field] is not { } node || node.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(node.GetValue<string>()))
-            return (null, new(field, "is required, as a non-empty string."));
-        var value = node.GetValue<string>().Trim();
-        return value.Length > max ? (null, new(field, $"must be at most {max} characters.")) : (value, null);
     }
 }

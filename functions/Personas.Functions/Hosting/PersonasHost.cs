@@ -7,6 +7,7 @@ using Personas.Providers.Llm;
 using Personas.Domain.Stores;
 using Personas.Durable;
 using Personas.Functions.Personas;
+using Personas.Functions.Posts;
 using Personas.Functions.Photos;
 using Personas.Functions.Training;
 using Personas.Functions.Webhooks;
@@ -77,6 +78,7 @@ public static class PersonasHost
         builder.Services.AddSingleton(sp => new BlobUrlSigner(SigningKey(settings), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddTraining(builder.Configuration, settings);
         builder.Services.AddGeneration(builder.Configuration);
+        builder.Services.AddPosts(builder.Configuration, settings, llm);
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -96,6 +98,7 @@ public static class PersonasHost
         app.MapDatasetEndpoints();
         app.MapTrainingEndpoints();
         app.MapGenerationEndpoints();
+        app.MapPostEndpoints();
         app.MapWebhookEndpoints();
         app.MapBlobEndpoints();
         app.MapTimerTick();

@@ -15,4 +15,24 @@ public sealed record FieldProblem(string Field, string Reason)
         if (integer && value != Math.Floor(value)) return new FieldProblem(field, "must be a whole number.");
         return value < min || value > max ? new FieldProblem(field, $"must be between {min} and {max}.") : null;
     }
+
+    /// <summary>A required string field, trimmed, at most <paramref name="max"/> characters.</summary>
+    public static (string? Value, FieldProblem? Problem) OfText(JsonObject body, string field, int max)
+    {
+        if (body[field] is not { } node || node.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(node.GetValue<string>()))
+            return (null, new(field, "is required, as a non-empty string."));
+        var value = node.GetValue<string>().Trim();
+        return value.Length > max ? (null, new(field, $"must be at most {max} characters.")) : (value, null);
+    }
+
+    /// <summary>An optional list of strings: at most <paramref name="maxItems"/>, each non-empty and at most <paramref name="maxLength"/> characters.</summary>
+    public static (List<string>? Value, FieldProblem? Problem) OfStrings(JsonObject body, string field, int maxItems, int maxLength)
+    {
+        if (body[field] is not { } node) return (null, null);
+        if (node is not JsonArray array || array.Any(i => i?.GetValueKind() != JsonValueKind.String)) return (null, new(field, "must be a list of strings."));
+        var values = array.Select(i => i!.GetValue<string>().Trim()).ToList();
+        if (values.Count > maxItems) return (null, new(field, $"must have at most {maxItems} entries."));
+        if (values.Any(v => v.Length == 0 || v.Length > maxLength)) return (null, new(field, $"entries must be 1–{maxLength} characters."));
+        return (values, null);
+    }
 }

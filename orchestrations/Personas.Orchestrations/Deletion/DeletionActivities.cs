@@ -1,22 +1,32 @@
 using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
+using Personas.Domain.Posts;
 using Personas.Domain.Stores;
 using Personas.Durable;
 using Personas.Durable.Storage;
+using Personas.Providers.Publishing;
 using Personas.Providers.Training;
 
 namespace Personas.Orchestrations.Deletion;
 
-/// <summary>The persona's workflow instances: preparation, training (with its dataset sub-workflow), generations.</summary>
+/// <summary>The persona's workflow instances: preparation, training (with its dataset sub-workflow), generations, and its posts' workflows.</summary>
 internal static class PersonaWork
 {
+    public static async Task<IReadOnlyList<Post>> PostsAsync(IPostCatalog posts, Persona persona, CancellationToken ct) =>
+        (await posts.ListPostsAsync(persona.Owner, null, persona.Id, null, 0, int.MaxValue, ct)).Items;
+
     public static async Task<IReadOnlyList<OrchestrationMetadata>> InstancesAsync(DurableTaskClient client, ICatalog catalog, Persona persona, CancellationToken ct)
     {
+        var posts = await PostsAsync((IPostCatalog)catalog, persona, ct);
         var found = new List<OrchestrationMetadata>();
         foreach (var prefix in new[] { $"dataset-{persona.Id}", $"train-{persona.Id}" })
             found.AddRange((await client.QueryInstancesAsync(new InstanceQuery { InstanceIdPrefix = prefix, PageSize = 1000 }, ct)).Instances);
         foreach (var generation in await catalog.ListGenerationsAsync(persona.Owner, persona.Id, ct))
             if (await client.GetInstanceAsync($"gen-{generation.Id}", ct) is { } instance) found.Add(instance);
+        foreach (var prefix in posts.Select(p => $"posts-{p.BatchId}").Distinct())
+            found.AddRange((await client.QueryInstancesAsync(new InstanceQuery { InstanceIdPrefix = prefix, PageSize = 1000 }, ct)).Instances);
+        foreach (var post in posts)
+            if (await client.GetInstanceAsync(Posts.PostLifecycleOrchestrator.InstanceId(post.Id), ct) is { } lifecycle) found.Add(lifecycle);
         return found;
     }
 
@@ -53,7 +63,7 @@ public sealed class StopPersonaWorkActivity(ICatalog catalog, DurableTaskClient 
 /// persona's files, workflow histories and records, and writes the audit entry: last, in one transaction with the
 /// records, so a failure before it leaves the persona in place for a retry.
 /// </summary>
-public sealed class ErasePersonaActivity(ICatalog catalog, IBlobStore blobs, DurableTaskClient client, TrainingProviders providers, TimeProvider clock)
+public sealed class ErasePersonaActivity(ICatalog catalog, IBlobStore blobs, DurableTaskClient client, TrainingProviders providers, Publishers publishers, TimeProvider clock)
     : TaskActivity<StopWorkInput, DeletionSummary>
 {
     public override async Task<DeletionSummary> RunAsync(TaskActivityContext context, StopWorkInput input)
@@ -66,6 +76,8 @@ public sealed class ErasePersonaActivity(ICatalog catalog, IBlobStore blobs, Dur
         var instances = await PersonaWork.InstancesAsync(client, catalog, persona, ct);
         var generations = (await catalog.ListGenerationsAsync(persona.Owner, persona.Id, ct)).Count;
         var files = await blobs.DeletePrefixAsync(BlobPaths.Join(persona.Owner, persona.Id), ct);
+        foreach (var post in await PersonaWork.PostsAsync((IPostCatalog)catalog, persona, ct)) // the local outbox is ours; posts on social networks stay the owner's
+            if (Directory.Exists(publishers.Outbox.FolderFor(persona.Owner, post.Id))) Directory.Delete(publishers.Outbox.FolderFor(persona.Owner, post.Id), recursive: true);
         var purged = 0;
         foreach (var instance in instances.OrderByDescending(i => i.InstanceId.Length)) // sub-workflows first
         {

@@ -39,7 +39,7 @@ public sealed class AyrshareClient(HttpClient http, AyrshareClientOptions option
             body["twitterOptions"] = new JsonObject { ["thread"] = true, ["threadNumber"] = false };
         var answer = await _api.SendAsync(HttpMethod.Post, new Uri(options.Endpoint, "api/post"), () => PublisherHttp.Json(body), ct, creates: true, configure: Profile);
         if (answer.Body?["status"]?.ToString() is { } status && status != "success")
-            throw new PublishException(Name, 200, answer.Body["errors"]?.ToJsonString() ?? status);
+            throw new PublishRefusedException(Name, 200, answer.Body["errors"]?.ToJsonString() ?? status);
         var target = (answer.Body?["postIds"] as JsonArray ?? []).FirstOrDefault();
         var id = target?["id"]?.ToString() ?? answer.Body?["id"]?.ToString() ?? throw new PublishException(Name, 200, "the answer has no post id");
         return new PublishedPart(id, target?["postUrl"]?.ToString());

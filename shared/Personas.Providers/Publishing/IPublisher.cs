@@ -15,15 +15,15 @@ public sealed record PublishRequest(string PostId, string Owner, SocialPlatform 
 /// <summary>What one published part became on the platform.</summary>
 public sealed record PublishedPart(string ExternalId, string? Url);
 
-/// <summary>The platform refused or failed; Status is its HTTP status (0 when it never answered).</summary>
-public sealed class PublishException(string publisher, int status, string message, bool retryable = false)
-    : Exception($"{publisher} answered {status}: {message}")
+/// <summary>Publishing failed in a way worth trying again (no answer, rate limit, the platform's outage). Status is its HTTP status, 0 when it never answered.</summary>
+public class PublishException(string publisher, int status, string message) : Exception($"{publisher} answered {status}: {message}")
 {
     public string Publisher { get; } = publisher;
     public int Status { get; } = status;
-    /// <summary>Worth trying again later (rate limits, the platform's own outages); a refusal of the content is not.</summary>
-    public bool Retryable { get; } = retryable;
 }
+
+/// <summary>The platform refused the post itself (bad token, content rejected): trying again will not help.</summary>
+public sealed class PublishRefusedException(string publisher, int status, string message) : PublishException(publisher, status, message);
 
 /// <summary>
 /// One way to publish. Posting is split by part so a thread that failed half-way resumes where it stopped, and

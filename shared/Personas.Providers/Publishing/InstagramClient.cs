@@ -30,7 +30,7 @@ public sealed class InstagramClient(HttpClient http, InstagramClientOptions opti
 
     public async Task<PublishedPart> PostAsync(PublishRequest request, int part, string? replyTo, CancellationToken ct)
     {
-        if (request.Media.Count == 0) throw new PublishException(Name, 400, "Instagram posts need at least one image.");
+        if (request.Media.Count == 0) throw new PublishRefusedException(Name, 400, "Instagram posts need at least one image.");
         await CheckQuotaAsync(ct);
         var caption = string.Join("\n\n", request.Texts);
         string container;
@@ -68,7 +68,7 @@ public sealed class InstagramClient(HttpClient http, InstagramClientOptions opti
         var used = entry?["quota_usage"]?.GetValue<int>() ?? 0;
         var total = entry?["config"]?["quota_total"]?.GetValue<int>();
         if (total is { } max && used >= max)
-            throw new PublishException(Name, 429, $"the account has used its {max} API posts for the last 24 hours", retryable: true);
+            throw new PublishException(Name, 429, $"the account has used its {max} API posts for the last 24 hours");
     }
 
     private async Task<string> CreateContainerAsync(CancellationToken ct, params (string Name, string? Value)[] fields)
@@ -85,8 +85,8 @@ public sealed class InstagramClient(HttpClient http, InstagramClientOptions opti
             var status = await _api.SendAsync(HttpMethod.Get, ObjectUri(container, "fields=status_code"), () => null, ct);
             var code = status.Body?["status_code"]?.ToString();
             if (code is null or "FINISHED") return;
-            if (code is "ERROR" or "EXPIRED") throw new PublishException(Name, 200, $"the media container ended as {code}");
-            if (clock.GetUtcNow() >= deadline) throw new PublishException(Name, 200, $"the media container was still {code} after {options.ContainerWait.TotalSeconds:0} s", retryable: true);
+            if (code is "ERROR" or "EXPIRED") throw new PublishRefusedException(Name, 200, $"the media container ended as {code}");
+            if (clock.GetUtcNow() >= deadline) throw new PublishException(Name, 200, $"the media container was still {code} after {options.ContainerWait.TotalSeconds:0} s");
             await Task.Delay(TimeSpan.FromSeconds(2), clock, ct);
         }
     }

@@ -42,18 +42,19 @@ public sealed class PublisherHttp(HttpClient http, string publisher, Func<Authen
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new PublishException(publisher, 0, $"no answer within {createTimeout.TotalSeconds:0.#} s; the post may or may not exist", retryable: true);
+            throw new PublishException(publisher, 0, $"no answer within {createTimeout.TotalSeconds:0.#} s; the post may or may not exist");
         }
         catch (HttpRequestException ex)
         {
-            throw new PublishException(publisher, 0, ex.Message, retryable: true);
+            throw new PublishException(publisher, 0, ex.Message);
         }
         using (response)
         {
             var text = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode)
-                throw new PublishException(publisher, (int)response.StatusCode, Detail(text, response),
-                    retryable: response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500);
+                throw response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout || (int)response.StatusCode >= 500
+                    ? new PublishException(publisher, (int)response.StatusCode, Detail(text, response))
+                    : new PublishRefusedException(publisher, (int)response.StatusCode, Detail(text, response));
             JsonNode? body = null;
             try { body = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text); }
             catch (System.Text.Json.JsonException) { throw new PublishException(publisher, (int)response.StatusCode, "the answer is not JSON"); }

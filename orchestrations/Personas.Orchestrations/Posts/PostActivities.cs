@@ -1,0 +1,108 @@
+using System.Net.Http.Json;
+using Personas.Domain.Posts;
+using Personas.Domain.Stores;
+using Personas.Durable;
+
+namespace Personas.Orchestrations.Posts;
+
+public sealed record PostRef(string Owner, string PostId);
+
+public sealed record WritePostInput(GeneratePostsInput Batch, PostWork Work);
+
+/// <summary>A dated change to a post: a line for its history, and optionally a new status, decision, schedule or error.</summary>
+public sealed record PostChange(string Owner, string PostId, string What, PostStatus? Status = null)
+{
+    public PostDecision? Decision { get; init; }
+    public DateTimeOffset? ScheduledAt { get; init; }
+    public bool ClearSchedule { get; init; }
+    public string? Error { get; init; }
+}
+
+/// <summary>
+/// Writes one revision of one post and stores it. A new post waits for approval; a regenerated one gets the new
+/// revision on top of the old ones, which are kept. Repeating the activity replaces its own revision rather than
+/// adding another.
+/// </summary>
+public sealed class WritePostActivity(IPostCatalog posts, PostMaker maker, TimeProvider clock) : TaskActivity<WritePostInput, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, WritePostInput input)
+    {
+        var ct = context.CancellationToken;
+        var (batch, work) = (input.Batch, input.Work);
+        var existing = await posts.GetPostAsync(batch.Owner, work.PostId, ct) ?? throw new InvalidDataException($"Post {work.PostId} no longer exists.");
+        var revision = await maker.MakeAsync(input, existing.Revisions.FirstOrDefault(r => r.Number == work.Revision - 1), ct);
+        await posts.UpdatePostAsync(batch.Owner, work.PostId, post =>
+        {
+            var kept = post.Revisions.Where(r => r.Number < revision.Number).ToList();
+            var what = revision.Number == 1 ? $"Written ({revision.Copy.Source})." : $"Regenerated as revision {revision.Number}: {work.Feedback}";
+            return (post with { Revisions = [.. kept, revision], Error = null }).With(clock.GetUtcNow(), what, batch.Regeneration ? post.Status : PostStatus.AwaitingApproval);
+        }, ct);
+        return work.PostId;
+    }
+}
+
+/// <summary>Applies a <see cref="PostChange"/>.</summary>
+public sealed class RecordPostActivity(IPostCatalog posts, TimeProvider clock) : TaskActivity<PostChange, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, PostChange change) =>
+        await posts.UpdatePostAsync(change.Owner, change.PostId, post => post.With(clock.GetUtcNow(), change.What, change.Status) with
+        {
+            Decision = change.Decision ?? post.Decision,
+            ScheduledAt = change.ScheduledAt ?? (change.ClearSchedule ? null : post.ScheduledAt),
+            Error = change.Error ?? (change.Status is PostStatus.Failed ? post.Error : null),
+        }, context.CancellationToken) is not null;
+}
+
+/// <summary>Starts the post's own PostLifecycle instance (idempotent on its id) with the configured reminder and expiry.</summary>
+public sealed class StartPostLifecycleActivity(DurableTaskClient client, IPostCatalog posts, PostOptions options, TimeProvider clock) : TaskActivity<PostRef, string>
+{
+    public override async Task<string> RunAsync(TaskActivityContext context, PostRef input)
+    {
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(PostLifecycleOrchestrator.Name,
+            new PostLifecycleInput(input.Owner, input.PostId, options.ReminderHours, options.ExpiryDays),
+            new StartOrchestrationOptions { InstanceId = PostLifecycleOrchestrator.InstanceId(input.PostId) }, context.CancellationToken);
+        await posts.UpdatePostAsync(input.Owner, input.PostId, post => post with { ExpiresAt = clock.GetUtcNow().AddDays(options.ExpiryDays) }, context.CancellationToken);
+        return id;
+    }
+}
+
+/// <summary>Records the reminder on the post and, when a notification webhook is configured, POSTs it there.</summary>
+public sealed class RemindOwnerActivity(IPostCatalog posts, PostOptions options, IHttpClientFactory httpFactory, TimeProvider clock) : TaskActivity<PostRef, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, PostRef input)
+    {
+        var ct = context.CancellationToken;
+        var post = await posts.UpdatePostAsync(input.Owner, input.PostId,
+            p => p.With(clock.GetUtcNow(), $"Reminder: waiting for approval since {p.CreatedAt:u}; expires {p.ExpiresAt:u}."), ct);
+        if (post is null || string.IsNullOrWhiteSpace(options.NotificationWebhookUrl)) return false;
+        using var response = await httpFactory.CreateClient("notifications").PostAsJsonAsync(options.NotificationWebhookUrl, new
+        {
+            type = "post.approval.reminder", owner = post.Owner, postId = post.Id, platform = post.Platform.ToString().ToLowerInvariant(),
+            kind = post.Kind.ToString().ToLowerInvariant(), hook = post.Current?.Copy.Hook, createdAt = post.CreatedAt, expiresAt = post.ExpiresAt,
+        }, ct);
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+}
+
+/// <summary>
+/// Stages an approved post: freezes the approved revision, checks its copy against the platform's rules once more
+/// and that every file it will publish is stored.
+/// </summary>
+public sealed class StagePostActivity(IPostCatalog posts, Domain.Blobs.IBlobStore blobs, TimeProvider clock) : TaskActivity<PostRef, bool>
+{
+    public override async Task<bool> RunAsync(TaskActivityContext context, PostRef input)
+    {
+        var ct = context.CancellationToken;
+        var post = await posts.GetPostAsync(input.Owner, input.PostId, ct) ?? throw new InvalidDataException($"Post {input.PostId} no longer exists.");
+        var revision = post.Current ?? throw new InvalidDataException("The post has no revision to stage.");
+        var problems = PlatformLimits.Problems(revision.Copy);
+        foreach (var asset in PostPublishing.AssetsToPublish(post))
+            if (await blobs.OpenReadAsync(asset.Blob, ct) is { } stream) await stream.DisposeAsync();
+            else problems = [.. problems, $"The file {asset.Blob} is missing."];
+        var note = problems.Count == 0 ? $"Staged revision {revision.Number} with {PostPublishing.AssetsToPublish(post).Count} image(s)."
+            : $"Staged revision {revision.Number}, with problems: {string.Join(" ", problems)}";
+        await posts.UpdatePostAsync(input.Owner, input.PostId, p => p.With(clock.GetUtcNow(), note), ct);
+        return problems.Count == 0;
+    }
+}

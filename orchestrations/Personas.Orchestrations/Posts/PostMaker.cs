@@ -1,0 +1,106 @@
+using Personas.Domain.Blobs;
+using Personas.Domain.Generations;
+using Personas.Domain.Personas;
+using Personas.Domain.Posts;
+using Personas.Domain.Stores;
+using Personas.Imaging.Rendering;
+using Personas.Orchestrations.Dataset;
+using Personas.Orchestrations.Generations;
+using Personas.Providers.Generation;
+using Personas.Providers.Llm;
+
+namespace Personas.Orchestrations.Posts;
+
+/// <summary>
+/// Makes one revision of a post: the copy and image prompt (model or templates), the persona picture at the
+/// platform's size (through the image provider, with the LoRA), and the rendered cards at every export size.
+/// </summary>
+public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore blobs, PostWriter writer, PersonaPictures pictures, PostOptions options, TimeProvider clock)
+{
+    /// <summary>The export sizes of rendered cards; each platform publishes its own.</summary>
+    public static readonly IReadOnlyDictionary<string, (int Width, int Height)> Variants = new Dictionary<string, (int, int)>
+    {
+        ["portrait"] = (1080, 1350), ["story"] = (1080, 1920), ["square"] = (1200, 1200), ["landscape"] = (1600, 900),
+    };
+
+    public static string VariantFor(SocialPlatform platform) => platform == SocialPlatform.X ? "landscape" : "portrait";
+
+    public async Task<PostRevision> MakeAsync(WritePostInput input, PostRevision? previous, CancellationToken ct)
+    {
+        var (owner, work) = (input.Batch.Owner, input.Work);
+        var persona = input.Batch.PersonaId is { } personaId
+            ? await catalog.GetPersonaAsync(owner, personaId, ct) ?? throw new InvalidDataException($"Persona {personaId} no longer exists.")
+            : null;
+        if (persona is not null && persona.Consent.RefusalFor(input.Batch.Usage, clock.GetUtcNow()) is { } refusal) throw new ConsentException(refusal);
+        var model = persona is null ? null : persona.ModelFor(null) ?? throw new InvalidDataException("The persona has no trained version that passed validation.");
+
+        var number = work.Revision;
+        var written = await writer.WriteAsync(new CopyRequest(input.Batch.Brief, work.Kind, work.Platform, input.Batch.Creativity, persona?.TriggerWord,
+            PromptEncoder.T5, work.Feedback, previous?.Copy), ct);
+        var folder = BlobPaths.Join(owner, persona?.Id ?? "_posts", "posts", work.PostId, $"r{number}");
+
+        byte[]? photo = null;
+        var assets = new List<PostAsset>();
+        var seeds = new List<long>();
+        string? provider = null;
+        decimal cost = 0;
+        if (persona is not null)
+        {
+            var size = PlatformSizeFor(work.Platform);
+            var lora = pictures.Reference(persona, model!, model!.ActiveWeightsBlob);
+            var picture = await pictures.MakeAsync(owner, new ImageRequest(persona.Id, written.Prompt.Prompt, lora, options.BlendStrength, size.Width, size.Height, work.Seed),
+                BlobPaths.Join(folder, "persona.jpg"), "post", ct);
+            (photo, provider) = (picture.Bytes, picture.Provider);
+            seeds.Add(picture.Seed);
+            cost += pictures.EstimateUsd(lora, 1);
+            assets.Add(new PostAsset(picture.Blob, PostAsset.PersonaImage, VariantFor(work.Platform), size.Width, size.Height));
+        }
+        var style = await StyleAsync(owner, ct);
+        foreach (var card in Cards(written.Copy, input.Batch.Brief.ProjectTitle, photo is not null))
+            foreach (var (variant, (width, height)) in Variants)
+            {
+                var rendered = PostGraphics.Render(photo, card.Text, style, width, height);
+                var blob = BlobPaths.Join(folder, card.Slide is { } n ? $"slide-{n}-{variant}.jpg" : $"{card.Role}-{variant}.jpg");
+                using (var content = new MemoryStream(rendered.Jpeg)) await blobs.PutAsync(blob, content, ct);
+                assets.Add(new PostAsset(blob, card.Role, variant, width, height, card.Slide));
+            }
+        return new PostRevision(number, written.Copy, written.Prompt, assets, seeds, cost, clock.GetUtcNow())
+        {
+            Feedback = work.Feedback,
+            ImageProvider = provider,
+            Label = provider == DryRunImageGenerator.ProviderName ? DryRunImageGenerator.Label : null,
+            Notes = written.Notes,
+        };
+    }
+
+    private static (int Width, int Height) PlatformSizeFor(SocialPlatform platform) =>
+        PlatformSizes.TryGet(platform.ToString(), out var size) ? size : (1080, 1350);
+
+    private sealed record Card(string Role, GraphicText Text, int? Slide = null);
+
+    /// <summary>
+    /// The cards a post carries: a quote card for quotes, one slide per carousel slide (numbered n/5), and for single
+    /// posts and threads without a persona picture a card with the hook, so every platform has an image.
+    /// </summary>
+    private static IEnumerable<Card> Cards(PostCopy copy, string title, bool hasPhoto) => copy.Kind switch
+    {
+        PostKind.Quote => [new Card(PostAsset.QuoteCard, new GraphicText(QuoteOf(copy.Body), $"— {title}"))],
+        PostKind.Carousel => copy.Slides.Select((s, i) => new Card(PostAsset.CarouselSlide, new GraphicText(s.Title, s.Text, $"{i + 1}/{copy.Slides.Count}"), i + 1)),
+        _ when !hasPhoto => [new Card(PostAsset.QuoteCard, new GraphicText(copy.Hook, title))],
+        _ => [],
+    };
+
+    /// <summary>The quotation itself: the body without the trailing "— source" the caption carries.</summary>
+    private static string QuoteOf(string body)
+    {
+        var dash = body.LastIndexOf(" — ", StringComparison.Ordinal);
+        return dash > 0 ? body[..dash] : body;
+    }
+
+    private async Task<GraphicStyle> StyleAsync(string owner, CancellationToken ct)
+    {
+        var kit = await posts.GetBrandKitAsync(owner, ct) ?? BrandKit.Default;
+        var logo = kit.LogoBlob is { } blob ? await blobs.ReadAllBytesAsync(blob, ct) : null;
+        return new GraphicStyle(BrandKit.Rgb(kit.TextColor), BrandKit.Rgb(kit.AccentColor), BrandKit.Rgb(kit.ScrimColor), kit.Font, kit.Watermark, logo);
+    }
+}
