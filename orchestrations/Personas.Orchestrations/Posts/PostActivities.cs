@@ -58,10 +58,11 @@ public sealed class StartPostLifecycleActivity(DurableTaskClient client, IPostCa
 {
     public override async Task<string> RunAsync(TaskActivityContext context, PostRef input)
     {
+        var since = clock.GetUtcNow();
         var id = await client.ScheduleNewOrchestrationInstanceAsync(PostLifecycleOrchestrator.Name,
-            new PostLifecycleInput(input.Owner, input.PostId, options.ReminderHours, options.ExpiryDays),
+            new PostLifecycleInput(input.Owner, input.PostId, since, options.ReminderHours, options.ExpiryDays),
             new StartOrchestrationOptions { InstanceId = PostLifecycleOrchestrator.InstanceId(input.PostId) }, context.CancellationToken);
-        await posts.UpdatePostAsync(input.Owner, input.PostId, post => post with { ExpiresAt = clock.GetUtcNow().AddDays(options.ExpiryDays) }, context.CancellationToken);
+        await posts.UpdatePostAsync(input.Owner, input.PostId, post => post with { ExpiresAt = since.AddDays(options.ExpiryDays) }, context.CancellationToken);
         return id;
     }
 }

@@ -4,7 +4,8 @@ using Personas.Providers.Publishing;
 
 namespace Personas.Orchestrations.Posts;
 
-public sealed record PostLifecycleInput(string Owner, string PostId, double ReminderHours, double ExpiryDays);
+/// <summary>Since is when the post started waiting: reminder and expiry count from it, not from when the workflow first ran.</summary>
+public sealed record PostLifecycleInput(string Owner, string PostId, DateTimeOffset Since, double ReminderHours, double ExpiryDays);
 
 /// <summary>The owner's decision, as sent by the approve and reject routes.</summary>
 public sealed record PostDecisionEvent(string By, string? Reason);
@@ -77,7 +78,7 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
         var approve = context.WaitForExternalEvent<PostDecisionEvent>(ApproveEvent);
         var reject = context.WaitForExternalEvent<PostDecisionEvent>(RejectEvent);
         using var stopTimers = new CancellationTokenSource();
-        var started = context.CurrentUtcDateTime;
+        var started = input.Since.UtcDateTime;
         var expiry = context.CreateTimer(started.AddDays(input.ExpiryDays), stopTimers.Token);
         Task? reminder = input.ReminderHours < input.ExpiryDays * 24 ? context.CreateTimer(started.AddHours(input.ReminderHours), stopTimers.Token) : null;
         while (true)

@@ -60,7 +60,11 @@ public sealed class PublishPostActivity(IPostCatalog posts, IBlobStore blobs, IP
         }
         catch (PublishException ex)
         {
-            await Update(input, p => (p with { Attempts = Ended(p.Attempts, attempt.Id, ex.Message) }).With(clock.GetUtcNow(), $"Attempt {attempt.Id} failed: {ex.Message}"), ct);
+            // A refusal made nothing, so the attempt is settled. Anything else (no answer, an outage) may have posted:
+            // the attempt stays open, and the next one looks for what it made first.
+            var refused = ex is PublishRefusedException;
+            await Update(input, p => (p with { Attempts = [.. p.Attempts.Select(a => a.Id != attempt.Id ? a : a with { Error = ex.Message, EndedAt = refused ? clock.GetUtcNow() : null })] })
+                .With(clock.GetUtcNow(), $"Attempt {attempt.Id} failed{(refused ? "" : ", and will be looked up before posting again")}: {ex.Message}"), ct);
             throw;
         }
         var publication = new Publication(publisher.Name, parts, link, clock.GetUtcNow());
