@@ -19,6 +19,7 @@ public static class GenerationServices
         services.AddSingleton(configuration.GetSection(ValidationOptions.Section).Get<ValidationOptions>() ?? new ValidationOptions());
         services.AddSingleton(sp => new GeneratedImageScorer(sp.GetRequiredService<PhotoInspector>()));
         services.AddSingleton<PersonaPictures>();
+        services.AddSingleton(sp => new DryRunImageGenerator(sp.GetRequiredService<IBlobStore>()));
         services.AddSingleton(sp =>
         {
             var clock = sp.GetRequiredService<TimeProvider>();
@@ -31,7 +32,7 @@ public static class GenerationServices
             if (replicate.Configured)
                 configured.Add(new ReplicateImageGenerator(replicate.CreateClient(),
                     new ReplicateImageOptions { Timeout = timeout, PollInterval = poll }, clock));
-            return new ImageGenerators(configured, new DryRunImageGenerator(sp.GetRequiredService<IBlobStore>()), PriceList.Parse(generation.PricePerImageUsd));
+            return new ImageGenerators(configured, sp.GetRequiredService<DryRunImageGenerator>(), PriceList.Parse(generation.PricePerImageUsd));
         });
         return services;
     }

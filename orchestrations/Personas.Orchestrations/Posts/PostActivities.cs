@@ -19,7 +19,7 @@ public sealed record PostChange(string Owner, string PostId, string What, PostSt
 }
 
 /// <summary>
-/// Writes one revision of one post and stores it. A new post waits for approval; a regenerated one gets the new
+/// Writes one revision of one post and stores it (a new post waits for approval once its lifecycle starts). A regenerated post gets the new
 /// revision on top of the old ones, which are kept. Repeating the activity replaces its own revision rather than
 /// adding another.
 /// </summary>
@@ -35,7 +35,7 @@ public sealed class WritePostActivity(IPostCatalog posts, PostMaker maker, TimeP
         {
             var kept = post.Revisions.Where(r => r.Number < revision.Number).ToList();
             var what = revision.Number == 1 ? $"Written ({revision.Copy.Source})." : $"Regenerated as revision {revision.Number}: {work.Feedback}";
-            return (post with { Revisions = [.. kept, revision], Error = null }).With(clock.GetUtcNow(), what, batch.Regeneration ? post.Status : PostStatus.AwaitingApproval);
+            return (post with { Revisions = [.. kept, revision], Error = null }).With(clock.GetUtcNow(), what);
         }, ct);
         return work.PostId;
     }
@@ -62,7 +62,9 @@ public sealed class StartPostLifecycleActivity(DurableTaskClient client, IPostCa
         var id = await client.ScheduleNewOrchestrationInstanceAsync(PostLifecycleOrchestrator.Name,
             new PostLifecycleInput(input.Owner, input.PostId, since, options.ReminderHours, options.ExpiryDays),
             new StartOrchestrationOptions { InstanceId = PostLifecycleOrchestrator.InstanceId(input.PostId) }, context.CancellationToken);
-        await posts.UpdatePostAsync(input.Owner, input.PostId, post => post with { ExpiresAt = since.AddDays(options.ExpiryDays) }, context.CancellationToken);
+        // Only now, with its lifecycle there to receive the decision, does the post wait for approval.
+        await posts.UpdatePostAsync(input.Owner, input.PostId, post => (post with { ExpiresAt = since.AddDays(options.ExpiryDays) })
+            .With(since, "Waiting for approval.", PostStatus.AwaitingApproval), context.CancellationToken);
         return id;
     }
 }

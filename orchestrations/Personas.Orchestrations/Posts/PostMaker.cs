@@ -15,7 +15,8 @@ namespace Personas.Orchestrations.Posts;
 /// Makes one revision of a post: the copy and image prompt (model or templates), the persona picture at the
 /// platform's size (through the image provider, with the LoRA), and the rendered cards at every export size.
 /// </summary>
-public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore blobs, PostWriter writer, PersonaPictures pictures, PostOptions options, TimeProvider clock)
+public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore blobs, PostWriter writer, PersonaPictures pictures, DryRunImageGenerator dryRun,
+    PostOptions options, TimeProvider clock)
 {
     /// <summary>The export sizes of rendered cards; each platform publishes its own.</summary>
     public static readonly IReadOnlyDictionary<string, (int Width, int Height)> Variants = new Dictionary<string, (int, int)>
@@ -48,9 +49,10 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
         {
             var size = PlatformSizeFor(work.Platform);
             var lora = pictures.Reference(persona, model!, model!.ActiveWeightsBlob);
-            var picture = await pictures.MakeAsync(owner, new ImageRequest(persona.Id, written.Prompt.Prompt, lora, options.BlendStrength, size.Width, size.Height, work.Seed),
-                BlobPaths.Join(folder, "persona.jpg"), "post", ct);
-            (photo, provider) = (picture.Bytes, picture.Provider);
+            var request = new ImageRequest(persona.Id, written.Prompt.Prompt, lora, options.BlendStrength, size.Width, size.Height, work.Seed);
+            var picture = await pictures.MakeAsync(owner, request, BlobPaths.Join(folder, "persona.jpg"), "post", ct);
+            provider = picture.Provider;
+            photo = provider == DryRunImageGenerator.ProviderName ? await dryRun.SourcePhotoAsync(request, ct) : picture.Bytes;
             seeds.Add(picture.Seed);
             cost += pictures.EstimateUsd(lora, 1);
             assets.Add(new PostAsset(picture.Blob, PostAsset.PersonaImage, VariantFor(work.Platform), size.Width, size.Height));
@@ -59,9 +61,10 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
         foreach (var card in Cards(written.Copy, input.Batch.Brief.ProjectTitle, photo is not null))
             foreach (var (variant, (width, height)) in Variants)
             {
-                var rendered = PostGraphics.Render(photo, card.Text, style, width, height);
+                var rendered = PostGraphics.Render(photo, card.Text, style, width, height).Jpeg;
+                if (provider == DryRunImageGenerator.ProviderName) rendered = Pictures.Labelled(rendered, DryRunImageGenerator.Label);
                 var blob = BlobPaths.Join(folder, card.Slide is { } n ? $"slide-{n}-{variant}.jpg" : $"{card.Role}-{variant}.jpg");
-                using (var content = new MemoryStream(rendered.Jpeg)) await blobs.PutAsync(blob, content, ct);
+                using (var content = new MemoryStream(rendered)) await blobs.PutAsync(blob, content, ct);
                 assets.Add(new PostAsset(blob, card.Role, variant, width, height, card.Slide));
             }
         return new PostRevision(number, written.Copy, written.Prompt, assets, seeds, cost, clock.GetUtcNow())

@@ -23,7 +23,7 @@ public static partial class TemplateCopywriter
         var topic = Topic(brief);
         var hook = CopyFitter.FirstWords(Hook(brief.Tone, topic), PlatformLimits.HookWords);
         var cta = Cta(platform, topic);
-        var hashtags = Hashtags(brief, platform == SocialPlatform.Instagram ? 10 : platform == SocialPlatform.LinkedIn ? 3 : 2);
+        var hashtags = Hashtags(brief, platform == SocialPlatform.Instagram ? 6 : platform == SocialPlatform.LinkedIn ? 3 : 2);
         var lead = sentences.FirstOrDefault() ?? brief.ProjectTitle;
         var copy = kind switch
         {
@@ -71,10 +71,14 @@ public static partial class TemplateCopywriter
         return [CopyFitter.Shorten($"{hook} 🧵", max, platform), .. middle, CopyFitter.Shorten(last, max, platform)];
     }
 
-    /// <summary>The post's subject in a few words: the first key topic, else the most repeated content word, else the title.</summary>
+    /// <summary>
+    /// The post's subject in a few words: the first key topic, else the project title when it is short (a title says
+    /// what the content is about better than word counts), else the most repeated content word.
+    /// </summary>
     public static string Topic(ContentBrief brief)
     {
         var topic = brief.Analysis?.KeyTopics?.FirstOrDefault(t => !string.IsNullOrWhiteSpace(t))
+            ?? (PlatformLimits.Words(brief.ProjectTitle) <= 4 ? brief.ProjectTitle.ToLowerInvariant() : null)
             ?? ContentWords(brief.Transcript ?? "").GroupBy(w => w).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key
             ?? brief.ProjectTitle;
         return CopyFitter.FirstWords(Spaces().Replace(Filler().Replace(topic, ""), " ").Trim(), 3).TrimEnd('.', '!', '?', ',');
@@ -97,7 +101,7 @@ public static partial class TemplateCopywriter
 
     private static IReadOnlyList<string> Hashtags(ContentBrief brief, int count)
     {
-        var sources = (brief.Analysis?.KeyTopics ?? []).Concat(ContentWords(brief.Transcript ?? "").GroupBy(w => w).Where(g => g.Count() >= 2)
+        var sources = (brief.Analysis?.KeyTopics ?? []).Append(brief.ProjectTitle).Concat(ContentWords(brief.Transcript ?? "").GroupBy(w => w).Where(g => g.Count() >= 2)
             .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key));
         return sources.Select(Tag).Where(t => t.Length is >= 3 and <= 30).Distinct(StringComparer.OrdinalIgnoreCase).Take(count).ToList();
     }

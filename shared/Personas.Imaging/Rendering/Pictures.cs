@@ -40,6 +40,14 @@ public static class Pictures
         return Jpeg(labelled, 90);
     }
 
+    /// <summary>Adds the bottom label band to a finished JPEG (cards made from a dry-run picture say so too).</summary>
+    public static byte[] Labelled(byte[] jpeg, string label)
+    {
+        using var picture = Decode(jpeg);
+        using var labelled = Caption(picture, label, Math.Max(12, picture.Height / 60));
+        return Jpeg(labelled, 90);
+    }
+
     /// <summary>Darkens a band along the bottom, as tall as the wrapped label needs, and writes the label on it in white: readable on any photo.</summary>
     private static VipsImage Caption(VipsImage picture, string label, int fontPixels)
     {

@@ -109,11 +109,36 @@ public static class PostGraphics
 
     /// <summary>
     /// Scales the photo to cover width×height and cuts it so the face centre lands at (fx, fy) of the canvas, as far
-    /// as the photo allows. Returns the canvas and the face's box on it.
+    /// as the photo allows. When covering would cut into the face (a close-up in a short band), the photo is scaled
+    /// down until the face fits with room around it, and the sides are filled with a blurred, darkened copy of it.
+    /// Returns the canvas and the face's box on it.
     /// </summary>
     private static (VipsImage Canvas, CropRegion Face) CoverAround(VipsImage source, CropRegion face, int width, int height, double fx, double fy)
     {
-        var scale = Math.Max((double)width / source.Width, (double)height / source.Height);
+        var cover = Math.Max((double)width / source.Width, (double)height / source.Height);
+        var fit = Math.Min(0.8 * height / face.Height, 0.8 * width / face.Width);
+        if (fit >= cover) return Cut(source, face, width, height, fx, fy, cover);
+
+        var (background, _) = Cut(source, face, width, height, fx, fy, cover);
+        using (background)
+        {
+            using var blurred = Blur(background, Math.Max(width, height) / 60.0);
+            using var dimmed = Tint(blurred, [0.0, 0.0, 0.0], 0.45);
+            using var resize = new VipsOperation("resize").Set("in", source).Set("scale", fit).Set("kernel", "lanczos3").Build();
+            using var small = resize.Image();
+            var box = face.Scale(fit);
+            var cropTop = (int)Math.Clamp(box.Y + box.Height / 2.0 - fy * height, 0, Math.Max(0, small.Height - height));
+            var cropLeft = (int)Math.Clamp(box.X + box.Width / 2.0 - fx * width, 0, Math.Max(0, small.Width - width));
+            using var piece = Region(small, cropLeft, cropTop, Math.Min(width, small.Width - cropLeft), Math.Min(height, small.Height - cropTop));
+            var x = (int)Math.Clamp(fx * width - (box.X - cropLeft + box.Width / 2.0), 0, width - piece.Width);
+            var y = (int)Math.Clamp(fy * height - (box.Y - cropTop + box.Height / 2.0), 0, height - piece.Height);
+            var canvas = Insert(dimmed, piece, x, y);
+            return (canvas, new CropRegion(box.X - cropLeft + x, box.Y - cropTop + y, box.Width, box.Height).ClampTo(width, height));
+        }
+    }
+
+    private static (VipsImage Canvas, CropRegion Face) Cut(VipsImage source, CropRegion face, int width, int height, double fx, double fy, double scale)
+    {
         using var resize = new VipsOperation("resize").Set("in", source).Set("scale", scale).Set("kernel", "lanczos3").Build();
         using var scaled = resize.Image();
         var centreX = (face.X + face.Width / 2.0) * scale;

@@ -21,16 +21,22 @@ public sealed class DryRunImageGenerator(IBlobStore blobs) : IImageGenerator
     public async Task<GeneratedImage> GenerateAsync(ImageRequest request, CancellationToken ct)
     {
         var withoutLora = request.LoraScale < 0.05;
-        byte[] source;
-        using (var zip = await DatasetArchive.OpenAsync(blobs, request.Lora.DatasetZipBlob!, ct))
-        {
-            var photos = DatasetArchive.Images(zip);
-            if (photos.Count == 0) throw new InvalidDataException("The dataset holds no photos.");
-            // Without the LoRA a model draws somebody else: the stand-in takes the next photo instead, blurred.
-            source = await DatasetArchive.ReadAsync(photos[(int)((Math.Abs(request.Seed) + (withoutLora ? 1 : 0)) % photos.Count)], ct);
-        }
+        var source = await SourcePhotoAsync(request, ct);
         var picture = Pictures.DryRunStandIn(source, request.Width, request.Height, Label, obscured: withoutLora);
         return new GeneratedImage(Name, request.Seed, null, picture, $"dryrun-{request.PersonaId}-{request.Seed}");
+    }
+
+    /// <summary>
+    /// The prepared photo the stand-in for this request shows, unlabelled: cards drawn over a dry-run picture use it
+    /// and are labelled as a whole, so the picture's own label band does not end up in the middle of a card.
+    /// </summary>
+    public async Task<byte[]> SourcePhotoAsync(ImageRequest request, CancellationToken ct)
+    {
+        using var zip = await DatasetArchive.OpenAsync(blobs, request.Lora.DatasetZipBlob!, ct);
+        var photos = DatasetArchive.Images(zip);
+        if (photos.Count == 0) throw new InvalidDataException("The dataset holds no photos.");
+        // Without the LoRA a model draws somebody else: the stand-in takes the next photo instead, blurred.
+        return await DatasetArchive.ReadAsync(photos[(int)((Math.Abs(request.Seed) + (request.LoraScale < 0.05 ? 1 : 0)) % photos.Count)], ct);
     }
 
     public Task<Stream> OpenAsync(GeneratedImage image, CancellationToken ct) =>
