@@ -78,8 +78,9 @@ public sealed class FunctionAppFilesTests(ApiHost host) : IClassFixture<ApiHost>
         foreach (var alias in PersonasSettings.EnvironmentAliases.Keys) Assert.Contains(alias, readme);
         foreach (var (section, type) in new[] { ("Photos", typeof(global::Personas.Imaging.Preparation.PhotoGates)), ("Llm", typeof(global::Personas.Providers.Llm.LlmOptions)),
                      ("Training", typeof(global::Personas.Functions.Training.TrainingSettings)), ("Fal", typeof(FalSettings)), ("Replicate", typeof(ReplicateSettings)), ("Jobs", typeof(JobsSettings)), ("Local", typeof(LocalTrainingSettings)),
-                     ("Validation", typeof(global::Personas.Orchestrations.Training.ValidationOptions)), ("Generation", typeof(global::Personas.Functions.Generations.GenerationSettings)) })
-            foreach (var name in type.GetProperties().Where(p => p.CanWrite).Select(p => p.Name))
+                     ("Validation", typeof(global::Personas.Orchestrations.Training.ValidationOptions)), ("Generation", typeof(global::Personas.Functions.Generations.GenerationSettings)),
+                     ("Posts", typeof(global::Personas.Orchestrations.Posts.PostOptions)), ("Publishing", typeof(global::Personas.Providers.Publishing.PublishingOptions)) })
+            foreach (var name in type.GetProperties().Where(p => p.CanWrite && (p.PropertyType.IsValueType || p.PropertyType == typeof(string))).Select(p => p.Name))
             {
                 Assert.True(example.ContainsKey($"Personas__{section}__{name}"), $"local.settings.example.json lacks Personas__{section}__{name}");
                 Assert.Contains(name, readme);

@@ -21,9 +21,9 @@ public static class BrandKitEndpoints
     public static void MapBrandKitEndpoints(this IEndpointRouteBuilder app)
     {
         var kit = app.MapGroup("/api/brand-kit").WithTags("Posts");
-        kit.MapGet("/", async (HttpContext http, IPostCatalog posts) => TypedResults.Ok(View(await posts.GetBrandKitAsync(http.User.Owner(), http.RequestAborted) ?? BrandKit.Default)))
+        kit.MapGet("", async (HttpContext http, IPostCatalog posts) => TypedResults.Ok(View(await posts.GetBrandKitAsync(http.User.Owner(), http.RequestAborted) ?? BrandKit.Default)))
             .WithName("BrandKit").WithSummary("The owner's brand kit (defaults until one is saved).");
-        kit.MapPut("/", PutAsync).WithName("SaveBrandKit")
+        kit.MapPut("", PutAsync).WithName("SaveBrandKit")
             .WithSummary($"Saves { string.Join(", ", Fields) }; colours as #RRGGBB, font one of {string.Join(", ", BrandKit.Fonts)}, logo base64. Unsent fields keep their value.")
             .ProducesProblem(400);
     }

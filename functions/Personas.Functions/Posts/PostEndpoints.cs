@@ -25,7 +25,7 @@ public static class PostEndpoints
         posts.MapPost("/generate-smart", GenerateAsync).WithName("GenerateSmartPosts")
             .WithSummary("Writes posts from a transcript and/or content analysis: one per content type and platform. 202 with the post ids; each waits for approval.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
-        posts.MapGet("/", ListAsync).WithName("Posts").WithSummary("Posts, newest first. Query: status, personaId, batchId, offset (0), limit (20, at most 100).");
+        posts.MapGet("", ListAsync).WithName("Posts").WithSummary("Posts, newest first. Query: status, personaId, batchId, offset (0), limit (20, at most 100).");
         posts.MapGet("/{postId}", GetAsync).WithName("Post").WithSummary("Copy, files, prompts, seeds, costs, revisions, decision, schedule and publication.").ProducesProblem(404);
         posts.MapPatch("/{postId}", PostReview.EditAsync).WithName("EditPost")
             .WithSummary("Edits hook, caption, cta or hashtags as a new revision; the platform's limits are checked again. Only before approval.")
@@ -33,9 +33,10 @@ public static class PostEndpoints
         posts.MapPost("/{postId}/regenerate", PostReview.RegenerateAsync).WithName("RegeneratePost")
             .WithSummary("Writes a new revision applying { feedback }; earlier revisions are kept. 202.").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         posts.MapGet("/{postId}/download", DownloadAsync).WithName("DownloadPost").WithSummary("A zip of the platform-ready images and the copy.").ProducesProblem(404);
-        posts.MapPost("/{postId}/{action:regex(^(approve|reject|schedule|unschedule|publish-now)$)}", PostLifecycleRoutes.SingleAsync).WithName("PostLifecycle")
-            .WithSummary("approve; reject { reason }; schedule { at } or { bestTime: true, timeZone? }; unschedule; publish-now. 202.")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        foreach (var (action, summary) in PostLifecycleRoutes.Actions)
+            posts.MapPost($"/{{postId}}/{action}", (string postId, HttpContext http, IPostCatalog catalog, DurableTaskClient client, TimeProvider clock,
+                    IOptions<PersonasSettings> settings, PostOptions options) => PostLifecycleRoutes.SingleAsync(postId, action, http, catalog, client, clock, settings, options))
+                .WithName($"Post-{action}").WithSummary(summary).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         posts.MapPost("/bulk/{action}", PostLifecycleRoutes.BulkAsync).WithName("BulkPosts")
             .WithSummary("approve, reject, schedule or publish-now over { ids: [...] } plus that action's fields. 200 with one result per id.").ProducesProblem(400);
         app.MapBrandKitEndpoints();

@@ -20,6 +20,15 @@ public static class PostLifecycleRoutes
 {
     public const int MaxBulk = 100;
 
+    public static readonly (string Action, string Summary)[] Actions =
+    [
+        ("approve", "Approves a post awaiting approval: its lifecycle stages it. 202."),
+        ("reject", "Rejects a post awaiting approval, with { reason }. 202."),
+        ("schedule", "Schedules an approved post: { at } (ISO 8601 with offset) or { bestTime: true, timeZone? }. Reschedules one already scheduled. 202."),
+        ("unschedule", "Clears an approved post's publishing time; it stays staged. 202."),
+        ("publish-now", "Publishes an approved post now. 202."),
+    ];
+
     private sealed record Outcome(string Id, int Status, string Detail, DateTimeOffset? At = null);
 
     public static async Task<IResult> SingleAsync(string postId, string action, HttpContext http, IPostCatalog posts, DurableTaskClient client, TimeProvider clock,

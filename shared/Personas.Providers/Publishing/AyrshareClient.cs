@@ -26,6 +26,7 @@ public sealed class AyrshareClient(HttpClient http, AyrshareClientOptions option
 
     public async Task<PublishedPart> PostAsync(PublishRequest request, int part, string? replyTo, CancellationToken ct)
     {
+        PublishMedia.RequireLinks(Name, request.Media);
         var body = new JsonObject
         {
             ["post"] = Text(request),

@@ -2,8 +2,16 @@ using Personas.Domain.Posts;
 
 namespace Personas.Providers.Publishing;
 
-/// <summary>An image to publish: a public https link the platform fetches (Instagram, Ayrshare), or bytes we upload (X, LinkedIn).</summary>
-public sealed record PublishMedia(Uri PublicUrl, string AltText, Func<CancellationToken, Task<byte[]>> ReadAsync);
+/// <summary>An image to publish: a public link the platform fetches (Instagram, Ayrshare), or bytes we upload (X, LinkedIn).</summary>
+public sealed record PublishMedia(Uri PublicUrl, string AltText, Func<CancellationToken, Task<byte[]>> ReadAsync)
+{
+    /// <summary>Platforms that fetch images need a link they can reach: refused (not retried) without Personas:PublicBaseUrl.</summary>
+    public static void RequireLinks(string publisher, IEnumerable<PublishMedia> media)
+    {
+        if (media.Any(m => m.PublicUrl.Scheme is not ("https" or "http")))
+            throw new PublishRefusedException(publisher, 0, "this platform fetches images by link; set Personas:PublicBaseUrl to this service's public https address.");
+    }
+}
 
 /// <summary>
 /// One post as a publisher sees it: the texts (one caption, or each post of a thread) and the images, which go with

@@ -31,6 +31,7 @@ public sealed class InstagramClient(HttpClient http, InstagramClientOptions opti
     public async Task<PublishedPart> PostAsync(PublishRequest request, int part, string? replyTo, CancellationToken ct)
     {
         if (request.Media.Count == 0) throw new PublishRefusedException(Name, 400, "Instagram posts need at least one image.");
+        PublishMedia.RequireLinks(Name, request.Media);
         await CheckQuotaAsync(ct);
         var caption = string.Join("\n\n", request.Texts);
         string container;
