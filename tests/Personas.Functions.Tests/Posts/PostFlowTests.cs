@@ -198,6 +198,27 @@ public sealed class PostFlowTests(PostsApiHost host) : IClassFixture<PostsApiHos
     }
 
     [Fact]
+    public async Task Deleting_the_persona_removes_its_posts_their_files_workflows_and_outbox_copies()
+    {
+        var personaId = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxgone");
+        var post = (await GenerateAsync(_alice, personaId, ["quote"], ["linkedin"])).Single(); // Alice has no LinkedIn account: the outbox
+        var id = post["id"]!.GetValue<string>();
+        await Json(await _alice.PostAsync($"/api/posts/{id}/approve", null), 202);
+        await WaitForAsync(_alice, id, "Staged");
+        await Json(await _alice.PostAsync($"/api/posts/{id}/publish-now", null), 202);
+        var published = await WaitForAsync(_alice, id, "Published");
+        Assert.Equal("outbox", published["publication"]!["publisher"]!.GetValue<string>());
+        var outbox = Path.Combine(host.DataDir, "outbox", "alice", id);
+        Assert.True(File.Exists(Path.Combine(outbox, "post.json")));
+
+        await PersonaDeletion.DeleteAndWaitAsync(_alice, personaId);
+        await Problem(await _alice.GetAsync($"/api/posts/{id}"), 404, "postId");
+        Assert.False(Directory.Exists(outbox));
+        Assert.Empty(PersonaDeletion.Leftovers(host.DataDir, personaId));
+        Assert.Empty(PersonaDeletion.Leftovers(host.DataDir, id));
+    }
+
+    [Fact]
     public async Task Bad_requests_name_the_field()
     {
         await Problem(await _alice.PostAsJsonAsync("/api/posts/generate-smart", new { projectTitle = "x", settings = new { contentTypes = new[] { "carousel" }, platforms = new[] { "x" } } }), 400, "transcript");
