@@ -65,7 +65,7 @@ public static class PostEndpoints
             .Select((x, i) => new PostWork(Guid.NewGuid().ToString("N")[..16], x.kind, x.platform, request.Seed + i)).ToList();
         foreach (var w in work)
             await posts.SavePostAsync(new Post(w.PostId, owner, batchId, request.PersonaId, w.Kind, w.Platform, request.Brief, request.Creativity, PostStatus.Generating, [], now)
-                .With(now, "Requested."), http.RequestAborted);
+                { Usage = request.Usage }.With(now, "Requested."), http.RequestAborted);
         var instanceId = $"posts-{batchId}";
         await client.ScheduleNewOrchestrationInstanceAsync(GeneratePostsOrchestrator.Name,
             new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage, work),

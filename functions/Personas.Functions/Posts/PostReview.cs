@@ -76,7 +76,7 @@ public static class PostReview
             return ProblemWriter.Result(http, 409, "Already regenerating", "A regeneration of this post is still running.", "postId");
         var seed = (post.Current?.Seeds.FirstOrDefault() ?? 0) + revision * 1000;
         await client.ScheduleNewOrchestrationInstanceAsync(GeneratePostsOrchestrator.Name,
-            new GeneratePostsInput(owner, post.BatchId, post.Brief, post.Creativity, post.PersonaId, Domain.Personas.Usages.Personal,
+            new GeneratePostsInput(owner, post.BatchId, post.Brief, post.Creativity, post.PersonaId, post.Usage,
                 [new PostWork(post.Id, post.Kind, post.Platform, seed, revision, feedback)], Regeneration: true),
             new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
         var instance = InstancePayloads.Management(http, (await client.GetInstanceAsync(instanceId, http.RequestAborted))!);

@@ -58,6 +58,8 @@ public sealed record Post(string Id, string Owner, string BatchId, string? Perso
     double Creativity, PostStatus Status, IReadOnlyList<PostRevision> Revisions, DateTimeOffset CreatedAt)
 {
     public PostRevision? Current => Revisions.Count > 0 ? Revisions[^1] : null;
+    /// <summary>What the persona's likeness is used for (personal, commercial, thirdParty), checked against consent on every regeneration.</summary>
+    public string Usage { get; init; } = "personal";
     public PostDecision? Decision { get; init; }
     public DateTimeOffset? ScheduledAt { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }

@@ -219,6 +219,22 @@ public sealed class PostFlowTests(PostsApiHost host) : IClassFixture<PostsApiHos
     }
 
     [Fact]
+    public async Task Bulk_approve_and_publish_now_act_on_each_id_and_report_each()
+    {
+        var ids = (await GenerateAsync(_alice, null, ["single", "quote"], ["linkedin"])).Select(p => p["id"]!.GetValue<string>()).ToList();
+        var approved = await Json(await _alice.PostAsJsonAsync("/api/posts/bulk/approve", new { ids = ids.Append("nope") }), 200);
+        Assert.Equal(2, approved["accepted"]!.GetValue<int>());
+        Assert.Equal(404, approved["results"]!.AsArray().Single(r => r!["id"]!.GetValue<string>() == "nope")!["status"]!.GetValue<int>());
+        foreach (var id in ids) await WaitForAsync(_alice, id, "Staged");
+
+        var published = await Json(await _alice.PostAsJsonAsync("/api/posts/bulk/publish-now", new { ids }), 200);
+        Assert.Equal(2, published["accepted"]!.GetValue<int>());
+        foreach (var id in ids) Assert.Equal("outbox", (await WaitForAsync(_alice, id, "Published"))["publication"]!["publisher"]!.GetValue<string>());
+        var again = await Json(await _alice.PostAsJsonAsync("/api/posts/bulk/approve", new { ids }), 200);
+        Assert.All(again["results"]!.AsArray(), r => Assert.Equal(409, r!["status"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Bad_requests_name_the_field()
     {
         await Problem(await _alice.PostAsJsonAsync("/api/posts/generate-smart", new { projectTitle = "x", settings = new { contentTypes = new[] { "carousel" }, platforms = new[] { "x" } } }), 400, "transcript");
