@@ -22,16 +22,12 @@ public sealed record GenerationRequest(string PersonaId, string Prompt, double B
         if (FieldProblem.OfText(body, "prompt", MaxPromptLength) is var (prompt, promptProblem) && promptProblem is not null) return (null, promptProblem);
         if (FieldProblem.OfText(body, "platform", 40) is var (platform, platformProblem) && platformProblem is not null) return (null, platformProblem);
         if (!PlatformSizes.TryGet(platform!, out _)) return (null, new("platform", $"must be one of {string.Join(", ", PlatformSizes.Names)}."));
-        var usage = Usages.Personal;
-        if (body["usage"] is { } u)
-        {
-            usage = u.GetValueKind() == JsonValueKind.String ? Usages.All.FirstOrDefault(x => x == u.GetValue<string>()) ?? "" : "";
-            if (usage.Length == 0) return (null, new("usage", $"must be one of {string.Join(", ", Usages.All)}."));
-        }
+        var (usage, usageProblem) = FieldProblem.OfChoice(body, "usage", Usages.All, Usages.Personal);
+        if (usageProblem is not null) return (null, usageProblem);
         foreach (var (field, min, max) in new[] { ("blendStrength", 0.0, 2.0), ("seed", 0.0, 9_007_199_254_740_991.0), ("count", 1.0, MaxCount), ("modelVersion", 1.0, 10_000.0) })
             if (FieldProblem.OfNumber(body, field, min, max, integer: field != "blendStrength") is { } problem) return (null, problem);
         var seed = body["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
         return (new GenerationRequest(personaId!, prompt!, body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength, platform!.ToLowerInvariant(), seed,
-            (int?)body["count"]?.GetValue<double>() ?? 1, usage, (int?)body["modelVersion"]?.GetValue<double>()), null);
+            (int?)body["count"]?.GetValue<double>() ?? 1, usage!, (int?)body["modelVersion"]?.GetValue<double>()), null);
     }
 }

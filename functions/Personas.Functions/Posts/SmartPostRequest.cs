@@ -41,12 +41,8 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
         if (kinds!.Count * platforms!.Count > MaxPosts) return (null, new("settings.contentTypes", $"contentTypes × platforms must be at most {MaxPosts} posts."));
         if (FieldProblem.OfNumber(settings, "creativity", 0, 1, integer: false) is { } creativityProblem) return (null, creativityProblem with { Field = "settings.creativity" });
         if (FieldProblem.OfNumber(settings, "seed", 0, 9_007_199_254_740_991.0, integer: true) is { } seedProblem) return (null, seedProblem with { Field = "settings.seed" });
-        var tone = "professional";
-        if (settings["tone"] is { } toneNode)
-        {
-            tone = toneNode.GetValueKind() == JsonValueKind.String ? Tones.FirstOrDefault(x => x == toneNode.GetValue<string>().ToLowerInvariant()) ?? "" : "";
-            if (tone.Length == 0) return (null, new("settings.tone", $"must be one of {string.Join(", ", Tones)}."));
-        }
+        var (tone, toneProblem) = FieldProblem.OfChoice(settings, "tone", Tones, "professional", "settings.tone", ignoreCase: true);
+        if (toneProblem is not null) return (null, toneProblem);
         var usePersona = settings["usePersona"] is { } up && up.GetValueKind() == JsonValueKind.True;
         if (settings["usePersona"] is { } u && u.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False)) return (null, new("settings.usePersona", "must be true or false."));
         string? personaId = null;
@@ -55,15 +51,11 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
             if (FieldProblem.OfText(settings, "personaId", 100) is var (id, idProblem) && idProblem is not null) return (null, idProblem with { Field = "settings.personaId" });
             personaId = id;
         }
-        var usage = Usages.Personal;
-        if (settings["usage"] is { } usageNode)
-        {
-            usage = usageNode.GetValueKind() == JsonValueKind.String ? Usages.All.FirstOrDefault(x => x == usageNode.GetValue<string>()) ?? "" : "";
-            if (usage.Length == 0) return (null, new("settings.usage", $"must be one of {string.Join(", ", Usages.All)}."));
-        }
+        var (usage, usageProblem) = FieldProblem.OfChoice(settings, "usage", Usages.All, Usages.Personal, "settings.usage");
+        if (usageProblem is not null) return (null, usageProblem);
         var seed = settings["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
-        return (new SmartPostRequest(new ContentBrief(title!, transcript, analysis, tone), kinds, platforms, settings["creativity"]?.GetValue<double>() ?? 0.5,
-            personaId, usage, seed), null);
+        return (new SmartPostRequest(new ContentBrief(title!, transcript, analysis, tone!), kinds, platforms, settings["creativity"]?.GetValue<double>() ?? 0.5,
+            personaId, usage!, seed), null);
     }
 
     private static (ContentAnalysis?, FieldProblem?) Analysis(JsonNode? node)

@@ -25,6 +25,16 @@ public sealed record FieldProblem(string Field, string Reason)
         return value.Length > max ? (null, new(field, $"must be at most {max} characters.")) : (value, null);
     }
 
+    /// <summary>An optional string that must be one of <paramref name="choices"/>; <paramref name="fallback"/> when absent. Problems are reported as <paramref name="name"/>.</summary>
+    public static (string? Value, FieldProblem? Problem) OfChoice(JsonObject body, string field, IReadOnlyCollection<string> choices, string fallback, string? name = null,
+        bool ignoreCase = false)
+    {
+        if (body[field] is not { } node) return (fallback, null);
+        var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        var value = node.GetValueKind() == JsonValueKind.String ? choices.FirstOrDefault(c => c.Equals(node.GetValue<string>(), comparison)) : null;
+        return value is null ? (null, new(name ?? field, $"must be one of {string.Join(", ", choices)}.")) : (value, null);
+    }
+
     /// <summary>An optional list of strings: at most <paramref name="maxItems"/>, each non-empty and at most <paramref name="maxLength"/> characters.</summary>
     public static (List<string>? Value, FieldProblem? Problem) OfStrings(JsonObject body, string field, int maxItems, int maxLength)
     {

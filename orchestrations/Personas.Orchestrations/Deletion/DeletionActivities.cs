@@ -15,9 +15,10 @@ internal static class PersonaWork
     public static async Task<IReadOnlyList<Post>> PostsAsync(IPostCatalog posts, Persona persona, CancellationToken ct) =>
         (await posts.ListPostsAsync(persona.Owner, null, persona.Id, null, 0, int.MaxValue, ct)).Items;
 
-    public static async Task<IReadOnlyList<OrchestrationMetadata>> InstancesAsync(DurableTaskClient client, ICatalog catalog, Persona persona, CancellationToken ct)
+    public static async Task<IReadOnlyList<OrchestrationMetadata>> InstancesAsync(DurableTaskClient client, ICatalog catalog, IPostCatalog postCatalog, Persona persona,
+        CancellationToken ct)
     {
-        var posts = await PostsAsync((IPostCatalog)catalog, persona, ct);
+        var posts = await PostsAsync(postCatalog, persona, ct);
         var found = new List<OrchestrationMetadata>();
         foreach (var prefix in new[] { $"dataset-{persona.Id}", $"train-{persona.Id}" })
             found.AddRange((await client.QueryInstancesAsync(new InstanceQuery { InstanceIdPrefix = prefix, PageSize = 1000 }, ct)).Instances);
@@ -40,13 +41,13 @@ internal static class PersonaWork
 /// generations, which hold nothing outside this service. With Force, terminates whatever still runs. Returns how many
 /// still run.
 /// </summary>
-public sealed class StopPersonaWorkActivity(ICatalog catalog, DurableTaskClient client) : TaskActivity<StopWorkInput, int>
+public sealed class StopPersonaWorkActivity(ICatalog catalog, IPostCatalog posts, DurableTaskClient client) : TaskActivity<StopWorkInput, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, StopWorkInput input)
     {
         var ct = context.CancellationToken;
         var persona = await PersonaWork.ByTicketAsync(catalog, input.Deletion, ct);
-        var running = (await PersonaWork.InstancesAsync(client, catalog, persona, ct)).Where(i => i.IsRunning).ToList();
+        var running = (await PersonaWork.InstancesAsync(client, catalog, posts, persona, ct)).Where(i => i.IsRunning).ToList();
         foreach (var instance in running)
         {
             if (!input.Force && instance.Name == "TrainPersona")
@@ -63,7 +64,7 @@ public sealed class StopPersonaWorkActivity(ICatalog catalog, DurableTaskClient 
 /// persona's files, workflow histories and records, and writes the audit entry: last, in one transaction with the
 /// records, so a failure before it leaves the persona in place for a retry.
 /// </summary>
-public sealed class ErasePersonaActivity(ICatalog catalog, IBlobStore blobs, DurableTaskClient client, TrainingProviders providers, Publishers publishers, TimeProvider clock)
+public sealed class ErasePersonaActivity(ICatalog catalog, IPostCatalog posts, IBlobStore blobs, DurableTaskClient client, TrainingProviders providers, Publishers publishers, TimeProvider clock)
     : TaskActivity<StopWorkInput, DeletionSummary>
 {
     public override async Task<DeletionSummary> RunAsync(TaskActivityContext context, StopWorkInput input)
@@ -73,11 +74,11 @@ public sealed class ErasePersonaActivity(ICatalog catalog, IBlobStore blobs, Dur
         var notes = await ProviderLeftoversAsync(persona, ct);
         if (input.Force) notes.Add("The training did not stop within 2 minutes and was terminated; its provider job may still run until it ends.");
 
-        var instances = await PersonaWork.InstancesAsync(client, catalog, persona, ct);
+        var instances = await PersonaWork.InstancesAsync(client, catalog, posts, persona, ct);
         var generations = (await catalog.ListGenerationsAsync(persona.Owner, persona.Id, ct)).Count;
         var files = await blobs.DeletePrefixAsync(BlobPaths.Join(persona.Owner, persona.Id), ct);
-        foreach (var post in await PersonaWork.PostsAsync((IPostCatalog)catalog, persona, ct)) // the local outbox is ours; posts on social networks stay the owner's
-            if (Directory.Exists(publishers.Outbox.FolderFor(persona.Owner, post.Id))) Directory.Delete(publishers.Outbox.FolderFor(persona.Owner, post.Id), recursive: true);
+        foreach (var post in await PersonaWork.PostsAsync(posts, persona, ct)) // the local outbox is ours; posts on social networks stay the owner's
+            if (publishers.Outbox.FolderFor(persona.Owner, post.Id) is var folder && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         var purged = 0;
         foreach (var instance in instances.OrderByDescending(i => i.InstanceId.Length)) // sub-workflows first
         {

@@ -8,7 +8,7 @@ using Personas.Providers.Generation;
 namespace Personas.Orchestrations.Generations;
 
 /// <summary>A picture made and stored: where, with which seed and provider, and its bytes for scoring.</summary>
-public sealed record StoredPicture(string Blob, long Seed, string Provider, string? RequestId, byte[] Bytes);
+public sealed record StoredPicture(string Blob, long Seed, string Provider, string? RequestId, byte[] Bytes, decimal CostUsd);
 
 /// <summary>
 /// Makes one picture with a persona's LoRA and keeps it: picks the provider that can run the LoRA, fetches the
@@ -35,9 +35,10 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
         await using (var stream = await generator.OpenAsync(image, ct)) raw = await ReadBoundedAsync(stream, ct);
         var fitted = Pictures.Cover(raw, request.Width, request.Height);
         using (var content = new MemoryStream(fitted)) await blobs.PutAsync(blob, content, ct);
-        await catalog.RecordCostAsync(new CostEntry(owner, request.PersonaId, clock.GetUtcNow(), generator.Name, purpose, generators.EstimateUsd(generator.Name, 1),
+        var cost = generators.EstimateUsd(generator.Name, 1);
+        await catalog.RecordCostAsync(new CostEntry(owner, request.PersonaId, clock.GetUtcNow(), generator.Name, purpose, cost,
             $"{request.Width}×{request.Height}, seed {image.Seed}, LoRA scale {request.LoraScale:0.##}, request {image.RequestId}"), ct);
-        return new StoredPicture(blob, image.Seed, generator.Name, image.RequestId, fitted);
+        return new StoredPicture(blob, image.Seed, generator.Name, image.RequestId, fitted, cost);
     }
 
     private static async Task<byte[]> ReadBoundedAsync(Stream stream, CancellationToken ct)

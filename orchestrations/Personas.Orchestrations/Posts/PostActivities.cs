@@ -100,10 +100,11 @@ public sealed class StagePostActivity(IPostCatalog posts, Domain.Blobs.IBlobStor
         var post = await posts.GetPostAsync(input.Owner, input.PostId, ct) ?? throw new InvalidDataException($"Post {input.PostId} no longer exists.");
         var revision = post.Current ?? throw new InvalidDataException("The post has no revision to stage.");
         var problems = PlatformLimits.Problems(revision.Copy);
-        foreach (var asset in PostPublishing.AssetsToPublish(post))
+        var assets = PostPublishing.AssetsToPublish(post);
+        foreach (var asset in assets)
             if (await blobs.OpenReadAsync(asset.Blob, ct) is { } stream) await stream.DisposeAsync();
             else problems = [.. problems, $"The file {asset.Blob} is missing."];
-        var note = problems.Count == 0 ? $"Staged revision {revision.Number} with {PostPublishing.AssetsToPublish(post).Count} image(s)."
+        var note = problems.Count == 0 ? $"Staged revision {revision.Number} with {assets.Count} image(s)."
             : $"Staged revision {revision.Number}, with problems: {string.Join(" ", problems)}";
         await posts.UpdatePostAsync(input.Owner, input.PostId, p => p.With(clock.GetUtcNow(), note), ct);
         return problems.Count == 0;

@@ -21,7 +21,7 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
     /// <summary>The export sizes of rendered cards; each platform publishes its own.</summary>
     public static readonly IReadOnlyDictionary<string, (int Width, int Height)> Variants = new Dictionary<string, (int, int)>
     {
-        ["portrait"] = (1080, 1350), ["story"] = (1080, 1920), ["square"] = (1200, 1200), ["landscape"] = (1600, 900),
+        ["portrait"] = Size("instagram"), ["story"] = Size("story"), ["square"] = Size("linkedin-square"), ["landscape"] = Size("x"),
     };
 
     public static string VariantFor(SocialPlatform platform) => platform == SocialPlatform.X ? "landscape" : "portrait";
@@ -54,7 +54,7 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
             provider = picture.Provider;
             photo = provider == DryRunImageGenerator.ProviderName ? await dryRun.SourcePhotoAsync(request, ct) : picture.Bytes;
             seeds.Add(picture.Seed);
-            cost += pictures.EstimateUsd(lora, 1);
+            cost += picture.CostUsd;
             assets.Add(new PostAsset(picture.Blob, PostAsset.PersonaImage, VariantFor(work.Platform), size.Width, size.Height));
         }
         var style = await StyleAsync(owner, ct);
@@ -76,8 +76,10 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
         };
     }
 
-    private static (int Width, int Height) PlatformSizeFor(SocialPlatform platform) =>
-        PlatformSizes.TryGet(platform.ToString(), out var size) ? size : (1080, 1350);
+    private static (int Width, int Height) PlatformSizeFor(SocialPlatform platform) => Size(platform.ToString());
+
+    private static (int Width, int Height) Size(string platform) =>
+        PlatformSizes.TryGet(platform, out var size) ? size : throw new InvalidOperationException($"No picture size for '{platform}'.");
 
     private sealed record Card(string Role, GraphicText Text, int? Slide = null);
 

@@ -22,8 +22,7 @@ public sealed class ChatCopywriter(LlmOptions options)
     public const string ModelSource = "model";
     private const int MaxTranscript = 12_000;
 
-    private readonly ChatClient _chat = new(options.TextModel, new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "none" : options.ApiKey),
-        new OpenAIClientOptions { Endpoint = new Uri(options.Endpoint!) });
+    private readonly ChatClient _chat = options.ChatClient(options.TextModel!);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 

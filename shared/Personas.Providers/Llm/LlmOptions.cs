@@ -19,5 +19,9 @@ public sealed class LlmOptions
 
     public bool TextConfigured => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(TextModel);
 
+    /// <summary>A chat client for <paramref name="model"/> on this endpoint; the key goes as a bearer token ("none" for keyless local servers).</summary>
+    public OpenAI.Chat.ChatClient ChatClient(string model) => new(model, new System.ClientModel.ApiKeyCredential(string.IsNullOrEmpty(ApiKey) ? "none" : ApiKey),
+        new OpenAI.OpenAIClientOptions { Endpoint = new Uri(Endpoint!) });
+
     public bool Configured => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(VisionModel);
 }

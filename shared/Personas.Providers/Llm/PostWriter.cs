@@ -38,7 +38,7 @@ public sealed class PostWriter(ChatCopywriter? model)
                     notes.Add($"The model's copy still broke the rules ({string.Join(" ", left)}); the templates wrote it instead.");
                 else
                 {
-                    if (!ReferenceEquals(fitted, drafted.Copy) && fitted != drafted.Copy) notes.Add("The copy was trimmed at sentence boundaries to fit the platform.");
+                    if (!fitted.Texts.SequenceEqual(drafted.Copy.Texts)) notes.Add("The copy was trimmed at sentence boundaries to fit the platform.");
                     return new WrittenCopy(fitted, drafted.Prompt ?? TemplatePrompt(request), notes);
                 }
             }

@@ -18,8 +18,7 @@ public sealed class VisionCaptioner(LlmOptions options) : ICaptioner
     public const string ModelSource = "model";
     private const int MaxCaptionLength = 300;
 
-    private readonly ChatClient _chat = new(options.VisionModel, new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "none" : options.ApiKey),
-        new OpenAIClientOptions { Endpoint = new Uri(options.Endpoint!) });
+    private readonly ChatClient _chat = options.ChatClient(options.VisionModel!);
 
     private static readonly ChatCompletionOptions Format = new()
     {
