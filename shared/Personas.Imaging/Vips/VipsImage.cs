@@ -18,13 +18,36 @@ public sealed class VipsImage : SafeHandle
     public int? GetInt(string field) =>
         NativeMethods.vips_image_get_typeof(handle, field) != 0 && NativeMethods.vips_image_get_int(handle, field, out var value) == 0 ? value : null;
 
+    /// <summary>True when each band is one unsigned byte (VIPS_FORMAT_UCHAR).</summary>
+    public bool IsEightBit => NativeMethods.vips_image_get_format(handle) == 0;
+
     /// <summary>Computes every pixel and copies them out, band-interleaved. Decoding errors surface here.</summary>
-    public unsafe byte[] ToBytes()
+    public unsafe byte[] ToBytes() => ReadPixels((data, size) => new ReadOnlySpan<byte>(data, checked((int)size)).ToArray());
+
+    /// <summary>
+    /// Computes every pixel into native memory, band-interleaved, lends it to <paramref name="read"/> and frees it, so a
+    /// large image is never copied into the managed heap. Decoding errors surface here.
+    /// </summary>
+    internal unsafe T ReadPixels<T>(PixelReader<T> read)
     {
         var data = NativeMethods.vips_image_write_to_memory(handle, out var size);
         if (data is null) throw VipsException.FromLastError("write_to_memory");
-        try { return new ReadOnlySpan<byte>(data, checked((int)size)).ToArray(); }
+        try { return read((byte*)data, size); }
         finally { NativeMethods.g_free(data); }
+    }
+
+    internal unsafe delegate T PixelReader<out T>(byte* data, nuint size);
+
+    /// <summary>An 8-bit image from band-interleaved pixels; libvips keeps its own copy.</summary>
+    public static unsafe VipsImage FromPixels(byte[] pixels, int width, int height, int bands)
+    {
+        VipsRuntime.EnsureInitialized();
+        if (pixels.Length != width * height * bands) throw new ArgumentException($"{pixels.Length} bytes is not {width}×{height}×{bands}.", nameof(pixels));
+        fixed (byte* p = pixels)
+        {
+            var image = NativeMethods.vips_image_new_from_memory_copy(p, (nuint)pixels.Length, width, height, bands, 0);
+            return image == 0 ? throw VipsException.FromLastError("new_from_memory_copy") : new VipsImage(image);
+        }
     }
 
     protected override bool ReleaseHandle()
