@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Personas.Imaging.Analysis;
 using Personas.Imaging.Faces;
+using Personas.Imaging.Vips;
 
 namespace Personas.Imaging.Preparation;
 
@@ -22,6 +23,7 @@ public static class PhotoBatch
         var inspector = new PhotoInspector(gates, FaceDetector.FrontalFace);
         var (width, height) = PhotoInspector.OutputSize(mode);
         Directory.CreateDirectory(outputDirectory);
+        VipsRuntime.EnsureInitialized(); // once per process, like loading the cascade above: not part of any photo's time
         var clock = Stopwatch.StartNew();
         var items = new Item[files.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, files.Count),
