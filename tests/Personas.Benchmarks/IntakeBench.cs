@@ -58,7 +58,7 @@ internal static class IntakeBench
             var intake = (await upload.Content.ReadFromJsonAsync<JsonObject>())!;
             var intakeSeconds = clock.Elapsed.TotalSeconds;
             if (upload.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"upload: {(int)upload.StatusCode} {intake}");
-            Console.WriteLine($"#   intake: {intake["accepted"]} accepted, {intake["rejected"]} refused in {intakeSeconds:0.00}s");
+            Console.WriteLine($"#   intake: {intake["accepted"]} accepted, {intake["rejected"]} refused in {intakeSeconds:0.00}s; host peak so far {PeakRssMb(host.Id):0} MB");
 
             if (intake["accepted"]!.GetValue<int>() < 20)
                 Console.WriteLine($"#   refused: {string.Join("; ", intake["photos"]!.AsArray().Where(p => !p!["accepted"]!.GetValue<bool>()).Select(p => p!["rejections"]![0]!["reason"]))}");

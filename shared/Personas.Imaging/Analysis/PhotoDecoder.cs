@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Personas.Imaging.Resampling;
 using Personas.Imaging.Vips;
 
@@ -137,14 +138,26 @@ public static class PhotoDecoder
     /// <summary>
     /// Resamples to exactly width×height with Lanczos-3 (<see cref="Resampler"/>): sharp both ways, and several times
     /// faster than libvips' resize here, whose horizontal pass is scalar and whose enlargement is a general affine
-    /// transform (docs/benchmarks.md).
+    /// transform (docs/benchmarks.md). The image is read strip by strip, never whole. A crop four or more times the
+    /// output (possible only for formats without JPEG's shrink-on-load) is first box-shrunk by an integer factor that
+    /// leaves Lanczos at least a 2× reduction, as libvips' own resize does.
     /// </summary>
     private static unsafe VipsImage Resample(VipsImage image, int width, int height)
     {
         using var rgb = image.IsEightBit ? Copy(image) : Cast(image, "uchar");
-        if (rgb.Bands != 3) throw new InvalidOperationException($"Framing expects RGB after conversion to sRGB, not {rgb.Bands} bands.");
-        var pixels = rgb.ReadPixels((data, _) => Resampler.Resize(data, rgb.Width, rgb.Height, rgb.Width * 3, width, height));
-        return VipsImage.FromPixels(pixels, width, height, 3);
+        var boxShrink = (int)(Math.Min((double)rgb.Width / width, (double)rgb.Height / height) / 2);
+        using var source = boxShrink >= 2 ? Shrink(rgb, boxShrink) : Copy(rgb);
+        var size = (nuint)width * (nuint)height * 3;
+        var pixels = (byte*)NativeMemory.Alloc(size);
+        try
+        {
+            using (var rows = new VipsRows(source)) Resampler.Resize(rows, pixels, width, height);
+            return VipsImage.FromPixels(pixels, size, width, height, 3);
+        }
+        finally
+        {
+            NativeMemory.Free(pixels);
+        }
     }
 
     /// <summary>Where an upright rectangle lies in the image as stored, for EXIF orientations 1, 3, 6 and 8 (no mirroring).</summary>
@@ -180,6 +193,12 @@ public static class PhotoDecoder
         using var colourspace = new VipsOperation("colourspace").Set("in", flat).Set("space", "b-w").Build();
         using var gray = colourspace.Image();
         return Cast(gray, "uchar");
+    }
+
+    private static VipsImage Shrink(VipsImage image, int factor)
+    {
+        using var shrink = new VipsOperation("shrink").Set("in", image).Set("hshrink", (double)factor).Set("vshrink", (double)factor).Build();
+        return shrink.Image();
     }
 
     private static VipsImage Cast(VipsImage image, string format)

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -21,73 +21,56 @@ internal static unsafe class Resampler
     /// <summary>Every row buffer ends in this many spare bytes, so vector loads and stores may run past the last pixel.</summary>
     private const int Spare = 32;
 
-    /// <summary>Resamples a width×height RGB image, rows <paramref name="stride"/> bytes apart, to exactly outWidth×outHeight.</summary>
-    public static byte[] Resize(byte* source, int width, int height, int stride, int outWidth, int outHeight) =>
-        Resize(source, width, height, stride, outWidth, outHeight, Avx2.IsSupported);
+    /// <summary>Source rows are read this many at a time, so a large crop never sits in memory whole.</summary>
+    private const int StripRows = 64;
 
-    internal static byte[] Resize(byte* source, int width, int height, int stride, int outWidth, int outHeight, bool useAvx2)
+    /// <summary>
+    /// Resamples the source into <paramref name="destination"/>: exactly outWidth×outHeight packed RGB pixels, written and
+    /// never overrun. Source rows are read once, top to bottom, in strips, and only those the kernel reaches.
+    /// </summary>
+    public static void Resize(IRowSource source, byte* destination, int outWidth, int outHeight) =>
+        Resize(source, destination, outWidth, outHeight, Avx2.IsSupported);
+
+    internal static void Resize(IRowSource source, byte* destination, int outWidth, int outHeight, bool useAvx2)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(stride, width * Bands);
+        var (width, height) = (source.Width, source.Height);
         ArgumentOutOfRangeException.ThrowIfLessThan(Math.Min(width, outWidth), MinWidth);
         var columns = Taps.For(width, outWidth);
         var rows = Taps.For(height, outHeight);
         var quads = useAvx2 ? columns.InterleavedQuads() : null;
-        var output = new byte[outWidth * outHeight * Bands];
-        var pool = ArrayPool<byte>.Shared;
-        // The pass along rows costs the most, so it runs on whichever is fewer: the source rows or the output rows.
-        if (outHeight < height)
+        var (rowBytes, outRow) = (width * Bands, outWidth * Bands);
+        var (firstRow, lastRow) = (rows.First[0], rows.First[outHeight - 1] + rows.Count[outHeight - 1]);
+        var midStride = outRow + Spare;
+        // Native scratch, freed at once: megabytes per photo that a pool would keep from the rest of the host.
+        var middle = (byte*)NativeMemory.Alloc((nuint)((long)(lastRow - firstRow) * midStride));
+        var line = (byte*)NativeMemory.Alloc((nuint)(rowBytes + Spare));
+        try
         {
-            var midStride = width * Bands + Spare;
-            var middle = pool.Rent(outHeight * midStride);
-            var row = pool.Rent(outWidth * Bands + Spare);
-            fixed (byte* mid = middle, line = row, outp = output)
             fixed (short* q = quads)
-            {
-                for (var y = 0; y < outHeight; y++)
-                    Vertical(source + (long)rows.First[y] * stride, stride, mid + (long)y * midStride, width * Bands, rows.Span(y));
-                for (var y = 0; y < outHeight; y++)
+                for (var top = firstRow; top < lastRow; top += StripRows)
                 {
-                    AlongRow(mid + (long)y * midStride, line, columns, q);
-                    new ReadOnlySpan<byte>(line, outWidth * Bands).CopyTo(new Span<byte>(outp + (long)y * outWidth * Bands, outWidth * Bands));
+                    var count = Math.Min(StripRows, lastRow - top);
+                    var strip = source.Read(top, count);
+                    for (var i = 0; i < count; i++)
+                    {
+                        Buffer.MemoryCopy(strip + (long)i * rowBytes, line, rowBytes, rowBytes);
+                        var target = middle + (long)(top + i - firstRow) * midStride;
+                        if (q != null) HorizontalAvx2(line, target, columns, q);
+                        else Horizontal(line, target, columns);
+                    }
                 }
-            }
-            pool.Return(middle);
-            pool.Return(row);
+            for (var y = 0; y < outHeight; y++)
+                Vertical(middle + (long)(rows.First[y] - firstRow) * midStride, midStride, destination + (long)y * outRow, outRow, rows.Span(y));
         }
-        else
+        finally
         {
-            // Only the source rows that some output row reads.
-            var firstRow = rows.First[0];
-            var lastRow = rows.First[outHeight - 1] + rows.Count[outHeight - 1];
-            var midStride = outWidth * Bands + Spare;
-            var middle = pool.Rent((lastRow - firstRow) * midStride);
-            var row = pool.Rent(width * Bands + Spare);
-            fixed (byte* mid = middle, line = row, outp = output)
-            fixed (short* q = quads)
-            {
-                for (var y = firstRow; y < lastRow; y++)
-                {
-                    new ReadOnlySpan<byte>(source + (long)y * stride, width * Bands).CopyTo(new Span<byte>(line, width * Bands));
-                    AlongRow(line, mid + (long)(y - firstRow) * midStride, columns, q);
-                }
-                for (var y = 0; y < outHeight; y++)
-                    Vertical(mid + (long)(rows.First[y] - firstRow) * midStride, midStride, outp + (long)y * outWidth * Bands, outWidth * Bands, rows.Span(y));
-            }
-            pool.Return(middle);
-            pool.Return(row);
+            NativeMemory.Free(middle);
+            NativeMemory.Free(line);
         }
-        return output;
     }
 
     /// <summary>Narrower images than this are not resampled here (the vector passes assume at least one full vector per row).</summary>
     public const int MinWidth = 16;
-
-    /// <summary>One row: the AVX2 pass when there are quads, else the portable one. Reads and writes up to <see cref="Spare"/> bytes past the row.</summary>
-    private static void AlongRow(byte* row, byte* output, Taps columns, short* quads)
-    {
-        if (quads != null) HorizontalAvx2(row, output, columns, quads);
-        else Horizontal(row, output, columns);
-    }
 
     /// <summary>
     /// One row, four taps per step: two 16-byte loads (pixels k, k+1 and k+2, k+3) are shuffled into 16-bit pairs per band
@@ -135,8 +118,8 @@ internal static unsafe class Resampler
     }
 
     /// <summary>
-    /// One output row from the source rows under the kernel, 32 bytes (any bands) at a time. The last step overlaps the
-    /// one before instead of running past the row, so rows may sit at the very end of a buffer.
+    /// One output row from the rows under the kernel, 32 bytes (any bands) at a time. The last step overlaps the one
+    /// before instead of running past the row, so the destination is never overrun.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Vertical(byte* first, int stride, byte* output, int length, ReadOnlySpan<int> weights)
@@ -234,4 +217,14 @@ internal static unsafe class Resampler
             return quads.ToArray();
         }
     }
+}
+
+/// <summary>Where the resampler reads from: 8-bit RGB rows, asked for top to bottom in strips.</summary>
+internal unsafe interface IRowSource
+{
+    int Width { get; }
+    int Height { get; }
+
+    /// <summary>Rows <paramref name="top"/> to top + count − 1, packed (Width × 3 bytes each); valid until the next call.</summary>
+    byte* Read(int top, int count);
 }

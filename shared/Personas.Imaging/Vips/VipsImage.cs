@@ -41,13 +41,15 @@ public sealed class VipsImage : SafeHandle
     /// <summary>An 8-bit image from band-interleaved pixels; libvips keeps its own copy.</summary>
     public static unsafe VipsImage FromPixels(byte[] pixels, int width, int height, int bands)
     {
+        fixed (byte* p = pixels) return FromPixels(p, (nuint)pixels.Length, width, height, bands);
+    }
+
+    internal static unsafe VipsImage FromPixels(byte* pixels, nuint size, int width, int height, int bands)
+    {
         VipsRuntime.EnsureInitialized();
-        if (pixels.Length != width * height * bands) throw new ArgumentException($"{pixels.Length} bytes is not {width}×{height}×{bands}.", nameof(pixels));
-        fixed (byte* p = pixels)
-        {
-            var image = NativeMethods.vips_image_new_from_memory_copy(p, (nuint)pixels.Length, width, height, bands, 0);
-            return image == 0 ? throw VipsException.FromLastError("new_from_memory_copy") : new VipsImage(image);
-        }
+        if (size != (nuint)width * (nuint)height * (nuint)bands) throw new ArgumentException($"{size} bytes is not {width}×{height}×{bands}.", nameof(size));
+        var image = NativeMethods.vips_image_new_from_memory_copy(pixels, size, width, height, bands, 0);
+        return image == 0 ? throw VipsException.FromLastError("new_from_memory_copy") : new VipsImage(image);
     }
 
     protected override bool ReleaseHandle()
