@@ -166,6 +166,24 @@ public sealed class PhotoInspectorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_4400_px_png_crop_with_no_shrink_on_load_frames_like_the_same_photo_as_jpeg()
+    {
+        // PNG has no shrink-on-load, so a 4,400 px crop reaches framing at full size.
+        var jpeg = Samples.Transform(Samples.Load("obama.jpg"), image => Samples.Apply(image, "resize", ("scale", 6.0)), quality: 95);
+        using var load = new Personas.Imaging.Vips.VipsOperation("jpegload_buffer").Set("buffer", jpeg).Build();
+        using var image = load.Image();
+        using var save = new Personas.Imaging.Vips.VipsOperation("pngsave_buffer").Set("in", image).Set("compression", 1).Build();
+        var png = save.Blob();
+        var region = new CropRegion(500, 0, 4400, 4400); // a loose frame, more than 4× the output
+
+        byte[] Framed(byte[] b) => PhotoDecoder.Frame(b, PhotoDecoder.ReadHeader(b, 50_000_000), region, 1024, 1024);
+        var fromPng = PhotoDecoder.AnalysisImage(Framed(png), 1024);
+        var fromJpeg = PhotoDecoder.AnalysisImage(Framed(jpeg), 1024);
+        Assert.Equal((1024, 1024), (fromPng.Width, fromPng.Height));
+        Assert.InRange(fromPng.Pixels.Zip(fromJpeg.Pixels, (a, b) => Math.Abs(a - b)).Average(), 0, 3.0);
+    }
+
+    [Fact]
     public void Truncated_jpeg_is_refused_as_undecodable()
     {
         var bytes = Samples.Load("obama.jpg");
