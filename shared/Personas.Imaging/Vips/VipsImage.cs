@@ -22,21 +22,13 @@ public sealed class VipsImage : SafeHandle
     public bool IsEightBit => NativeMethods.vips_image_get_format(handle) == 0;
 
     /// <summary>Computes every pixel and copies them out, band-interleaved. Decoding errors surface here.</summary>
-    public unsafe byte[] ToBytes() => ReadPixels((data, size) => new ReadOnlySpan<byte>(data, checked((int)size)).ToArray());
-
-    /// <summary>
-    /// Computes every pixel into native memory, band-interleaved, lends it to <paramref name="read"/> and frees it, so a
-    /// large image is never copied into the managed heap. Decoding errors surface here.
-    /// </summary>
-    internal unsafe T ReadPixels<T>(PixelReader<T> read)
+    public unsafe byte[] ToBytes()
     {
         var data = NativeMethods.vips_image_write_to_memory(handle, out var size);
         if (data is null) throw VipsException.FromLastError("write_to_memory");
-        try { return read((byte*)data, size); }
+        try { return new ReadOnlySpan<byte>(data, checked((int)size)).ToArray(); }
         finally { NativeMethods.g_free(data); }
     }
-
-    internal unsafe delegate T PixelReader<out T>(byte* data, nuint size);
 
     /// <summary>An 8-bit image from band-interleaved pixels; libvips keeps its own copy.</summary>
     public static unsafe VipsImage FromPixels(byte[] pixels, int width, int height, int bands)
