@@ -38,7 +38,7 @@ public sealed unsafe class ResamplerTests(ITestOutputHelper output)
     {
         var (pixels, width, height) = Crop(Samples.Load("obama2.jpg"), from);
         var ours = Resize(pixels, width, height, to, to, avx2: true);
-        using var source = VipsImage.FromPixels(pixels, width, height, 3);
+        using var source = FromPixels(pixels, width, height);
         using var reduce = new VipsOperation("reduce").Set("in", source).Set("hshrink", (double)width / to).Set("vshrink", (double)height / to)
             .Set("kernel", "lanczos3").Build();
         using var reduced = reduce.Image();
@@ -103,6 +103,11 @@ public sealed unsafe class ResamplerTests(ITestOutputHelper output)
         var result = new byte[outWidth * outHeight * 3];
         fixed (byte* r = result) Resampler.Resize(new ArrayRows(pixels, width, height), r, outWidth, outHeight, avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported);
         return result;
+    }
+
+    private static VipsImage FromPixels(byte[] pixels, int width, int height)
+    {
+        fixed (byte* p = pixels) return VipsImage.FromPixels(p, (nuint)pixels.Length, width, height, 3);
     }
 
     /// <summary>Packed RGB rows from a managed array, remembering what was asked for.</summary>

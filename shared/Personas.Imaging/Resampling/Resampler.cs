@@ -189,10 +189,15 @@ internal static unsafe class Resampler
                 var to = Math.Min(inSize, (int)Math.Floor(centre + support + 0.5));
                 var total = 0.0;
                 for (var j = from; j < to; j++) total += raw[j - from] = Lanczos((j + 0.5 - centre) / filterScale);
-                var start = weights.Count;
-                for (var j = from; j < to; j++) weights.Add((int)Math.Round(raw[j - from] / total * One));
-                var taps = weights.GetRange(start, to - from);
-                weights[start + taps.IndexOf(taps.Max())] += One - taps.Sum(); // exact unity, so flat areas stay flat
+                var (start, sum, biggest) = (weights.Count, 0, weights.Count);
+                for (var j = from; j < to; j++)
+                {
+                    var w = (int)Math.Round(raw[j - from] / total * One);
+                    if (j > from && w > weights[biggest]) biggest = weights.Count;
+                    weights.Add(w);
+                    sum += w;
+                }
+                weights[biggest] += One - sum; // exact unity, so flat areas stay flat
                 (first[i], count[i], offset[i]) = (from, to - from, start);
             }
             return new Taps { First = first, Count = count, Offset = offset, Weights = weights.ToArray() };

@@ -31,11 +31,6 @@ public sealed class VipsImage : SafeHandle
     }
 
     /// <summary>An 8-bit image from band-interleaved pixels; libvips keeps its own copy.</summary>
-    public static unsafe VipsImage FromPixels(byte[] pixels, int width, int height, int bands)
-    {
-        fixed (byte* p = pixels) return FromPixels(p, (nuint)pixels.Length, width, height, bands);
-    }
-
     internal static unsafe VipsImage FromPixels(byte* pixels, nuint size, int width, int height, int bands)
     {
         VipsRuntime.EnsureInitialized();
