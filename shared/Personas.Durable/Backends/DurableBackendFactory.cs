@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Personas.Durable.Hosting;
+using Personas.Durable.Sqlite;
 
 namespace Personas.Durable.Backends;
 
@@ -14,6 +15,14 @@ public static class DurableBackendFactory
         var logs = services.GetRequiredService<ILoggerFactory>();
         return settings.Backend.ToLowerInvariant() switch
         {
+            DurableBackends.Sqlite => Wrap(DurableBackends.Sqlite, new SqliteOrchestrationService(
+                new SqliteOrchestrationServiceOptions
+                {
+                    DatabasePath = Path.Combine(dataDir, "durable.db"),
+                    LeaseDuration = TimeSpan.FromSeconds(settings.LeaseSeconds),
+                    MaxConcurrentOrchestrations = settings.MaxConcurrentOrchestrations,
+                    MaxConcurrentActivities = settings.MaxConcurrentActivities,
+                }, services.GetRequiredService<TimeProvider>(), logs), settings),
             DurableBackends.Memory => Wrap(DurableBackends.Memory, new InMemoryOrchestrationService(logs), settings),
             _ => throw new NotSupportedException($"Backend '{settings.Backend}' is not wired yet."),
         };

@@ -1,0 +1,155 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Personas.Durable.Sqlite;
+
+/// <summary>
+/// One SQLite file in WAL mode. All writes of this process go through one connection and one loop, which groups
+/// whatever is queued into one transaction (group commit): each operation runs in its own SAVEPOINT, so one failing
+/// operation rolls back alone while the others commit. Other processes are kept out by SQLite's own locking
+/// (BEGIN IMMEDIATE plus busy_timeout); leases and lock tokens do the rest. Reads use pooled connections.
+/// </summary>
+internal sealed class SqliteDb : IDisposable
+{
+    private const int MaxGroup = 128;
+    private readonly string _connectionString;
+    private readonly Channel<IWrite> _writes = Channel.CreateUnbounded<IWrite>(new() { SingleReader = true });
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private SqliteConnection? _writer;
+    private Task? _loop;
+
+    public SqliteDb(string path)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true }.ToString();
+    }
+
+    public string Path { get; }
+
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> write)
+    {
+        var op = new Write<T>(write);
+        if (!_writes.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteDb));
+        lock (_writes) _loop ??= Task.Run(WriteLoop);
+        return op.Result.Task;
+    }
+
+    public T Read<T>(Func<SqliteConnection, T> read)
+    {
+        using var connection = Open(writer: false);
+        return read(connection);
+    }
+
+    public void Dispose()
+    {
+        _writes.Writer.TryComplete();
+        try { _loop?.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+        foreach (var command in _statements.Values) command.Dispose();
+        _writer?.Dispose();
+    }
+
+    private async Task WriteLoop()
+    {
+        var group = new List<IWrite>(MaxGroup);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            while (group.Count < MaxGroup && _writes.Reader.TryRead(out var op)) group.Add(op);
+            try
+            {
+                _writer ??= Open(writer: true);
+                Run(_writer, "BEGIN IMMEDIATE");
+                foreach (var op in group) op.Execute(_writer);
+                Run(_writer, "COMMIT");
+                foreach (var op in group) op.Publish();
+            }
+            catch (Exception e)
+            {
+                // The commit itself failed (busy beyond the timeout, disk): nothing of the group was written.
+                try { Run(_writer!, "ROLLBACK"); } catch (SqliteException) { }
+                foreach (var op in group) op.Fail(e);
+            }
+            group.Clear();
+        }
+    }
+
+    /// <summary>A cached command on the writer: SQLite prepares each statement once, not per call.</summary>
+    public SqliteCommand Command(SqliteConnection connection, string sql)
+    {
+        if (!ReferenceEquals(connection, _writer))
+        {
+            var owned = connection.CreateCommand();
+            owned.CommandText = sql;
+            return owned;
+        }
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = _statements[sql] = connection.CreateCommand();
+            command.CommandText = sql;
+        }
+        command.Parameters.Clear();
+        return command;
+    }
+
+    public bool IsCached(SqliteConnection connection) => ReferenceEquals(connection, _writer);
+
+    private static void Run(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open(bool writer)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // NORMAL with WAL: a commit is durable against a process crash, and against power loss up to the last
+        // checkpoint; FULL would fsync every commit, which is what kept the old engine slow.
+        Run(connection, writer
+            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;"
+            : "PRAGMA busy_timeout = 30000;");
+        return connection;
+    }
+
+    private interface IWrite
+    {
+        void Execute(SqliteConnection connection);
+        void Publish();
+        void Fail(Exception error);
+    }
+
+    private sealed class Write<T>(Func<SqliteConnection, T> write) : IWrite
+    {
+        private T? _value;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Execute(SqliteConnection connection)
+        {
+            Run(connection, "SAVEPOINT op");
+            try
+            {
+                _value = write(connection);
+                _error = null;
+                Run(connection, "RELEASE op");
+            }
+            catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 5 or 6 })
+            {
+                // This operation alone is undone; a busy/locked error is left to fail the whole group instead.
+                Run(connection, "ROLLBACK TO op");
+                Run(connection, "RELEASE op");
+                _error = e;
+            }
+        }
+
+        public void Publish()
+        {
+            if (_error is null) Result.TrySetResult(_value!);
+            else Result.TrySetException(_error);
+        }
+
+        public void Fail(Exception error) => Result.TrySetException(error);
+    }
+}

@@ -1,0 +1,282 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using DurableTask.Core;
+using DurableTask.Core.Exceptions;
+using DurableTask.Core.History;
+using Microsoft.Data.Sqlite;
+
+namespace Personas.Durable.Sqlite;
+
+public sealed partial class SqliteOrchestrationService
+{
+    private const string ClaimInstancesSql = """
+        SELECT DISTINCT m.instance_id FROM messages m JOIN instances i ON i.id = m.instance_id
+        WHERE m.visible_at <= $now AND i.lock_until <= $now AND i.status NOT IN (1, 3, 4, 5)
+          AND (i.status <> $suspended OR m.event_type IN ($resumed, $terminated))
+          AND (i.history_count > 0 OR EXISTS (SELECT 1 FROM messages s
+               WHERE s.instance_id = i.id AND s.event_type = $started AND s.visible_at <= $now))
+        LIMIT $max
+        """;
+
+    private readonly ConcurrentQueue<TaskOrchestrationWorkItem> _orchestrationBuffer = new();
+    private readonly ConditionalWeakTable<TaskOrchestrationWorkItem, Claim> _claims = new();
+
+    public async Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout,
+        CancellationToken cancellationToken)
+    {
+        var item = await LongPoll(_orchestrationBuffer, _orchestrationWork, ClaimOrchestrationsAsync, receiveTimeout,
+            cancellationToken);
+        return item!;
+    }
+
+    /// <summary>
+    /// Commits an episode in one transaction, only while our lock token still holds the instance: a completion
+    /// whose lease expired (and was perhaps claimed by another process) is rejected, not applied.
+    /// </summary>
+    public async Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem,
+        OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages,
+        IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage,
+        OrchestrationState orchestrationState)
+    {
+        var claim = ClaimOf(workItem);
+        var state = newOrchestrationRuntimeState;
+        var executionId = state.OrchestrationInstance?.ExecutionId ?? claim.ExecutionId;
+        var continued = executionId != claim.ExecutionId;
+        // A new execution (ContinueAsNew) replaces the history; otherwise only this episode's events are appended.
+        var events = (continued ? state.Events : state.NewEvents).Select(SqliteEventJson.Write).ToList();
+        var status = orchestrationState?.OrchestrationStatus ?? state.OrchestrationStatus;
+        var failure = orchestrationState?.FailureDetails;
+        var addsActivities = outboundMessages.Count > 0;
+        await _db.WriteAsync(c =>
+        {
+            var now = Ticks(Now);
+            var updated = _db.Exec(c, """
+                UPDATE instances SET execution_id = $exec, name = $name, version = $version, status = $status,
+                    input = $input, output = $output, custom_status = $custom, failure = $failure, tags = $tags,
+                    updated_at = $now, completed_at = $completed, lock_token = NULL, lock_until = 0,
+                    history_count = $count
+                WHERE id = $id AND lock_token = $token
+                """, ("$exec", executionId), ("$name", state.Name ?? ""), ("$version", state.Version),
+                ("$status", (int)status), ("$input", state.Input), ("$output", state.Output),
+                ("$custom", state.Status), ("$failure", failure is null ? null : SqliteEventJson.WriteFailure(failure)),
+                ("$tags", SqliteEventJson.WriteObject(state.Tags)), ("$now", now),
+                ("$completed", IsTerminal(status) ? now : null),
+                ("$count", (continued ? 0 : claim.HistoryCount) + events.Count),
+                ("$id", workItem.InstanceId), ("$token", claim.Token));
+            if (updated != 1) throw new LockLostException($"orchestration '{workItem.InstanceId}'");
+
+            foreach (var seq in claim.Consumed) _db.Exec(c, "DELETE FROM messages WHERE seq = $s", ("$s", seq));
+            if (continued)
+            {
+                // The old execution's history, its addressed messages and its unclaimed activities are gone;
+                // raised events (no execution id) stay and are delivered to the new execution.
+                _db.Exec(c, "DELETE FROM history WHERE instance_id = $id", ("$id", workItem.InstanceId));
+                _db.Exec(c, "DELETE FROM messages WHERE instance_id = $id AND execution_id <> $exec",
+                    ("$id", workItem.InstanceId), ("$exec", executionId));
+                _db.Exec(c, "DELETE FROM activities WHERE instance_id = $id AND execution_id <> $exec " +
+                    "AND lock_until <= $now", ("$id", workItem.InstanceId), ("$exec", executionId), ("$now", now));
+            }
+            var seqStart = continued ? 0 : claim.HistoryCount;
+            for (var i = 0; i < events.Count; i++)
+                _db.Exec(c, "INSERT INTO history(instance_id, seq, event) VALUES ($id, $seq, $event)",
+                    ("$id", workItem.InstanceId), ("$seq", seqStart + i), ("$event", events[i]));
+            foreach (var m in outboundMessages) InsertActivity(c, m);
+            foreach (var m in timerMessages)
+                InsertMessage(c, m, Ticks(((TimerFiredEvent)m.Event).FireAt));
+            foreach (var m in orchestratorMessages)
+            {
+                if (m.Event is ExecutionStartedEvent) StartChild(c, m, workItem.InstanceId, executionId);
+                else InsertMessage(c, m, now);
+            }
+            if (IsTerminal(status))
+            {
+                // Work the instance can no longer use: unclaimed activities and undelivered messages.
+                _db.Exec(c, "DELETE FROM messages WHERE instance_id = $id", ("$id", workItem.InstanceId));
+                _db.Exec(c, "DELETE FROM activities WHERE instance_id = $id AND lock_until <= $now",
+                    ("$id", workItem.InstanceId), ("$now", now));
+            }
+            return 0;
+        });
+        claim.Done = true;
+        if (orchestratorMessages.Count + timerMessages.Count > 0) _orchestrationWork.Notify();
+        if (addsActivities) _activityWork.Notify();
+        _instanceChanged.Notify();
+    }
+
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Unlock(workItem);
+
+    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+        ClaimOf(workItem).Done ? Task.CompletedTask : Unlock(workItem);
+
+    public async Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem)
+    {
+        var claim = ClaimOf(workItem);
+        var until = Now + _options.LeaseDuration;
+        var renewed = await _db.WriteAsync(c => _db.Exec(c,
+            "UPDATE instances SET lock_until = $until WHERE id = $id AND lock_token = $token",
+            ("$until", Ticks(until)), ("$id", workItem.InstanceId), ("$token", claim.Token)));
+        if (renewed != 1) throw new LockLostException($"orchestration '{workItem.InstanceId}'");
+        workItem.LockedUntilUtc = until;
+    }
+
+    private async Task Unlock(TaskOrchestrationWorkItem workItem)
+    {
+        var claim = ClaimOf(workItem);
+        if (claim.Done) return;
+        claim.Done = true;
+        await _db.WriteAsync(c => _db.Exec(c,
+            "UPDATE instances SET lock_token = NULL, lock_until = 0 WHERE id = $id AND lock_token = $token",
+            ("$id", workItem.InstanceId), ("$token", claim.Token)));
+        _orchestrationWork.Notify();
+    }
+
+    private Claim ClaimOf(TaskOrchestrationWorkItem workItem) => _claims.TryGetValue(workItem, out var claim)
+        ? claim
+        : throw new InvalidOperationException($"Work item for '{workItem.InstanceId}' was not claimed here.");
+
+    /// <summary>Claims a batch of instances with due messages under one fresh token, in one transaction.</summary>
+    private async Task<(int Claimed, DateTime? NextDue)> ClaimOrchestrationsAsync()
+    {
+        var now = Now;
+        var until = now + _options.LeaseDuration;
+        var token = NewToken();
+        var (items, nextDue) = await _db.WriteAsync(c =>
+        {
+            var ids = _db.Query(c, ClaimInstancesSql, r => r.GetString(0), ("$now", Ticks(now)),
+                ("$suspended", (int)OrchestrationStatus.Suspended), ("$resumed", (int)EventType.ExecutionResumed),
+                ("$terminated", (int)EventType.ExecutionTerminated), ("$started", (int)EventType.ExecutionStarted),
+                ("$max", _options.ClaimBatchSize));
+            var claimed = new List<(TaskOrchestrationWorkItem, Claim)>();
+            foreach (var id in ids)
+                if (ClaimInstance(c, id, token, Ticks(now), until) is { } item) claimed.Add(item);
+            long? due = null;
+            if (claimed.Count == 0)
+                due = _db.Query(c, "SELECT min(visible_at) FROM messages WHERE visible_at > $now", r => r.Long(0),
+                    ("$now", Ticks(now))).FirstOrDefault();
+            return (claimed, due);
+        });
+        if (items.Count > 0) HoldInstances(token);
+        foreach (var (item, claim) in items)
+        {
+            _claims.AddOrUpdate(item, claim);
+            _orchestrationBuffer.Enqueue(item);
+        }
+        return (items.Count, nextDue is { } t ? FromTicks(t) : null);
+    }
+
+    private (TaskOrchestrationWorkItem, Claim)? ClaimInstance(SqliteConnection c, string id, string token, long now,
+        DateTime until)
+    {
+        var row = _db.Query(c, """
+            UPDATE instances SET lock_token = $token, lock_until = $until WHERE id = $id AND lock_until <= $now
+            RETURNING execution_id, status, history_count
+            """, r => (Exec: r.GetString(0), Status: (OrchestrationStatus)r.GetInt32(1), Count: r.GetInt32(2)),
+            ("$token", token), ("$until", Ticks(until)), ("$id", id), ("$now", now)).FirstOrDefault();
+        if (row.Exec is null) return null;
+        var history = _db.Query(c, "SELECT event FROM history WHERE instance_id = $id ORDER BY seq",
+            r => SqliteEventJson.Read(r.GetString(0)), ("$id", id));
+        var rows = _db.Query(c, """
+            SELECT seq, execution_id, event_type, event FROM messages
+            WHERE instance_id = $id AND visible_at <= $now ORDER BY visible_at, seq
+            """, r => (Seq: r.GetInt64(0), Exec: r.Str(1), Type: (EventType)r.GetInt32(2), Json: r.GetString(3)),
+            ("$id", id), ("$now", now));
+        var delivered = new List<TaskMessage>();
+        var consumed = new List<long>();
+        var seen = SqliteDedupe.Completions(history);
+        foreach (var m in rows)
+        {
+            if (row.Status == OrchestrationStatus.Suspended
+                && m.Type is not (EventType.ExecutionResumed or EventType.ExecutionTerminated)) continue;
+            consumed.Add(m.Seq);
+            if (m.Exec is not null && m.Exec != row.Exec) continue; // for an older execution
+            var e = SqliteEventJson.Read(m.Json);
+            if (!SqliteDedupe.IsNew(e, seen, history.Count > 0)) continue; // delivered before
+            delivered.Add(new TaskMessage
+            {
+                Event = e,
+                OrchestrationInstance = new OrchestrationInstance { InstanceId = id, ExecutionId = m.Exec },
+            });
+        }
+        if (delivered.Count == 0)
+        {
+            // Only stale or duplicate messages: drop them now and leave the instance unlocked.
+            foreach (var seq in consumed) _db.Exec(c, "DELETE FROM messages WHERE seq = $s", ("$s", seq));
+            _db.Exec(c, "UPDATE instances SET lock_token = NULL, lock_until = 0 WHERE id = $id", ("$id", id));
+            return null;
+        }
+        var item = new TaskOrchestrationWorkItem
+        {
+            InstanceId = id,
+            OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
+            NewMessages = delivered,
+            LockedUntilUtc = until,
+        };
+        return (item, new Claim(token, row.Exec, row.Count, consumed));
+    }
+
+    /// <summary>
+    /// A sub-orchestration's start: creates the child, or, when an unfinished instance already has that id, fails the
+    /// parent's task with a clear error instead of leaving it waiting for a child that will never report.
+    /// </summary>
+    private void StartChild(SqliteConnection c, TaskMessage start, string parentId, string parentExecution)
+    {
+        try
+        {
+            CreateInstance(c, start, dedupeStatuses: null);
+        }
+        catch (OrchestrationAlreadyExistsException e)
+        {
+            var taskId = ((ExecutionStartedEvent)start.Event).ParentInstance?.TaskScheduleId ?? -1;
+            var failure = new FailureDetails(typeof(OrchestrationAlreadyExistsException).FullName!, e.Message,
+                null, null, true);
+            InsertMessage(c, new TaskMessage
+            {
+                Event = new SubOrchestrationInstanceFailedEvent(-1, taskId, e.Message, null, failure),
+                OrchestrationInstance = new OrchestrationInstance { InstanceId = parentId, ExecutionId = parentExecution },
+            }, Ticks(Now));
+        }
+    }
+
+    private void InsertActivity(SqliteConnection c, TaskMessage m)
+    {
+        var scheduled = (TaskScheduledEvent)m.Event;
+        _db.Exec(c, """
+            INSERT OR IGNORE INTO activities(instance_id, execution_id, task_id, event)
+            VALUES ($id, $exec, $task, $event)
+            """, ("$id", m.OrchestrationInstance.InstanceId), ("$exec", m.OrchestrationInstance.ExecutionId),
+            ("$task", scheduled.EventId), ("$event", SqliteEventJson.Write(scheduled)));
+    }
+
+    /// <summary>Queues a message for an instance; one that no longer runs (or never existed) drops it.</summary>
+    private bool InsertMessage(SqliteConnection c, TaskMessage m, long visibleAt)
+    {
+        var id = m.OrchestrationInstance.InstanceId;
+        var status = InstanceStatus(c, id);
+        if (status is null || TerminalStatuses.Contains(status.Value)) return false;
+        _db.Exec(c, """
+            INSERT INTO messages(instance_id, execution_id, event_type, visible_at, event)
+            VALUES ($id, $exec, $type, $visible, $event)
+            """, ("$id", id), ("$exec", m.OrchestrationInstance.ExecutionId), ("$type", (int)m.Event.EventType),
+            ("$visible", visibleAt), ("$event", SqliteEventJson.Write(m.Event)));
+        return true;
+    }
+
+    private async Task ReleaseBufferedAsync()
+    {
+        while (_orchestrationBuffer.TryDequeue(out var item)) await Unlock(item);
+        while (_activityBuffer.TryDequeue(out var item)) await AbandonTaskActivityWorkItemAsync(item);
+    }
+
+    private sealed class Claim(string token, string executionId, int historyCount, List<long> consumed)
+    {
+        public string Token { get; } = token;
+        public string ExecutionId { get; } = executionId;
+        public int HistoryCount { get; } = historyCount;
+        public List<long> Consumed { get; } = consumed;
+        public volatile bool Done;
+    }
+}
+
+/// <summary>The commit's lock token no longer holds the claim: the lease expired and the work may be elsewhere.</summary>
+public sealed class LockLostException(string what)
+    : InvalidOperationException($"The lock on {what} was lost; this result is not applied.");

@@ -1,0 +1,20 @@
+namespace Personas.Durable.Sqlite;
+
+/// <summary>Where the SQLite backend keeps its file and how hard the sidecar may push it.</summary>
+public sealed class SqliteOrchestrationServiceOptions
+{
+    public required string DatabasePath { get; init; }
+
+    /// <summary>How long a claim lasts without renewal; a crashed process's work is claimable after this.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int MaxConcurrentOrchestrations { get; init; } = 100;
+
+    public int MaxConcurrentActivities { get; init; } = 100;
+
+    /// <summary>How many work items one claim transaction takes; the rest wait in memory with renewed leases.</summary>
+    public int ClaimBatchSize { get; init; } = 50;
+
+    /// <summary>The longest a long-poll sleeps before looking at the file again (other processes, timers).</summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+}
