@@ -28,11 +28,16 @@ public static class DurableBackendFactory
         };
     }
 
+    private const int SidecarOverdispatch = 10;
+
     private static DurableBackend Wrap<T>(string name, T service, DurableSettings settings)
         where T : IOrchestrationService, IOrchestrationServiceClient
     {
+        // The sidecar's dispatcher only counts work handed to the worker, and once at its cap it re-polls every
+        // 500 ms: at 100 that capped activities near 200/s. The worker's own limits (same settings) bound what
+        // actually runs; the dispatcher may hand over more, which waits in the worker's queue, leases renewed.
         var decorated = new OrchestrationServiceDecorator(service, service,
-            settings.MaxConcurrentOrchestrations, settings.MaxConcurrentActivities);
+            settings.MaxConcurrentOrchestrations * SidecarOverdispatch, settings.MaxConcurrentActivities * SidecarOverdispatch);
         return new DurableBackend(name, decorated, decorated);
     }
 }
