@@ -73,9 +73,23 @@ public sealed partial class SqliteOrchestrationService
     {
         var started = Stopwatch.GetTimestamp();
         var backoff = TimeSpan.FromMilliseconds(10);
+        var finished = _finished.GetOrAdd(instanceId, _ => new SqliteWorkSignal());
+        try
+        {
+            return await WaitForFinish(instanceId, executionId, timeout, finished, started, backoff, cancellationToken);
+        }
+        finally
+        {
+            _finished.TryRemove(KeyValuePair.Create(instanceId, finished));
+        }
+    }
+
+    private async Task<OrchestrationState> WaitForFinish(string instanceId, string executionId, TimeSpan timeout,
+        SqliteWorkSignal finished, long started, TimeSpan backoff, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            var wake = _instanceChanged.Current;
+            var wake = finished.Current;
             var state = await GetOrchestrationStateAsync(instanceId, executionId);
             if (state is not null && IsTerminal(state.OrchestrationStatus)) return state;
             var wait = backoff;

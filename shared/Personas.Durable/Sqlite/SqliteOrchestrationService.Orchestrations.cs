@@ -100,7 +100,7 @@ public sealed partial class SqliteOrchestrationService
         claim.Done = true;
         if (orchestratorMessages.Count + timerMessages.Count > 0) _orchestrationWork.Notify();
         if (addsActivities) _activityWork.Notify();
-        _instanceChanged.Notify();
+        if (IsTerminal(status) && _finished.TryGetValue(workItem.InstanceId, out var finished)) finished.Notify();
     }
 
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Unlock(workItem);

@@ -25,7 +25,8 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
     private readonly SqliteDb _db;
     private readonly SqliteWorkSignal _orchestrationWork = new();
     private readonly SqliteWorkSignal _activityWork = new();
-    private readonly SqliteWorkSignal _instanceChanged = new();
+    // Waiters for an instance to finish, woken by the commit that finishes it (not by every commit).
+    private readonly ConcurrentDictionary<string, SqliteWorkSignal> _finished = new(StringComparer.Ordinal);
     private CancellationTokenSource _stopping = new();
 
     public SqliteOrchestrationService(SqliteOrchestrationServiceOptions options, TimeProvider clock,
