@@ -37,7 +37,8 @@ public static class DurableBackendFactory
         // 500 ms: at 100 that capped activities near 200/s. The worker's own limits (same settings) bound what
         // actually runs; the dispatcher may hand over more, which waits in the worker's queue, leases renewed.
         var decorated = new OrchestrationServiceDecorator(service, service,
-            settings.MaxConcurrentOrchestrations * SidecarOverdispatch, settings.MaxConcurrentActivities * SidecarOverdispatch);
+            settings.MaxConcurrentOrchestrations * SidecarOverdispatch,
+            settings.MaxConcurrentActivities * SidecarOverdispatch);
         return new DurableBackend(name, decorated, decorated);
     }
 }

@@ -25,7 +25,8 @@ public sealed partial class SqliteOrchestrationService
         {
             var deleted = _db.Exec(c, "DELETE FROM activities WHERE seq = $s AND lock_token = $t",
                 ("$s", seq), ("$t", token));
-            if (deleted != 1) throw new LockLostException($"activity {seq} of '{responseMessage.OrchestrationInstance.InstanceId}'");
+            var of = responseMessage.OrchestrationInstance.InstanceId;
+            if (deleted != 1) throw new LockLostException($"activity {seq} of '{of}'");
             InsertMessage(c, responseMessage, Ticks(Now));
             return 0;
         });
