@@ -14,6 +14,13 @@ public class ApiHost : IAsyncLifetime
     public const string AliceKey = "alice-key-0123456789";
     public const string BobKey = "bob-key-0123456789ab";
 
+    /// <summary>
+    /// The durable backend every API test host runs on: PERSONAS_TEST_BACKEND, else sqlite, the product's default.
+    /// The one place to switch (memory runs without the embedded store, but its timers ignore the test clock).
+    /// </summary>
+    public static string DurableBackend { get; } =
+        Environment.GetEnvironmentVariable("PERSONAS_TEST_BACKEND") is { Length: > 0 } chosen ? chosen : "sqlite";
+
     public string DataDir { get; } = Path.Combine(Path.GetTempPath(), "personas-api-tests", Guid.NewGuid().ToString("N"));
     public WebApplication App { get; private set; } = null!;
     public Uri BaseAddress { get; private set; } = null!;
@@ -38,6 +45,7 @@ public class ApiHost : IAsyncLifetime
             ["urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Personas:DataDir"] = DataDir,
+            ["Personas:Durable:Backend"] = DurableBackend,
             ["Personas:ApiKeys"] = $"{AliceKey}=alice;{BobKey}=bob",
             ["Personas:MaxJsonBodyBytes"] = "65536",
             ["Personas:Photos:MinPhotos"] = "2", // the repo ships two photos of one person (tests/testdata/faces)

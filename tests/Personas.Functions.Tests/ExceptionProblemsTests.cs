@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
-using Personas.Durable;
+using Grpc.Core;
 using Personas.Functions.Problems;
 
 namespace Personas.Functions.Tests;
@@ -33,8 +33,8 @@ public sealed class ExceptionProblemsTests
     [Fact]
     public async Task Runtime_errors_map_to_their_statuses()
     {
-        Assert.Equal(404, (await Handle(new OrchestrationNotFoundException("x"))).Status);
-        Assert.Equal(409, (await Handle(new OrchestrationStateException("x", OrchestrationRuntimeStatus.Running, "running"))).Status);
+        Assert.Equal(404, (await Handle(new RpcException(new Status(StatusCode.NotFound, "x")))).Status);
+        Assert.Equal(409, (await Handle(new RpcException(new Status(StatusCode.FailedPrecondition, "running")))).Status);
         Assert.Equal(413, (await Handle(new BadHttpRequestException("too big", 413))).Status);
     }
 }

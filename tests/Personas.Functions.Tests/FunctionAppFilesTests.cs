@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Personas.Functions.Hosting;
-using Personas.Functions.Timers;
 
 namespace Personas.Functions.Tests;
 
@@ -44,9 +43,6 @@ public sealed class FunctionAppFilesTests(ApiHost host) : IClassFixture<ApiHost>
             {
                 case "httpTrigger":
                     Assert.True(routes.ContainsKey(binding["route"]!.GetValue<string>()), $"{function}/function.json has no mapped route");
-                    break;
-                case "timerTrigger":
-                    Assert.Equal(TimerTickEndpoint.FunctionName, function); // the host posts timer invocations to /{function}
                     break;
                 default:
                     Assert.Fail($"{function}/function.json has an unexpected trigger");

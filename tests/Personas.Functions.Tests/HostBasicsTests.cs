@@ -44,15 +44,4 @@ public sealed class HostBasicsTests(ApiHost host) : IClassFixture<ApiHost>
     {
         await Problem(await host.Client(ApiHost.AliceKey).GetAsync("/api/nothing-here"), 404);
     }
-
-    [Fact]
-    public async Task Timer_tick_from_the_local_functions_host_answers_in_the_custom_handler_shape()
-    {
-        var response = await host.Client(null).PostAsJsonAsync("/DurableTimerTick", new { Data = new { }, Metadata = new { } });
-        var body = await Json(response, 200);
-        Assert.NotNull(body["Outputs"]);
-        Assert.NotNull(body["Logs"]);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.IsType<JsonArray>(body["Logs"]);
-    }
 }

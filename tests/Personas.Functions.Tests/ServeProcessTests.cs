@@ -62,6 +62,7 @@ public sealed class ServeProcessTests : IDisposable
             info.ArgumentList.Add(arg);
         info.Environment["PERSONAS_DATA_DIR"] = _dataDir;
         info.Environment.Remove("PERSONAS_API_KEYS");
+        info.Environment["Personas__Durable__Backend"] = ApiHost.DurableBackend;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         using var process = Process.Start(info)!;
         try

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
 using Personas.Domain.Personas;
 using Personas.Domain.Stores;
-using Personas.Durable;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
 using Personas.Functions.Auth;
 using Personas.Functions.Hosting;
 using Personas.Functions.Instances;
@@ -20,14 +21,14 @@ public static class DatasetEndpoints
             .WithSummary("Frames, captions and packages the persona's photos for fal.ai, Replicate and Kohya. 202 with the status payload.")
             .Produces<InstanceManagementPayload>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
-    private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, PhotoGates gates,
+    private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger, PhotoGates gates,
         TimeProvider clock, IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
         if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
-        var previous = persona.DatasetInstanceId is { } previousId ? await client.GetInstanceAsync(previousId, http.RequestAborted) : null;
-        if (persona.Status == PersonaStatus.Preparing && previous is { IsRunning: true })
+        var previous = persona.DatasetInstanceId is { } previousId ? await client.GetStatusAsync(previousId, http.RequestAborted) : null;
+        if (persona.Status == PersonaStatus.Preparing && previous is { IsActive: true })
             return StartOrchestration.Accepted(http, previous, settings.Value);
         // Preparing with no live instance (terminated, purged, or died before it could record a failure) must not stick.
         var abandoned = persona.Status == PersonaStatus.Preparing;
@@ -43,8 +44,9 @@ public static class DatasetEndpoints
         if (claimed?.DatasetInstanceId != instanceId)
             return ProblemWriter.Result(http, 409, "Persona busy", $"The persona is {claimed?.Status}; a dataset can be prepared once that finishes.", "personaId");
 
-        await client.ScheduleNewOrchestrationInstanceAsync(PrepareDatasetOrchestrator.Name, new PrepareDatasetInput(owner, personaId),
-            new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
-        return StartOrchestration.Accepted(http, (await client.GetInstanceAsync(instanceId, http.RequestAborted))!, settings.Value);
+        await client.StartNewOwnedAsync(ledger, clock, owner, PrepareDatasetOrchestrator.Name,
+            new PrepareDatasetInput(owner, personaId),
+            instanceId, http.RequestAborted);
+        return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!, settings.Value);
     }
 }

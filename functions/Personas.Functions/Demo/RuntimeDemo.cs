@@ -58,10 +58,15 @@ public static class RuntimeDemo
 
     private static async Task<bool> ReportAsync(HttpClient http, string statusUri, JsonObject status, Stopwatch clock)
     {
-        var withHistory = (await http.GetFromJsonAsync<JsonObject>($"{statusUri}?showHistory=true"))!;
-        var events = withHistory["historyEvents"]!.AsArray().Select(e => e!["eventType"]!.GetValue<string>()).GroupBy(t => t)
-            .Select(g => $"{g.Key}×{g.Count()}");
-        Console.WriteLine($"[demo] history: {string.Join(", ", events)}");
+        using var history = await http.GetAsync($"{statusUri}?showHistory=true");
+        if (history.IsSuccessStatusCode)
+        {
+            var withHistory = (await history.Content.ReadFromJsonAsync<JsonObject>())!;
+            var events = withHistory["historyEvents"]!.AsArray().Select(e => e!["eventType"]!.GetValue<string>())
+                .GroupBy(t => t).Select(g => $"{g.Key}×{g.Count()}");
+            Console.WriteLine($"[demo] history: {string.Join(", ", events)}");
+        }
+        else Console.WriteLine($"[demo] history: not available ({(int)history.StatusCode}; the memory backend keeps none)");
         var ok = status["runtimeStatus"]!.GetValue<string>() == "Completed";
         Console.WriteLine(ok
             ? $"[demo] Completed in {clock.Elapsed.TotalSeconds:0.0}s: {status["output"]!["summary"]}"

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Personas.Domain.Generations;
 using Personas.Domain.Stores;
-using Personas.Durable;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
 using Personas.Functions.Auth;
 using Personas.Functions.Blobs;
 using Personas.Functions.Hosting;
@@ -30,7 +31,7 @@ public static class GenerationEndpoints
             .WithSummary("The persona's generations, oldest first.").ProducesProblem(404);
     }
 
-    private static async Task<IResult> StartAsync(HttpContext http, ICatalog catalog, DurableTaskClient client, PersonaPictures pictures, TimeProvider clock,
+    private static async Task<IResult> StartAsync(HttpContext http, ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger, PersonaPictures pictures, TimeProvider clock,
         IOptions<PersonasSettings> settings, IOptions<TrainingSettings> training)
     {
         var owner = http.User.Owner();
@@ -55,11 +56,11 @@ public static class GenerationEndpoints
 
         var generationId = Guid.NewGuid().ToString("N")[..16];
         var instanceId = $"gen-{generationId}";
-        await client.ScheduleNewOrchestrationInstanceAsync(GenerateWithPersonaOrchestrator.Name,
+        await client.StartNewOwnedAsync(ledger, clock, owner, GenerateWithPersonaOrchestrator.Name,
             new GenerateWithPersonaInput(owner, generationId, persona.Id, request.Prompt, request.BlendStrength, request.Platform, request.Seed, request.Count,
                 request.Usage, model.Version),
-            new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
-        var instance = InstancePayloads.Management(http, (await client.GetInstanceAsync(instanceId, http.RequestAborted))!);
+            instanceId, http.RequestAborted);
+        var instance = InstancePayloads.Management(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
         http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();
         return TypedResults.Accepted(instance.StatusQueryGetUri,
             new GenerationAccepted(generationId, persona.Id, model.Version, request.Seed, $"/api/generations/{generationId}", instance));

@@ -6,6 +6,7 @@ using Personas.Domain.Datasets;
 using Personas.Providers.Llm;
 using Personas.Domain.Stores;
 using Personas.Durable;
+using Personas.Durable.Hosting;
 using Personas.Functions.Personas;
 using Personas.Functions.Posts;
 using Personas.Functions.Photos;
@@ -20,7 +21,6 @@ using Personas.Functions.Datasets;
 using Personas.Functions.Health;
 using Personas.Functions.Instances;
 using Personas.Functions.Problems;
-using Personas.Functions.Timers;
 using Personas.Orchestrations;
 
 namespace Personas.Functions.Hosting;
@@ -66,10 +66,14 @@ public static class PersonasHost
         });
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyOpenApiTransformer>());
 
-        builder.Services.UseSqlite(settings.DatabasePath).AddDurableTask(OrchestrationCatalog.Register);
+        var durable = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>() ?? new DurableSettings();
+        builder.Services.AddPersonasDurable(durable, settings.DataDir, r => r.AddPersonasWorkflows());
+        builder.Services.AddSingleton<InstanceHistory>();
         builder.Services.AddSingleton(builder.Configuration.GetSection(PhotoGatesSection).Get<PhotoGates>() ?? new PhotoGates());
         builder.Services.AddSingleton(sp => new PhotoInspector(sp.GetRequiredService<PhotoGates>(), FaceDetector.FrontalFace));
-        builder.Services.AddSingleton<ICatalog>(sp => new SqliteCatalog(settings.DatabasePath, sp.GetRequiredService<JsonDataConverter>()));
+        builder.Services.AddSingleton(_ => new SqliteCatalog(settings.DatabasePath, PersonasDataConverter.Default));
+        builder.Services.AddSingleton<ICatalog>(sp => sp.GetRequiredService<SqliteCatalog>());
+        builder.Services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<SqliteCatalog>());
         builder.Services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(Path.GetFullPath(settings.DataDir), "blobs")));
         builder.Services.AddSingleton<PhotoIntake>();
         var llm = builder.Configuration.GetSection(LlmOptions.Section).Get<LlmOptions>() ?? new LlmOptions();
@@ -101,7 +105,6 @@ public static class PersonasHost
         app.MapPostEndpoints();
         app.MapWebhookEndpoints();
         app.MapBlobEndpoints();
-        app.MapTimerTick();
         return app;
     }
 

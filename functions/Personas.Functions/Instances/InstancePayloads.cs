@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Personas.Durable;
-using Personas.Durable.History;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 
 namespace Personas.Functions.Instances;
 
@@ -36,7 +36,8 @@ public sealed record FailurePayload(string ErrorType, string ErrorMessage, Failu
     public static FailurePayload? From(TaskFailureDetails? f) => f is null ? null : new(f.ErrorType, f.ErrorMessage, From(f.InnerFailure));
 }
 
-public sealed record HistoryEventPayload(HistoryEventType EventType, DateTimeOffset Timestamp, string? Name, int? TaskId, JsonNode? Data,
+/// <summary>One history event, named as DurableTask.Core names its event types (EventRaised, TimerFired, ...).</summary>
+public sealed record HistoryEventPayload(string EventType, DateTimeOffset Timestamp, string? Name, int? TaskId, JsonNode? Data,
     FailurePayload? FailureDetails, DateTimeOffset? FireAt, string? InstanceId);
 
 public sealed record PurgePayload(int InstancesDeleted);
@@ -51,11 +52,12 @@ internal static class InstancePayloads
             $"{baseUri}/resume?reason={{text}}", baseUri);
     }
 
-    public static InstanceStatusPayload Status(OrchestrationMetadata m, bool showInput, IReadOnlyList<HistoryEvent>? history) =>
-        new(m.Name, m.InstanceId, m.Version, m.RuntimeStatus, showInput ? Json(m.SerializedInput) : null, Json(m.SerializedCustomStatus),
-            Json(m.SerializedOutput), FailurePayload.From(m.FailureDetails), m.CreatedAt, m.LastUpdatedAt,
-            history?.Select(e => new HistoryEventPayload(e.Type, e.Timestamp, e.Name, e.TaskId >= 0 ? e.TaskId : null, Json(e.Data),
-                FailurePayload.From(e.Failure), e.FireAt, e.InstanceId)).ToList());
+    /// <remarks>The SDK's instance metadata carries no version; the field stays for the Durable Functions shape.</remarks>
+    public static InstanceStatusPayload Status(OrchestrationMetadata m, bool showInput,
+        IReadOnlyList<HistoryEventPayload>? history) =>
+        new(m.Name, m.InstanceId, null, m.RuntimeStatus, showInput ? Json(m.SerializedInput) : null,
+            Json(m.SerializedCustomStatus), Json(m.SerializedOutput), FailurePayload.From(m.FailureDetails), m.CreatedAt,
+            m.LastUpdatedAt, history);
 
-    private static JsonNode? Json(string? serialized) => serialized is null ? null : JsonNode.Parse(serialized);
+    internal static JsonNode? Json(string? serialized) => serialized is null ? null : JsonNode.Parse(serialized);
 }

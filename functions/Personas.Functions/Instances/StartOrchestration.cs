@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Stores;
 using Personas.Durable;
 using Personas.Functions.Auth;
 using Personas.Functions.Hosting;
@@ -18,15 +20,13 @@ namespace Personas.Functions.Instances;
 /// </summary>
 internal static class StartOrchestration
 {
-    public const string OwnerTag = "owner";
-    private const string RequestHashTag = "requestHash";
-
-    public static async Task<IResult> HandleAsync(string name, string? instanceId, HttpContext http, DurableTaskClient client,
-        DurableTaskRegistry registry, IOptions<PersonasSettings> settings)
+    public static async Task<IResult> HandleAsync(string name, string? instanceId, HttpContext http,
+        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
-        if (!OrchestrationCatalog.HttpStartable.Contains(name) || !registry.TryGetOrchestrator(name, registry.DefaultVersionOf(name), out var factory))
-            return ProblemWriter.Result(http, 404, "Not found", $"There is no orchestrator named '{name}' that can be started here.", "name");
+        if (!PersonasWorkflows.HttpStartable.TryGetValue(name, out var inputType))
+            return ProblemWriter.Result(http, 404, "Not found",
+                $"There is no orchestrator named '{name}' that can be started here.", "name");
         if (instanceId is not null && !InstanceRequests.InstanceId().IsMatch(instanceId))
             return ProblemWriter.Invalid(http, "instanceId", InstanceRequests.InstanceIdRule);
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
@@ -35,29 +35,23 @@ internal static class StartOrchestration
 
         var (input, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
-        if (CheckInput(http, factory!(http.RequestServices).InputType, input) is { } inputProblem) return inputProblem;
+        if (CheckInput(http, inputType, input) is { } inputProblem) return inputProblem;
 
         var requestHash = Hash($"{name}\n{input?.ToJsonString() ?? "null"}");
-        var id = instanceId ?? (idempotencyKey.Length > 0 ? "idem-" + Hash($"{owner}\n{idempotencyKey}")[..32] : Guid.NewGuid().ToString("N"));
-        var existing = await client.GetInstanceAsync(id, http.RequestAborted);
-        if (existing is null)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(name, input, new StartOrchestrationOptions(id,
-                Tags: new Dictionary<string, string> { [OwnerTag] = owner, [RequestHashTag] = requestHash }), http.RequestAborted);
-            existing = await client.GetInstanceAsync(id, http.RequestAborted); // re-read: a concurrent start may have won
-        }
-        else
-        {
-            http.Response.Headers["Idempotent-Replayed"] = "true";
-        }
-
-        if (existing is null || existing.Tags.GetValueOrDefault(OwnerTag) != owner)
+        var id = instanceId ?? (idempotencyKey.Length > 0
+            ? "idem-" + Hash($"{owner}\n{idempotencyKey}")[..32]
+            : Guid.NewGuid().ToString("N"));
+        var started = await client.StartOwnedAsync(ledger, clock, owner, name, input, id, requestHash, http.RequestAborted);
+        if (started.Claim.Owner != owner)
             return ProblemWriter.Result(http, 409, "Conflict", "That instance id is already in use.", "instanceId");
-        if (existing.Tags.GetValueOrDefault(RequestHashTag) != requestHash)
+        if (!started.Created) http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (started.Instance is null)
             return instanceId is null
-                ? ProblemWriter.Result(http, 422, "Idempotency key reused", "This Idempotency-Key was already used for a different request.", "Idempotency-Key")
-                : ProblemWriter.Result(http, 409, "Conflict", $"Instance '{id}' already exists and was started with a different request.", "instanceId");
-        return Accepted(http, existing, settings.Value);
+                ? ProblemWriter.Result(http, 422, "Idempotency key reused",
+                    "This Idempotency-Key was already used for a different request.", "Idempotency-Key")
+                : ProblemWriter.Result(http, 409, "Conflict",
+                    $"Instance '{id}' already exists and was started with a different request.", "instanceId");
+        return Accepted(http, started.Instance, settings.Value);
     }
 
     public static IResult Accepted(HttpContext http, OrchestrationMetadata instance, PersonasSettings settings)
@@ -73,7 +67,7 @@ internal static class StartOrchestration
         object? value;
         try
         {
-            value = input.Deserialize(inputType, JsonDataConverter.DefaultOptions);
+            value = input.Deserialize(inputType, PersonasDataConverter.DefaultOptions);
         }
         catch (JsonException ex)
         {

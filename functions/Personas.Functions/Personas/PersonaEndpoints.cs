@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Personas.Domain.Personas;
-using Personas.Durable;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
 using Personas.Domain.Stores;
 using Personas.Functions.Auth;
 using Personas.Functions.Blobs;
@@ -95,8 +96,8 @@ public static class PersonaEndpoints
     /// Starts the deletion workflow (202 with its status links). Repeating the request while it runs returns the same
     /// workflow; once it has finished, the persona is 404 and its audit entry says what was deleted and what providers keep.
     /// </summary>
-    private static async Task<IResult> DeleteAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, TimeProvider clock,
-        IOptions<PersonasSettings> settings)
+    private static async Task<IResult> DeleteAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger,
+        TimeProvider clock, IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
         var ticket = Guid.NewGuid().ToString("N");
@@ -104,12 +105,10 @@ public static class PersonaEndpoints
             : p with { DeletionTicket = ticket, Status = PersonaStatus.Deleting, StatusReason = "Deletion requested.", UpdatedAt = clock.GetUtcNow() }, http.RequestAborted);
         if (claimed is null) return NotFound(http, personaId);
         var instanceId = $"delete-{claimed.DeletionTicket}";
-        if (await client.GetInstanceAsync(instanceId, http.RequestAborted) is not { } instance)
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(DeletePersonaOrchestrator.Name, new DeletePersonaInput(owner, claimed.DeletionTicket!),
-                new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
-            instance = (await client.GetInstanceAsync(instanceId, http.RequestAborted))!;
-        }
+        // Idempotent on the ticket's instance id: a repeated request returns the running deletion.
+        var instance = await client.StartNewOwnedAsync(ledger, clock, owner, DeletePersonaOrchestrator.Name,
+            new DeletePersonaInput(owner, claimed.DeletionTicket!),
+            instanceId, http.RequestAborted);
         return StartOrchestration.Accepted(http, instance, settings.Value);
     }
 

@@ -42,7 +42,7 @@ public sealed record CreatePersonaRequest(string? Name, string? TriggerWord, str
         if (body is not JsonObject) return (null, "body", "Send a JSON object with name, triggerWord, mode and consent.");
         try
         {
-            return (body.Deserialize<CreatePersonaRequest>(Durable.JsonDataConverter.DefaultOptions), null, null);
+            return (body.Deserialize<CreatePersonaRequest>(Durable.PersonasDataConverter.DefaultOptions), null, null);
         }
         catch (JsonException ex)
         {

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 using Personas.Domain.Blobs;
 using Personas.Domain.Posts;
 using Personas.Domain.Stores;
-using Personas.Durable;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
 using Personas.Functions.Auth;
 using Personas.Functions.Blobs;
 using Personas.Functions.Hosting;
@@ -42,7 +43,7 @@ public static class PostEndpoints
         app.MapBrandKitEndpoints();
     }
 
-    private static async Task<IResult> GenerateAsync(HttpContext http, ICatalog catalog, IPostCatalog posts, DurableTaskClient client, TimeProvider clock,
+    private static async Task<IResult> GenerateAsync(HttpContext http, ICatalog catalog, IPostCatalog posts, DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock,
         IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
@@ -67,10 +68,10 @@ public static class PostEndpoints
             await posts.SavePostAsync(new Post(w.PostId, owner, batchId, request.PersonaId, w.Kind, w.Platform, request.Brief, request.Creativity, PostStatus.Generating, [], now)
                 { Usage = request.Usage }.With(now, "Requested."), http.RequestAborted);
         var instanceId = $"posts-{batchId}";
-        await client.ScheduleNewOrchestrationInstanceAsync(GeneratePostsOrchestrator.Name,
+        await client.StartNewOwnedAsync(ledger, clock, owner, GeneratePostsOrchestrator.Name,
             new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage, work),
-            new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
-        var instance = InstancePayloads.Management(http, (await client.GetInstanceAsync(instanceId, http.RequestAborted))!);
+            instanceId, http.RequestAborted);
+        var instance = InstancePayloads.Management(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
         http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();
         return TypedResults.Accepted(instance.StatusQueryGetUri, new
         {

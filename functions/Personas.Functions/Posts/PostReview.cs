@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Personas.Domain.Posts;
 using Personas.Domain.Stores;
-using Personas.Durable;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
 using Personas.Functions.Auth;
 using Personas.Functions.Hosting;
 using Personas.Functions.Instances;
@@ -59,7 +60,8 @@ public static class PostReview
     }
 
     /// <summary>Starts a one-post GeneratePosts run that writes the next revision with the feedback. 202.</summary>
-    public static async Task<IResult> RegenerateAsync(string postId, HttpContext http, IPostCatalog posts, DurableTaskClient client, IOptions<PersonasSettings> settings)
+    public static async Task<IResult> RegenerateAsync(string postId, HttpContext http, IPostCatalog posts, DurableTaskClient client,
+        IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
@@ -72,14 +74,14 @@ public static class PostReview
         if (!post.Editable) return ProblemWriter.Result(http, 409, "Not editable", $"The post is {post.Status}; only a post awaiting approval can be regenerated.", "postId");
         var revision = post.Revisions.Count + 1;
         var instanceId = $"posts-{post.BatchId}-{post.Id}-r{revision}";
-        if (await client.GetInstanceAsync(instanceId, http.RequestAborted) is { IsRunning: true })
+        if (await client.GetStatusAsync(instanceId, http.RequestAborted) is { IsActive: true })
             return ProblemWriter.Result(http, 409, "Already regenerating", "A regeneration of this post is still running.", "postId");
         var seed = (post.Current?.Seeds.FirstOrDefault() ?? 0) + revision * 1000;
-        await client.ScheduleNewOrchestrationInstanceAsync(GeneratePostsOrchestrator.Name,
+        await client.StartNewOwnedAsync(ledger, clock, owner, GeneratePostsOrchestrator.Name,
             new GeneratePostsInput(owner, post.BatchId, post.Brief, post.Creativity, post.PersonaId, post.Usage,
                 [new PostWork(post.Id, post.Kind, post.Platform, seed, revision, feedback)], Regeneration: true),
-            new StartOrchestrationOptions(instanceId, Tags: new Dictionary<string, string> { [StartOrchestration.OwnerTag] = owner }), http.RequestAborted);
-        var instance = InstancePayloads.Management(http, (await client.GetInstanceAsync(instanceId, http.RequestAborted))!);
+            instanceId, http.RequestAborted);
+        var instance = InstancePayloads.Management(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
         return TypedResults.Accepted(instance.StatusQueryGetUri, new { id = postId, revision, feedback, link = $"/api/posts/{postId}", instance });
     }
 }

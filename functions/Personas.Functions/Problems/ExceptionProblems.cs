@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Personas.Durable;
 
 namespace Personas.Functions.Problems;
 
@@ -13,9 +12,8 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
     {
         var (status, title, detail, field) = exception switch
         {
-            OrchestrationNotFoundException e => (404, "Not found", $"No instance '{e.InstanceId}' exists for this caller.", (string?)"instanceId"),
-            OrchestrationStateException e => (409, "Conflict", e.Message, "instanceId"),
-            BadHttpRequestException { StatusCode: 413 } => (413, "Body too large", "The request body is larger than this endpoint accepts.", "body"),
+            BadHttpRequestException { StatusCode: 413 } =>
+                (413, "Body too large", "The request body is larger than this endpoint accepts.", (string?)"body"),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),
             _ => (500, "Internal error", "Something went wrong on our side. Quote the traceId if you report it.", null),
         };

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Personas.Domain.Stores;
-using Personas.Durable;
+using Microsoft.DurableTask.Client;
 using Personas.Functions.Auth;
 using Personas.Functions.Personas;
 

@@ -2,7 +2,7 @@ using Personas.Domain.Blobs;
 using Personas.Domain.Datasets;
 using Personas.Domain.Personas;
 using Personas.Domain.Stores;
-using Personas.Durable;
+using Microsoft.DurableTask;
 using Personas.Imaging.Analysis;
 using Personas.Imaging.Preparation;
 

@@ -1,5 +1,5 @@
 using Personas.Domain.Personas;
-using Personas.Durable;
+using Microsoft.DurableTask;
 
 namespace Personas.Orchestrations.Dataset;
 
@@ -21,7 +21,7 @@ public sealed class PrepareDatasetOrchestrator : TaskOrchestrator<PrepareDataset
     private const int PhotosAtOnce = 2;
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), 2)
     {
-        Handle = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>(),
+        HandleFailure = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>(),
     });
 
     public override async Task<DatasetPackages> RunAsync(TaskOrchestrationContext context, PrepareDatasetInput input)
@@ -46,7 +46,7 @@ public sealed class PrepareDatasetOrchestrator : TaskOrchestrator<PrepareDataset
         catch (TaskFailedException failure)
         {
             await context.CallActivityAsync(nameof(SetPersonaStatusActivity),
-                new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Failed, failure.FailureDetails.InnerFailure?.ErrorMessage ?? failure.Message, null));
+                new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Failed, failure.FailureDetails.InnerFailure?.ErrorMessage ?? failure.FailureDetails.ErrorMessage, null));
             throw;
         }
     }

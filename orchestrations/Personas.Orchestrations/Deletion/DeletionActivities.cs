@@ -2,8 +2,9 @@ using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
 using Personas.Domain.Posts;
 using Personas.Domain.Stores;
-using Personas.Durable;
-using Personas.Durable.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
 using Personas.Providers.Publishing;
 using Personas.Providers.Training;
 
@@ -15,19 +16,20 @@ internal static class PersonaWork
     public static async Task<IReadOnlyList<Post>> PostsAsync(IPostCatalog posts, Persona persona, CancellationToken ct) =>
         (await posts.ListPostsAsync(persona.Owner, null, persona.Id, null, 0, int.MaxValue, ct)).Items;
 
-    public static async Task<IReadOnlyList<OrchestrationMetadata>> InstancesAsync(DurableTaskClient client, ICatalog catalog, IPostCatalog postCatalog, Persona persona,
-        CancellationToken ct)
+    public static async Task<IReadOnlyList<OrchestrationMetadata>> InstancesAsync(DurableTaskClient client,
+        ICatalog catalog, IPostCatalog postCatalog, Persona persona, CancellationToken ct)
     {
         var posts = await PostsAsync(postCatalog, persona, ct);
         var found = new List<OrchestrationMetadata>();
         foreach (var prefix in new[] { $"dataset-{persona.Id}", $"train-{persona.Id}" })
-            found.AddRange((await client.QueryInstancesAsync(new InstanceQuery { InstanceIdPrefix = prefix, PageSize = 1000 }, ct)).Instances);
+            found.AddRange(await client.ListByPrefixAsync(prefix, ct));
         foreach (var generation in await catalog.ListGenerationsAsync(persona.Owner, persona.Id, ct))
-            if (await client.GetInstanceAsync($"gen-{generation.Id}", ct) is { } instance) found.Add(instance);
+            if (await client.GetStatusAsync($"gen-{generation.Id}", ct) is { } instance) found.Add(instance);
         foreach (var prefix in posts.Select(p => $"posts-{p.BatchId}").Distinct())
-            found.AddRange((await client.QueryInstancesAsync(new InstanceQuery { InstanceIdPrefix = prefix, PageSize = 1000 }, ct)).Instances);
+            found.AddRange(await client.ListByPrefixAsync(prefix, ct));
         foreach (var post in posts)
-            if (await client.GetInstanceAsync(Posts.PostLifecycleOrchestrator.InstanceId(post.Id), ct) is { } lifecycle) found.Add(lifecycle);
+            if (await client.GetStatusAsync(Posts.PostLifecycleOrchestrator.InstanceId(post.Id), ct) is { } lifecycle)
+                found.Add(lifecycle);
         return found;
     }
 
@@ -41,17 +43,19 @@ internal static class PersonaWork
 /// generations, which hold nothing outside this service. With Force, terminates whatever still runs. Returns how many
 /// still run.
 /// </summary>
-public sealed class StopPersonaWorkActivity(ICatalog catalog, IPostCatalog posts, DurableTaskClient client) : TaskActivity<StopWorkInput, int>
+public sealed class StopPersonaWorkActivity(ICatalog catalog, IPostCatalog posts, IInstanceLedger ledger,
+    DurableTaskClient client) : TaskActivity<StopWorkInput, int>
 {
     public override async Task<int> RunAsync(TaskActivityContext context, StopWorkInput input)
     {
         var ct = context.CancellationToken;
         var persona = await PersonaWork.ByTicketAsync(catalog, input.Deletion, ct);
-        var running = (await PersonaWork.InstancesAsync(client, catalog, posts, persona, ct)).Where(i => i.IsRunning).ToList();
+        var running = (await PersonaWork.InstancesAsync(client, catalog, posts, persona, ct)).Where(i => i.IsActive).ToList();
         foreach (var instance in running)
         {
             if (!input.Force && instance.Name == "TrainPersona")
-                await client.RaiseEventAsync(instance.InstanceId, Training.TrainPersonaOrchestrator.CancelEvent, "the persona is being deleted", "deletion-cancel", ct);
+                await client.RaiseEventOnceAsync(ledger, instance.InstanceId, Training.TrainPersonaOrchestrator.CancelEvent,
+                    "the persona is being deleted", "deletion-cancel", ct);
             else
                 await client.TerminateInstanceAsync(instance.InstanceId, "The persona is being deleted.", ct);
         }
@@ -64,7 +68,8 @@ public sealed class StopPersonaWorkActivity(ICatalog catalog, IPostCatalog posts
 /// persona's files, workflow histories and records, and writes the audit entry: last, in one transaction with the
 /// records, so a failure before it leaves the persona in place for a retry.
 /// </summary>
-public sealed class ErasePersonaActivity(ICatalog catalog, IPostCatalog posts, IBlobStore blobs, DurableTaskClient client, TrainingProviders providers, Publishers publishers, TimeProvider clock)
+public sealed class ErasePersonaActivity(ICatalog catalog, IPostCatalog posts, IInstanceLedger ledger, IBlobStore blobs,
+    DurableTaskClient client, TrainingProviders providers, Publishers publishers, TimeProvider clock)
     : TaskActivity<StopWorkInput, DeletionSummary>
 {
     public override async Task<DeletionSummary> RunAsync(TaskActivityContext context, StopWorkInput input)
@@ -82,13 +87,23 @@ public sealed class ErasePersonaActivity(ICatalog catalog, IPostCatalog posts, I
         var purged = 0;
         foreach (var instance in instances.OrderByDescending(i => i.InstanceId.Length)) // sub-workflows first
         {
-            if (instance.IsRunning) await client.TerminateInstanceAsync(instance.InstanceId, "The persona was deleted.", ct);
-            if (await client.PurgeInstanceAsync(instance.InstanceId, ct)) purged++;
+            if (instance.IsActive) await TerminateAsync(instance.InstanceId, ct);
+            if ((await client.PurgeInstanceAsync(instance.InstanceId, cancellation: ct)).PurgedInstanceCount > 0) purged++;
+            await ledger.ForgetInstanceAsync(instance.InstanceId, ct);
         }
         var photos = await catalog.DeletePersonaAsync(persona.Owner, persona.Id, new AuditEntry(persona.Owner, persona.Id, "persona.deleted", clock.GetUtcNow(),
             $"Deleted '{persona.Name}' (trigger '{persona.TriggerWord}'): {persona.Models.Count} trained version(s), {generations} generation(s), {files} stored files, " +
             $"{purged} workflow histories, and the photo records.{string.Concat(notes.Select(n => " " + n))}"), ct) ?? 0;
         return new DeletionSummary(photos, files, generations, persona.Models.Count, purged, notes.Count, input.Force);
+    }
+
+    /// <summary>Terminating is a message to the instance; a purge only takes it once it has finished.</summary>
+    private async Task TerminateAsync(string instanceId, CancellationToken ct)
+    {
+        await client.TerminateInstanceAsync(instanceId, "The persona was deleted.", ct);
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(30));
+        await client.WaitForInstanceCompletionAsync(instanceId, patience.Token);
     }
 
     /// <summary>Every job the persona ran (trained versions and failed or canceled runs alike), each asked once; what stays is noted.</summary>

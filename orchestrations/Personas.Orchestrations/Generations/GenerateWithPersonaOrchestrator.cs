@@ -1,6 +1,6 @@
 using Personas.Domain.Generations;
 using Personas.Domain.Personas;
-using Personas.Durable;
+using Microsoft.DurableTask;
 using Personas.Orchestrations.Dataset;
 using Personas.Providers.Generation;
 
@@ -19,7 +19,7 @@ public sealed class GenerateWithPersonaOrchestrator : TaskOrchestrator<GenerateW
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(5), 2)
     {
-        Handle = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
+        HandleFailure = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
     });
 
     public override async Task<Generation> RunAsync(TaskOrchestrationContext context, GenerateWithPersonaInput input)

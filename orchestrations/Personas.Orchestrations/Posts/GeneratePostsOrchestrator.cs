@@ -1,5 +1,5 @@
 using Personas.Domain.Posts;
-using Personas.Durable;
+using Microsoft.DurableTask;
 using Personas.Orchestrations.Dataset;
 using Personas.Providers.Generation;
 
@@ -24,7 +24,7 @@ public sealed class GeneratePostsOrchestrator : TaskOrchestrator<GeneratePostsIn
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(5), 2)
     {
-        Handle = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
+        HandleFailure = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
     });
 
     public override async Task<GeneratePostsResult> RunAsync(TaskOrchestrationContext context, GeneratePostsInput input)

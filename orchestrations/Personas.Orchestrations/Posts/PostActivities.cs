@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using Personas.Domain.Posts;
 using Personas.Domain.Stores;
-using Personas.Durable;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
 
 namespace Personas.Orchestrations.Posts;
 
@@ -59,13 +61,13 @@ public sealed class StartPostLifecycleActivity(DurableTaskClient client, IPostCa
     public override async Task<string> RunAsync(TaskActivityContext context, PostRef input)
     {
         var since = clock.GetUtcNow();
-        var id = await client.ScheduleNewOrchestrationInstanceAsync(PostLifecycleOrchestrator.Name,
+        var (lifecycle, _) = await client.StartOnceAsync(PostLifecycleOrchestrator.Name,
             new PostLifecycleInput(input.Owner, input.PostId, since, options.ReminderHours, options.ExpiryDays),
-            new StartOrchestrationOptions { InstanceId = PostLifecycleOrchestrator.InstanceId(input.PostId) }, context.CancellationToken);
+            new StartOrchestrationOptions(PostLifecycleOrchestrator.InstanceId(input.PostId)), context.CancellationToken);
         // Only now, with its lifecycle there to receive the decision, does the post wait for approval.
         await posts.UpdatePostAsync(input.Owner, input.PostId, post => (post with { ExpiresAt = since.AddDays(options.ExpiryDays) })
             .With(since, "Waiting for approval.", PostStatus.AwaitingApproval), context.CancellationToken);
-        return id;
+        return lifecycle.InstanceId;
     }
 }
 

@@ -1,5 +1,5 @@
 using Personas.Domain.Posts;
-using Personas.Durable;
+using Microsoft.DurableTask;
 using Personas.Providers.Publishing;
 
 namespace Personas.Orchestrations.Posts;
@@ -26,7 +26,7 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
 
     private static readonly TaskOptions PublishRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(10), 2)
     {
-        Handle = failure => !failure.IsCausedBy<PublishRefusedException>(),
+        HandleFailure = failure => !failure.IsCausedBy<PublishRefusedException>(),
     });
 
     public static string InstanceId(string postId) => $"post-{postId}";

@@ -1,7 +1,7 @@
 using Personas.Domain.Blobs;
 using Personas.Domain.Posts;
 using Personas.Domain.Stores;
-using Personas.Durable;
+using Microsoft.DurableTask;
 using Personas.Providers.Publishing;
 
 namespace Personas.Orchestrations.Posts;

@@ -1,4 +1,4 @@
-using Personas.Durable;
+using Microsoft.DurableTask;
 
 namespace Personas.Orchestrations.RuntimeDemo;
 

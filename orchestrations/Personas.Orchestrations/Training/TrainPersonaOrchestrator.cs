@@ -1,6 +1,6 @@
 using Personas.Domain.Personas;
 using Personas.Domain.Training;
-using Personas.Durable;
+using Microsoft.DurableTask;
 using Personas.Orchestrations.Dataset;
 using Personas.Providers.Generation;
 using Personas.Providers.Training;
@@ -26,7 +26,7 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(5), 2)
     {
-        Handle = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<TrainingProviderException>()
+        HandleFailure = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<TrainingProviderException>()
             && !failure.IsCausedBy<ImageGenerationException>(),
     });
 
@@ -40,7 +40,7 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
             {
                 Report(context, "preparing dataset", null, null);
                 await context.CallSubOrchestratorAsync<DatasetPackages>(PrepareDatasetOrchestrator.Name, new PrepareDatasetInput(input.Owner, input.PersonaId),
-                    new SubOrchestrationOptions($"{context.InstanceId}-dataset"));
+                    new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-dataset" });
             }
             await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Training, null, null));
 

@@ -2,7 +2,7 @@ using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
 using Personas.Domain.Stores;
 using Personas.Domain.Training;
-using Personas.Durable;
+using Microsoft.DurableTask;
 using Personas.Orchestrations.Dataset;
 using Personas.Providers.Training;
 

@@ -1,5 +1,4 @@
 using Personas.Domain.Posts;
-using Personas.Durable.Sqlite;
 
 namespace Personas.Domain.Stores;
 

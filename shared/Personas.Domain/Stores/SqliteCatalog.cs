@@ -4,7 +4,7 @@ using Personas.Domain.Photos;
 using Personas.Domain.Generations;
 using Personas.Domain.Training;
 using Personas.Durable;
-using Personas.Durable.Sqlite;
+
 
 namespace Personas.Domain.Stores;
 
@@ -12,7 +12,8 @@ namespace Personas.Domain.Stores;
 /// The catalog as JSON documents in SQLite tables, in the same file as the durable runtime. Rows carry the owner, and
 /// every query filters on it. Writes take BEGIN IMMEDIATE so read-modify-write is atomic across processes.
 /// </summary>
-public sealed partial class SqliteCatalog(string databasePath, JsonDataConverter json) : ICatalog, IPostCatalog
+public sealed partial class SqliteCatalog(string databasePath, PersonasDataConverter json)
+    : ICatalog, IPostCatalog, IInstanceLedger
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(databasePath), Pooling = true }.ToString();
 
@@ -35,7 +36,7 @@ public sealed partial class SqliteCatalog(string databasePath, JsonDataConverter
             CREATE TABLE IF NOT EXISTS posts(id TEXT PRIMARY KEY, owner TEXT NOT NULL, persona_id TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_posts_owner ON posts(owner, created_at, id);
             CREATE TABLE IF NOT EXISTS brand_kits(owner TEXT PRIMARY KEY, doc TEXT NOT NULL);
-            """));
+            """ + InstanceLedgerSchema));
     }
 
     public Task<bool> TryCreatePersonaAsync(Persona persona, CancellationToken ct = default) => Write(c =>

@@ -28,6 +28,7 @@ public sealed class PostRestartTests : IAsyncLifetime
             ["urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Personas:DataDir"] = _dataDir,
+            ["Personas:Durable:Backend"] = ApiHost.DurableBackend,
             ["Personas:ApiKeys"] = $"{ApiHost.AliceKey}=alice",
         }, services => services.AddSingleton<TimeProvider>(_clock));
         await app.StartAsync();
