@@ -17,24 +17,30 @@ public static class DurableBackendFactory
         {
             DurableBackends.Memory => Wrap(DurableBackends.Memory, new InMemoryOrchestrationService(logs), settings),
             DurableBackends.AzureStorage => Persisted(DurableBackends.AzureStorage,
-                AzureStorageBackend.Create(settings, logs), settings),
+                AzureStorageBackend.Create(settings, logs), settings, logs),
             _ => throw new NotSupportedException($"Backend '{settings.Backend}' is not wired yet."),
         };
     }
 
-    /// <summary>Backends that serialize history get the sidecar's event repairs (platform.md).</summary>
-    private static DurableBackend Persisted<T>(string name, T service, DurableSettings settings)
+    /// <summary>
+    /// Backends that serialize history and lock work for a limited time: the sidecar's event repairs (platform.md)
+    /// outside, the sub-orchestration id guard, activity lock renewal (which the sidecar does not do) inside.
+    /// </summary>
+    public static DurableBackend Persisted<T>(string name, T service, DurableSettings settings, ILoggerFactory logs)
         where T : IOrchestrationService, IOrchestrationServiceClient
     {
-        var repaired = new SidecarEventRepairs(service, service,
-            settings.MaxConcurrentOrchestrations, settings.MaxConcurrentActivities);
+        var (orchestrations, activities) = (settings.MaxConcurrentOrchestrations, settings.MaxConcurrentActivities);
+        var renewing = new ActivityLockRenewal(service, service, orchestrations, activities,
+            logs.CreateLogger<ActivityLockRenewal>());
+        var guarded = new SubOrchestrationIdGuard(renewing, renewing, orchestrations, activities);
+        var repaired = new SidecarEventRepairs(guarded, guarded, orchestrations, activities);
         return new DurableBackend(name, repaired, repaired);
     }
 
     private static DurableBackend Wrap<T>(string name, T service, DurableSettings settings)
         where T : IOrchestrationService, IOrchestrationServiceClient
     {
-        var decorated = new OrchestrationServiceDecorator(service, service,
+        var decorated = new SubOrchestrationIdGuard(service, service,
             settings.MaxConcurrentOrchestrations, settings.MaxConcurrentActivities);
         return new DurableBackend(name, decorated, decorated);
     }

@@ -49,13 +49,13 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         Inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
-    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+    public virtual Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
         Inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) =>
         Inner.RenewTaskActivityWorkItemLockAsync(workItem);
     public virtual Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
         Inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) =>
+    public virtual Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) =>
         Inner.AbandonTaskActivityWorkItemAsync(workItem);
 
     public virtual Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) =>
