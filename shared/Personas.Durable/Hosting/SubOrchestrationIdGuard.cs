@@ -26,7 +26,7 @@ public sealed class SubOrchestrationIdGuard(IOrchestrationService service, IOrch
         {
             if (messages[i].Event is not ExecutionStartedEvent { ParentInstance: { } parent } started) continue;
             var childId = messages[i].OrchestrationInstance.InstanceId;
-            if (childId == parent.OrchestrationInstance.InstanceId || !await IsLiveAsync(childId)) continue;
+            if (!await IsHeldByAnotherAsync(childId, parent.OrchestrationInstance.InstanceId)) continue;
             var message = $"Sub-orchestration '{started.Name}' cannot start as '{childId}': an instance with that id " +
                 "is already running.";
             messages[i] = new TaskMessage
@@ -40,9 +40,15 @@ public sealed class SubOrchestrationIdGuard(IOrchestrationService service, IOrch
             messages, timerMessages, continuedAsNewMessage, orchestrationState);
     }
 
-    private async Task<bool> IsLiveAsync(string instanceId)
+    /// <summary>
+    /// A live child that this same parent started is ours: after a crash the parent's episode runs again and resends
+    /// the start, which the backend dedupes. Only a live instance of someone else is a conflict.
+    /// </summary>
+    private async Task<bool> IsHeldByAnotherAsync(string childId, string parentId)
     {
-        var states = await InnerClient.GetOrchestrationStateAsync(instanceId, allExecutions: false);
-        return states?.FirstOrDefault() is { } state && Live.Contains(state.OrchestrationStatus);
+        if (childId == parentId) return false;
+        var states = await InnerClient.GetOrchestrationStateAsync(childId, allExecutions: false);
+        return states?.FirstOrDefault() is { } state && Live.Contains(state.OrchestrationStatus)
+            && state.ParentInstance?.OrchestrationInstance?.InstanceId != parentId;
     }
 }
