@@ -33,6 +33,15 @@ public sealed class DurableSettings
 
     /// <summary>Azure Storage's queue visibility timeout: how soon a crashed host's messages are seen again.</summary>
     public int VisibilityTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Azure Storage: the longest pause between polls of an idle queue (the package's default is 30 s).</summary>
+    public int MaxQueuePollingSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// Azure Storage: this host's name in the partition table. A restarted host with the same id takes its partitions
+    /// back at once; empty means the machine name.
+    /// </summary>
+    public string? WorkerId { get; set; }
 }
 
 public static class DurableBackends

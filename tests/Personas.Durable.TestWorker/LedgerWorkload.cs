@@ -1,13 +1,16 @@
 namespace Personas.Durable.TestWorker;
 
 /// <summary>
-/// The crash test's orchestration: a fan-out of three ledger writes, a durable timer, then a chain of two more.
-/// Its output is the sum of what the writes returned, so a lost or doubled result shows in the output too.
+/// The crash suite's orchestration: a fan-out of three ledger writes, a sub-orchestration that writes one more, a
+/// durable timer, an external event, then a last write. Its output is the sum of what the writes returned, so a lost
+/// or doubled result shows in the output too.
 /// </summary>
 public static class LedgerWorkload
 {
     public const string Orchestrator = "LedgerFlow";
+    public const string Child = "LedgerChild";
     public const string Activity = "LedgerWrite";
+    public const string Event = "Go";
     public static readonly int[] ValuesPerInstance = [1, 2, 3, 10, 20];
     public static int ExpectedOutput => ValuesPerInstance.Sum();
 
@@ -15,16 +18,21 @@ public static class LedgerWorkload
         .AddOrchestratorFunc<object?, int>(Orchestrator, async (ctx, _) =>
         {
             var firsts = await Task.WhenAll(ValuesPerInstance[..3].Select(v => ctx.CallActivityAsync<int>(Activity, v)));
-            await ctx.CreateTimer(TimeSpan.FromMilliseconds(200), CancellationToken.None);
-            var fourth = await ctx.CallActivityAsync<int>(Activity, ValuesPerInstance[3]);
-            var fifth = await ctx.CallActivityAsync<int>(Activity, ValuesPerInstance[4]);
-            return firsts.Sum() + fourth + fifth;
+            var child = await ctx.CallSubOrchestratorAsync<int>(Child, ValuesPerInstance[3],
+                new SubOrchestrationOptions { InstanceId = ctx.InstanceId + "-child" });
+            await ctx.CreateTimer(TimeSpan.FromMilliseconds(300), CancellationToken.None);
+            await ctx.WaitForExternalEvent<bool>(Event);
+            var last = await ctx.CallActivityAsync<int>(Activity, ValuesPerInstance[4]);
+            return firsts.Sum() + child + last;
         })
+        .AddOrchestratorFunc<int, int>(Child, (ctx, value) => ctx.CallActivityAsync<int>(Activity, value))
         .AddActivityFunc<int, int>(Activity, async (ctx, value) =>
         {
-            ledger.RecordAttempt(ctx.IdempotencyKey);
-            await Task.Delay(Random.Shared.Next(5, 40), ctx.CancellationToken);
-            ledger.Write(ctx.IdempotencyKey, ctx.InstanceId, value);
+            // The key a real activity would make idempotent: one per instance and step.
+            var key = $"{ctx.InstanceId.Replace("-child", "")}:{value}";
+            ledger.RecordAttempt(key);
+            await Task.Delay(Random.Shared.Next(5, 40));
+            ledger.Write(key, ctx.InstanceId.Replace("-child", ""), value);
             return value;
         });
 }

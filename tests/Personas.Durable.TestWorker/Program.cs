@@ -1,14 +1,17 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Personas.Durable;
+using Personas.Durable.Hosting;
 using Personas.Durable.TestWorker;
 
-// Usage: Personas.Durable.TestWorker <store.db> <ledger.db>
-// Runs a durable worker with short leases until it is killed.
+// Usage: Personas.Durable.TestWorker <dataDir> <ledger.db>
+// Hosts AddPersonasDurable with the backend that Personas__Durable__* names (environment), running the crash suite's
+// workload until it is killed.
 if (args.Length != 2)
 {
-    Console.Error.WriteLine("usage: Personas.Durable.TestWorker <store.db> <ledger.db>");
+    Console.Error.WriteLine("usage: Personas.Durable.TestWorker <dataDir> <ledger.db>");
     return 2;
 }
 
@@ -16,15 +19,10 @@ var ledger = new Ledger(args[1]);
 ledger.Create();
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-builder.Services
-    .UseSqlite(args[0])
-    .AddDurableTask(r => LedgerWorkload.Register(r, ledger), o =>
-    {
-        o.OrchestrationLease = TimeSpan.FromSeconds(2);
-        o.ActivityLease = TimeSpan.FromSeconds(2);
-        o.MaxPollInterval = TimeSpan.FromMilliseconds(100);
-        o.MaxConcurrentActivities = 4; // slow enough that kills land while work is in flight
-    });
+var settings = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>() ?? new DurableSettings();
+builder.Services.AddPersonasDurable(settings, args[0], r => LedgerWorkload.Register(r, ledger));
+using var host = builder.Build();
+await host.StartAsync();
 Console.WriteLine("worker ready");
-await builder.Build().RunAsync();
+await host.WaitForShutdownAsync();
 return 0;

@@ -2,6 +2,7 @@ using DurableTask.Core;
 using Microsoft.DurableTask.Testing.Sidecar;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Personas.Durable.AzureStorage;
 using Personas.Durable.Hosting;
 using Personas.Durable.Sqlite;
 
@@ -15,7 +16,7 @@ public static class DurableBackendFactory
         var logs = services.GetRequiredService<ILoggerFactory>();
         return settings.Backend.ToLowerInvariant() switch
         {
-            DurableBackends.Sqlite => Wrap(DurableBackends.Sqlite, new SqliteOrchestrationService(
+            DurableBackends.Sqlite => Sqlite(new SqliteOrchestrationService(
                 new SqliteOrchestrationServiceOptions
                 {
                     DatabasePath = Path.Combine(dataDir, "durable.db"),
@@ -23,22 +24,52 @@ public static class DurableBackendFactory
                     MaxConcurrentOrchestrations = settings.MaxConcurrentOrchestrations,
                     MaxConcurrentActivities = settings.MaxConcurrentActivities,
                 }, services.GetRequiredService<TimeProvider>(), logs), settings),
-            DurableBackends.Memory => Wrap(DurableBackends.Memory, new InMemoryOrchestrationService(logs), settings),
-            _ => throw new NotSupportedException($"Backend '{settings.Backend}' is not wired yet."),
+            DurableBackends.Memory => Memory(new InMemoryOrchestrationService(logs), settings),
+            DurableBackends.AzureStorage => Persisted(DurableBackends.AzureStorage,
+                AzureStorageBackend.Create(settings, logs), settings, logs),
+            _ => throw new InvalidOperationException(
+                $"{DurableSettings.Section}:Backend is '{settings.Backend}'; use one of {string.Join(", ", DurableBackends.All)}."),
         };
     }
 
+    // The sidecar's dispatcher only counts work handed to the worker, and once at its cap it re-polls every
+    // 500 ms: at 100 that capped activities near 200/s. The worker's own limits (same settings) bound what
+    // actually runs; the dispatcher may hand over more, which waits in the worker's queue, leases renewed.
     private const int SidecarOverdispatch = 10;
 
-    private static DurableBackend Wrap<T>(string name, T service, DurableSettings settings)
+    private static (int Orchestrations, int Activities) DispatchCaps(DurableSettings settings) =>
+        (settings.MaxConcurrentOrchestrations * SidecarOverdispatch, settings.MaxConcurrentActivities * SidecarOverdispatch);
+
+    /// <summary>
+    /// Azure Storage serializes history and locks work for a limited time: the sidecar's event repairs (platform.md)
+    /// outside, the sub-orchestration id guard, activity lock renewal (which the sidecar does not do) inside.
+    /// </summary>
+    public static DurableBackend Persisted<T>(string name, T service, DurableSettings settings, ILoggerFactory logs)
         where T : IOrchestrationService, IOrchestrationServiceClient
     {
-        // The sidecar's dispatcher only counts work handed to the worker, and once at its cap it re-polls every
-        // 500 ms: at 100 that capped activities near 200/s. The worker's own limits (same settings) bound what
-        // actually runs; the dispatcher may hand over more, which waits in the worker's queue, leases renewed.
-        var decorated = new OrchestrationServiceDecorator(service, service,
-            settings.MaxConcurrentOrchestrations * SidecarOverdispatch,
-            settings.MaxConcurrentActivities * SidecarOverdispatch);
-        return new DurableBackend(name, decorated, decorated);
+        var (orchestrations, activities) = DispatchCaps(settings);
+        var renewing = new ActivityLockRenewal(service, service, orchestrations, activities,
+            logs.CreateLogger<ActivityLockRenewal>());
+        var guarded = new SubOrchestrationIdGuard(renewing, renewing, orchestrations, activities);
+        var repaired = new SidecarEventRepairs(guarded, guarded, orchestrations, activities);
+        return new DurableBackend(name, repaired, repaired);
+    }
+
+    /// <summary>
+    /// SQLite renews its own leases and refuses a taken child id in its episode commit; it still gets the event
+    /// repairs so nothing the sidecar hands it depends on its JSON mapping alone.
+    /// </summary>
+    private static DurableBackend Sqlite(SqliteOrchestrationService service, DurableSettings settings)
+    {
+        var (orchestrations, activities) = DispatchCaps(settings);
+        var repaired = new SidecarEventRepairs(service, service, orchestrations, activities);
+        return new DurableBackend(DurableBackends.Sqlite, repaired, repaired);
+    }
+
+    private static DurableBackend Memory(InMemoryOrchestrationService service, DurableSettings settings)
+    {
+        var (orchestrations, activities) = DispatchCaps(settings);
+        var guarded = new SubOrchestrationIdGuard(service, service, orchestrations, activities);
+        return new DurableBackend(DurableBackends.Memory, guarded, guarded);
     }
 }

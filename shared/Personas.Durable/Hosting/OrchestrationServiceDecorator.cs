@@ -20,9 +20,21 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
     public int TaskActivityDispatcherCount => Inner.TaskActivityDispatcherCount;
     public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => Inner.EventBehaviourForContinueAsNew;
 
-    public virtual Task StartAsync() => Inner.StartAsync();
-    public virtual Task StopAsync() => Inner.StopAsync();
-    public virtual Task StopAsync(bool isForced) => Inner.StopAsync(isForced);
+    private int _started;
+
+    public virtual Task StartAsync()
+    {
+        Interlocked.Exchange(ref _started, 1);
+        return Inner.StartAsync();
+    }
+
+    // The sidecar stops the service when its host stops even if no worker ever started it (a client-only host), and
+    // AzureStorageOrchestrationService.StopAsync then throws a NullReferenceException on a thread-pool callback,
+    // which kills the process. Only a started service is stopped.
+    public virtual Task StopAsync() => StopAsync(false);
+
+    public virtual Task StopAsync(bool isForced) =>
+        Interlocked.Exchange(ref _started, 0) == 1 ? Inner.StopAsync(isForced) : Task.CompletedTask;
     public Task CreateAsync() => Inner.CreateAsync();
     public Task CreateAsync(bool recreateInstanceStore) => Inner.CreateAsync(recreateInstanceStore);
     public Task CreateIfNotExistsAsync() => Inner.CreateIfNotExistsAsync();
@@ -49,13 +61,13 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         Inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
-    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+    public virtual Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
         Inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) =>
         Inner.RenewTaskActivityWorkItemLockAsync(workItem);
     public virtual Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
         Inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) =>
+    public virtual Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) =>
         Inner.AbandonTaskActivityWorkItemAsync(workItem);
 
     public virtual Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) =>
