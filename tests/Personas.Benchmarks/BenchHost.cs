@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using DurableTask.Core.History;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -12,10 +11,7 @@ using Personas.Durable.Hosting;
 
 namespace Personas.Benchmarks;
 
-/// <summary>
-/// One host running the workflows on Microsoft.DurableTask over a fresh backend, as a user's machine would run it:
-/// PERSONAS_BENCH_BACKEND picks it (sqlite, the default, azurestorage or memory).
-/// </summary>
+/// <summary>One host on a fresh backend (a new SQLite file, or a new task hub on Azurite), as a user's machine runs it.</summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -30,64 +26,55 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public DurableTaskClient Client { get; }
 
-    public static string Backend { get; } =
-        Environment.GetEnvironmentVariable("PERSONAS_BENCH_BACKEND") is { Length: > 0 } chosen ? chosen : DurableBackends.Sqlite;
-
-    public static async Task<BenchHost> StartAsync(Action<DurableTaskRegistry> register)
+    public static async Task<BenchHost> StartAsync(string backend, Action<DurableTaskRegistry> register, bool startWorker = true)
     {
         var directory = Path.Combine(Path.GetTempPath(), "personas-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        var settings = new DurableSettings
+        {
+            Backend = backend,
+            TaskHub = $"bench{Guid.NewGuid():N}"[..20],
+            StorageConnectionString = Environment.GetEnvironmentVariable("Personas__Durable__StorageConnectionString"),
+        };
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddPersonasDurable(new DurableSettings { Backend = Backend, TaskHub = $"bench{Guid.NewGuid():N}"[..20] },
-            directory, register);
+        builder.Services.AddPersonasDurable(settings, directory, register, runWorker: true);
         var host = builder.Build();
-        await host.StartAsync();
-        return new BenchHost(host, directory);
+        var bench = new BenchHost(host, directory);
+        if (startWorker) await host.StartAsync();
+        else await host.Services.GetRequiredService<SidecarServer>().StartAsync(CancellationToken.None);
+        return bench;
     }
 
-    /// <summary>How many instances are in <paramref name="status"/>, by the SDK's query.</summary>
-    public async Task<int> CountAsync(OrchestrationRuntimeStatus status)
+    /// <summary>Starts the rest of the host (the worker); the sidecar already runs so instances could be scheduled.</summary>
+    public Task StartWorkerAsync() => _host.StartAsync();
+
+    /// <summary>Work items an instance took: one per episode (each starts with OrchestratorStarted) and one per activity.</summary>
+    public async Task<int> WorkItemsAsync(string instanceId)
     {
-        var count = 0;
-        await foreach (var _ in Client.GetAllInstancesAsync(new OrchestrationQuery { Statuses = [status], PageSize = 1000 }))
-            count++;
-        return count;
+        var backend = _host.Services.GetRequiredService<SidecarServer>().Backend;
+        var history = await backend.Client.GetOrchestrationHistoryAsync(instanceId, null);
+        using var events = JsonDocument.Parse(history);
+        return events.RootElement.EnumerateArray().Select(TypeOf)
+            .Count(t => t is EventType.OrchestratorStarted or EventType.TaskCompleted or EventType.TaskFailed);
     }
 
-    /// <summary>
-    /// Work items an instance took: one per episode (each starts with OrchestratorStarted) and one per activity
-    /// result, read from the backend's history; null when the backend keeps none (memory).
-    /// </summary>
-    public async Task<int?> WorkItemsAsync(string instanceId)
+    // Backends write the event type as a number or as its name.
+    private static EventType TypeOf(JsonElement e)
     {
-        string json;
-        try
-        {
-            json = await _host.Services.GetRequiredService<SidecarServer>().Backend.Client.GetOrchestrationHistoryAsync(instanceId, null);
-        }
-        catch (NotImplementedException)
-        {
-            return null;
-        }
-        var counted = new[] { EventType.OrchestratorStarted, EventType.TaskCompleted, EventType.TaskFailed };
-        return (JsonNode.Parse(json) as JsonArray ?? []).Count(e => e?["EventType"] is { } type
-            && (type.GetValueKind() == JsonValueKind.Number
-                ? counted.Contains((EventType)type.GetValue<int>())
-                : Enum.TryParse<EventType>(type.ToString(), out var named) && counted.Contains(named)));
+        var type = e.GetProperty("EventType");
+        return type.ValueKind == JsonValueKind.Number ? (EventType)type.GetInt32() : Enum.Parse<EventType>(type.GetString()!);
     }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan limit)
+    public static async Task WaitUntilAsync(Func<bool> done, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
-        while (!await done())
+        while (!done())
         {
             if (clock.Elapsed > limit) throw new TimeoutException("The benchmark workload did not finish in time.");
-            await Task.Delay(5);
+            await Task.Delay(1);
         }
     }
-
-    public static Task WaitUntilAsync(Func<bool> done, TimeSpan limit) => WaitUntilAsync(() => Task.FromResult(done()), limit);
 
     public async ValueTask DisposeAsync()
     {

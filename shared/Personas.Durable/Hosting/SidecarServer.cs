@@ -51,8 +51,10 @@ public sealed class SidecarServer(DurableBackend backend, ILoggerFactory loggerF
         LoggerFactory = loggerFactory,
     });
 
+    /// <summary>Starts the sidecar; a second call does nothing, so a caller may start it ahead of the host.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_app is not null) return;
         await Backend.Service.CreateIfNotExistsAsync();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
