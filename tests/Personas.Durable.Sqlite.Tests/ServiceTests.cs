@@ -5,15 +5,20 @@ using DurableTask.Core.Query;
 
 namespace Personas.Durable.Sqlite.Tests;
 
-/// <summary>The service at the DurableTask.Core level, on a real SQLite file, with a hand-moved clock.</summary>
+/// <summary>
+/// The service at the DurableTask.Core level, on a real SQLite file, with hand-moved clocks: one for due times, one
+/// for leases (real time outside tests).
+/// </summary>
 public sealed class ServiceTests : IDisposable
 {
     private readonly TempDir _dir = new();
     private readonly ManualClock _clock = new();
+    private readonly ManualClock _leases = new(DateTimeOffset.UnixEpoch);
 
     public void Dispose() => _dir.Dispose();
 
-    private Task<SqliteOrchestrationService> Open(string file = "core.db") => Svc.Open(_dir.File(file), _clock);
+    private Task<SqliteOrchestrationService> Open(string file = "core.db") =>
+        Svc.Open(_dir.File(file), _clock, _leases);
 
     [Fact]
     public async Task An_activity_round_trips_and_its_result_wakes_the_instance()
@@ -51,7 +56,7 @@ public sealed class ServiceTests : IDisposable
         Assert.NotNull(mine);
         Assert.Null(await Svc.Lock(b, 100)); // held by a
 
-        _clock.Advance(TimeSpan.FromSeconds(31)); // a "crashed": no renewal ran
+        _leases.Advance(TimeSpan.FromSeconds(31)); // a "crashed": no renewal ran
         var theirs = await Svc.Lock(b);
         Assert.NotNull(theirs);
 
@@ -78,16 +83,42 @@ public sealed class ServiceTests : IDisposable
 
         var failures = 1;
         a.RenewalFault = () => Interlocked.Decrement(ref failures) >= 0;
-        _clock.Advance(TimeSpan.FromSeconds(20));
+        _leases.Advance(TimeSpan.FromSeconds(20));
         var held = a.HeldTokenCount;
         Assert.False(await a.RenewHeldLeasesAsync()); // the transient error
         Assert.Equal(held, a.HeldTokenCount);        // nothing forgotten: still renewed next round
         Assert.True(await a.RenewHeldLeasesAsync());
-        _clock.Advance(TimeSpan.FromSeconds(20));    // 40 s after the claim: only the renewal keeps it ours
+        _leases.Advance(TimeSpan.FromSeconds(20));   // 40 s after the claim: only the renewal keeps it ours
         Assert.Null(await Svc.LockActivity(b, 150));
         await a.CompleteTaskActivityWorkItemAsync(activity, Svc.To("r1", new TaskCompletedEvent(-1, 0, null), "x"));
         Assert.True(await a.RenewHeldLeasesAsync());
         Assert.Equal(0, a.HeldTokenCount);           // done: forgotten
+    }
+
+    [Fact]
+    public async Task Moving_the_due_time_clock_a_day_ahead_expires_no_lease()
+    {
+        // Leases on real time, as outside tests; only the injected clock jumps, as the API tests' clock does.
+        using var a = await Svc.Open(_dir.File("real.db"), _clock);
+        using var b = await Svc.Open(_dir.File("real.db"), _clock);
+        await a.CreateTaskOrchestrationAsync(Svc.Start("l1"));
+        var item = await Svc.Lock(a);
+        var scheduled = new TaskScheduledEvent(0, "Act", null, null);
+        var state = Svc.Episode(item!, scheduled);
+        var exec = state.OrchestrationInstance!.ExecutionId;
+        await Svc.Complete(a, item!, state, activities: [Svc.To("l1", scheduled, exec)]);
+        var activity = await Svc.LockActivity(a);
+        Assert.NotNull(activity);
+        await a.SendTaskOrchestrationMessageAsync(Svc.To("l1", new EventRaisedEvent(-1, "1") { Name = "go" }));
+        var episode = await Svc.Lock(a);
+        Assert.NotNull(episode);
+
+        _clock.Advance(TimeSpan.FromDays(1)); // before any renewal could run
+        Assert.Null(await Svc.LockActivity(b, 200)); // still running here: not claimable elsewhere
+        Assert.Null(await Svc.Lock(b, 200));
+        Assert.True(await a.RenewHeldLeasesAsync());
+        await a.CompleteTaskActivityWorkItemAsync(activity, Svc.To("l1", new TaskCompletedEvent(-1, 0, null), exec));
+        await Svc.Complete(a, episode, Svc.Episode(episode));
     }
 
     [Fact]

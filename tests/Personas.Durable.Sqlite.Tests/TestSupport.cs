@@ -1,11 +1,12 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Personas.Durable.Sqlite;
 
 namespace Personas.Durable.Sqlite.Tests;
 
-/// <summary>A clock the test moves by hand: due times and leases are judged by it, never by the wall clock.</summary>
+/// <summary>A clock the test moves by hand: as the service's clock (due times) or as its lease clock.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;
@@ -32,14 +33,16 @@ public sealed class TempDir : IDisposable
 
 internal static class Svc
 {
-    public static async Task<SqliteOrchestrationService> Open(string path, TimeProvider clock, int leaseSeconds = 30)
+    public static async Task<SqliteOrchestrationService> Open(string path, TimeProvider clock,
+        TimeProvider? leaseClock = null, int leaseSeconds = 30, ILoggerFactory? logs = null)
     {
         var service = new SqliteOrchestrationService(new SqliteOrchestrationServiceOptions
         {
             DatabasePath = path,
             LeaseDuration = TimeSpan.FromSeconds(leaseSeconds),
+            LeaseClock = leaseClock ?? TimeProvider.System,
             MaxPollInterval = TimeSpan.FromMilliseconds(50),
-        }, clock, NullLoggerFactory.Instance);
+        }, clock, logs ?? NullLoggerFactory.Instance);
         await service.CreateIfNotExistsAsync();
         return service;
     }

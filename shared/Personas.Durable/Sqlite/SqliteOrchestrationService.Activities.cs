@@ -45,7 +45,7 @@ public sealed partial class SqliteOrchestrationService
     public async Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem)
     {
         var (seq, token) = ParseActivityId(workItem);
-        var until = Now + _options.LeaseDuration;
+        var until = LeaseNow + _options.LeaseDuration;
         var renewed = await _db.WriteAsync(c => _db.Exec(c,
             "UPDATE activities SET lock_until = $u WHERE seq = $s AND lock_token = $t",
             ("$u", Ticks(until)), ("$s", seq), ("$t", token)));
@@ -56,7 +56,7 @@ public sealed partial class SqliteOrchestrationService
 
     private async Task<(int Claimed, DateTime? NextDue)> ClaimActivitiesAsync()
     {
-        var now = Now;
+        var now = LeaseNow;
         var until = now + _options.LeaseDuration;
         var token = NewToken();
         var rows = await _db.WriteAsync(c => _db.Query(c, """

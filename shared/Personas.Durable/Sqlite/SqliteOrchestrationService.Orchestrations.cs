@@ -11,7 +11,7 @@ public sealed partial class SqliteOrchestrationService
 {
     private const string ClaimInstancesSql = """
         SELECT DISTINCT m.instance_id FROM messages m JOIN instances i ON i.id = m.instance_id
-        WHERE m.visible_at <= $now AND i.lock_until <= $now AND i.status NOT IN (1, 3, 4, 5)
+        WHERE m.visible_at <= $now AND i.lock_until <= $leaseNow AND i.status NOT IN (1, 3, 4, 5)
           AND (i.status <> $suspended OR m.event_type IN ($resumed, $terminated))
           AND (i.history_count > 0 OR EXISTS (SELECT 1 FROM messages s
                WHERE s.instance_id = i.id AND s.event_type = $started AND s.visible_at <= $now))
@@ -50,6 +50,7 @@ public sealed partial class SqliteOrchestrationService
         await _db.WriteAsync(c =>
         {
             var now = Ticks(Now);
+            var leaseNow = Ticks(LeaseNow);
             var updated = _db.Exec(c, """
                 UPDATE instances SET execution_id = $exec, name = $name, version = $version, status = $status,
                     input = $input, output = $output, custom_status = $custom, failure = $failure, tags = $tags,
@@ -74,7 +75,8 @@ public sealed partial class SqliteOrchestrationService
                 _db.Exec(c, "DELETE FROM messages WHERE instance_id = $id AND execution_id <> $exec",
                     ("$id", workItem.InstanceId), ("$exec", executionId));
                 _db.Exec(c, "DELETE FROM activities WHERE instance_id = $id AND execution_id <> $exec " +
-                    "AND lock_until <= $now", ("$id", workItem.InstanceId), ("$exec", executionId), ("$now", now));
+                    "AND lock_until <= $now", ("$id", workItem.InstanceId), ("$exec", executionId),
+                    ("$now", leaseNow));
             }
             var seqStart = continued ? 0 : claim.HistoryCount;
             for (var i = 0; i < events.Count; i++)
@@ -93,7 +95,7 @@ public sealed partial class SqliteOrchestrationService
                 // Work the instance can no longer use: unclaimed activities and undelivered messages.
                 _db.Exec(c, "DELETE FROM messages WHERE instance_id = $id", ("$id", workItem.InstanceId));
                 _db.Exec(c, "DELETE FROM activities WHERE instance_id = $id AND lock_until <= $now",
-                    ("$id", workItem.InstanceId), ("$now", now));
+                    ("$id", workItem.InstanceId), ("$now", leaseNow));
             }
             return 0;
         });
@@ -111,7 +113,7 @@ public sealed partial class SqliteOrchestrationService
     public async Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem)
     {
         var claim = ClaimOf(workItem);
-        var until = Now + _options.LeaseDuration;
+        var until = LeaseNow + _options.LeaseDuration;
         var renewed = await _db.WriteAsync(c => _db.Exec(c,
             "UPDATE instances SET lock_until = $until WHERE id = $id AND lock_token = $token",
             ("$until", Ticks(until)), ("$id", workItem.InstanceId), ("$token", claim.Token)));
@@ -138,17 +140,19 @@ public sealed partial class SqliteOrchestrationService
     private async Task<(int Claimed, DateTime? NextDue)> ClaimOrchestrationsAsync()
     {
         var now = Now;
-        var until = now + _options.LeaseDuration;
+        var leaseNow = LeaseNow;
+        var until = leaseNow + _options.LeaseDuration;
         var token = NewToken();
         var (items, nextDue) = await _db.WriteAsync(c =>
         {
             var ids = _db.Query(c, ClaimInstancesSql, r => r.GetString(0), ("$now", Ticks(now)),
+                ("$leaseNow", Ticks(leaseNow)),
                 ("$suspended", (int)OrchestrationStatus.Suspended), ("$resumed", (int)EventType.ExecutionResumed),
                 ("$terminated", (int)EventType.ExecutionTerminated), ("$started", (int)EventType.ExecutionStarted),
                 ("$max", _options.ClaimBatchSize));
             var claimed = new List<(TaskOrchestrationWorkItem, Claim)>();
             foreach (var id in ids)
-                if (ClaimInstance(c, id, token, Ticks(now), until) is { } item) claimed.Add(item);
+                if (ClaimInstance(c, id, token, Ticks(now), Ticks(leaseNow), until) is { } item) claimed.Add(item);
             long? due = null;
             if (claimed.Count == 0)
                 due = _db.Query(c, "SELECT min(visible_at) FROM messages WHERE visible_at > $now", r => r.Long(0),
@@ -165,13 +169,13 @@ public sealed partial class SqliteOrchestrationService
     }
 
     private (TaskOrchestrationWorkItem, Claim)? ClaimInstance(SqliteConnection c, string id, string token, long now,
-        DateTime until)
+        long leaseNow, DateTime until)
     {
         var row = _db.Query(c, """
-            UPDATE instances SET lock_token = $token, lock_until = $until WHERE id = $id AND lock_until <= $now
+            UPDATE instances SET lock_token = $token, lock_until = $until WHERE id = $id AND lock_until <= $leaseNow
             RETURNING execution_id, status, history_count
             """, r => (Exec: r.GetString(0), Status: (OrchestrationStatus)r.GetInt32(1), Count: r.GetInt32(2)),
-            ("$token", token), ("$until", Ticks(until)), ("$id", id), ("$now", now)).FirstOrDefault();
+            ("$token", token), ("$until", Ticks(until)), ("$id", id), ("$leaseNow", leaseNow)).FirstOrDefault();
         if (row.Exec is null) return null;
         var history = _db.Query(c, "SELECT event FROM history WHERE instance_id = $id ORDER BY seq",
             r => SqliteEventJson.Read(r.GetString(0)), ("$id", id));

@@ -11,7 +11,8 @@ namespace Personas.Durable.Sqlite;
 /// The embedded backend: a DurableTask.Core orchestration service on one SQLite file. One transaction per episode;
 /// claims carry a lease and a fresh lock token, and a commit only applies while its token still holds the claim.
 /// The in-process sidecar never renews locks, so this service renews its own held leases in the background.
-/// Due times are judged by the injected <see cref="TimeProvider"/>, never by the wall clock.
+/// Due times (timers, scheduled starts) and instance timestamps are judged by the injected <see cref="TimeProvider"/>;
+/// leases by <see cref="SqliteOrchestrationServiceOptions.LeaseClock"/>, real time by default.
 /// </summary>
 public sealed partial class SqliteOrchestrationService : IOrchestrationService, IOrchestrationServiceClient,
     IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
@@ -106,7 +107,11 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
         _stopping.Dispose();
     }
 
+    /// <summary>The injected clock: due times of timers and scheduled starts, instance timestamps.</summary>
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The lease clock: lock_until of claims, renewals, expiry and abandon backoff.</summary>
+    private DateTime LeaseNow => _options.LeaseClock.GetUtcNow().UtcDateTime;
 
     private static long Ticks(DateTime time) => time.ToUniversalTime().Ticks;
 

@@ -8,6 +8,13 @@ public sealed class SqliteOrchestrationServiceOptions
     /// <summary>How long a claim lasts without renewal; a crashed process's work is claimable after this.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The clock that judges leases (claim, renewal, expiry, abandon backoff): real time unless a test moves it.
+    /// Kept apart from the service's injected clock, which judges due times only: a test that jumps that clock a day
+    /// ahead to reach a timer must not expire the leases of work still running in this process.
+    /// </summary>
+    public TimeProvider LeaseClock { get; init; } = TimeProvider.System;
+
     public int MaxConcurrentOrchestrations { get; init; } = 100;
 
     public int MaxConcurrentActivities { get; init; } = 100;

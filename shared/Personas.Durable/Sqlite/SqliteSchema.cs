@@ -1,7 +1,8 @@
 namespace Personas.Durable.Sqlite;
 
 /// <summary>
-/// The tables. Times are UTC ticks of the service's clock. An instance's inbox (<c>messages</c>) holds everything
+/// The tables. Times are UTC ticks: <c>lock_until</c> of the lease clock (real time), the rest of the service's
+/// injected clock. An instance's inbox (<c>messages</c>) holds everything
 /// that wakes it, timers included: a timer is a message whose <c>visible_at</c> is its FireAt, so overdue timers and
 /// events sort together by when they became due.
 /// </summary>
