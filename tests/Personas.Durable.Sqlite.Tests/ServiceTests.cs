@@ -138,9 +138,80 @@ public sealed class ServiceTests : IDisposable
         var woke = await Svc.Lock(s);
         Assert.NotNull(woke); // the event is due now; abandon it to build a backlog
         await s.AbandonTaskOrchestrationWorkItemAsync(woke);
+        _leases.Advance(TimeSpan.FromSeconds(1)); // the abandon's backoff
         _clock.Advance(TimeSpan.FromSeconds(60));
         var backlog = await Svc.Lock(s);
         Assert.Equal([EventType.EventRaised, EventType.TimerFired], backlog!.NewMessages.Select(m => m.Event.EventType));
+    }
+
+    [Fact]
+    public async Task An_abandoned_episode_waits_a_doubling_real_time_backoff_that_a_completion_resets()
+    {
+        using var s = await Open();
+        await s.CreateTaskOrchestrationAsync(Svc.Start("b1"));
+        // The due-time clock stays frozen throughout: only lease (real) time ends a backoff.
+        foreach (var seconds in new[] { 1, 2, 4, 8, 16, 30, 30 })
+        {
+            var item = await Svc.Lock(s);
+            Assert.NotNull(item);
+            await s.AbandonTaskOrchestrationWorkItemAsync(item);
+            _leases.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
+            Assert.Null(await Svc.Lock(s, 100));
+            _leases.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        var episode = await Svc.Lock(s);
+        Assert.NotNull(episode);
+        await Svc.Complete(s, episode, Svc.Episode(episode));
+
+        await s.SendTaskOrchestrationMessageAsync(Svc.To("b1", new EventRaisedEvent(-1, "1") { Name = "go" }));
+        var again = await Svc.Lock(s);
+        Assert.NotNull(again);
+        await s.AbandonTaskOrchestrationWorkItemAsync(again);
+        _leases.Advance(TimeSpan.FromSeconds(1)); // back to the first step
+        Assert.NotNull(await Svc.Lock(s));
+    }
+
+    [Fact]
+    public async Task An_abandoned_activity_waits_a_doubling_real_time_backoff()
+    {
+        using var s = await Open();
+        await s.CreateTaskOrchestrationAsync(Svc.Start("b2"));
+        var item = await Svc.Lock(s);
+        var scheduled = new TaskScheduledEvent(0, "Act", null, null);
+        var state = Svc.Episode(item!, scheduled);
+        var exec = state.OrchestrationInstance!.ExecutionId;
+        await Svc.Complete(s, item!, state, activities: [Svc.To("b2", scheduled, exec)]);
+        foreach (var seconds in new[] { 1, 2, 4 })
+        {
+            var activity = await Svc.LockActivity(s);
+            Assert.NotNull(activity);
+            await s.AbandonTaskActivityWorkItemAsync(activity);
+            _leases.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
+            Assert.Null(await Svc.LockActivity(s, 100));
+            _leases.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        var last = await Svc.LockActivity(s);
+        Assert.NotNull(last);
+        await s.CompleteTaskActivityWorkItemAsync(last, Svc.To("b2", new TaskCompletedEvent(-1, 0, null), exec));
+    }
+
+    [Fact]
+    public async Task A_file_from_before_the_abandon_backoff_gains_its_columns_on_open()
+    {
+        var path = _dir.File("v2.db");
+        using (var old = await Svc.Open(path, _clock, _leases)) { }
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            await c.OpenAsync();
+            using var drop = c.CreateCommand();
+            drop.CommandText = "ALTER TABLE instances DROP COLUMN abandons; ALTER TABLE activities DROP COLUMN abandons";
+            await drop.ExecuteNonQueryAsync();
+        }
+        using var s = await Svc.Open(path, _clock, _leases);
+        await s.CreateTaskOrchestrationAsync(Svc.Start("m1"));
+        await s.AbandonTaskOrchestrationWorkItemAsync((await Svc.Lock(s))!);
+        _leases.Advance(TimeSpan.FromSeconds(1));
+        Assert.NotNull(await Svc.Lock(s));
     }
 
     [Fact]

@@ -33,12 +33,23 @@ public sealed partial class SqliteOrchestrationService
         _orchestrationWork.Notify();
     }
 
-    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    /// <summary>
+    /// Unlocks the activity after a growing backoff (see <see cref="SqliteOrchestrationServiceOptions.AbandonBackoff"/>),
+    /// so an activity that always fails to be delivered does not spin.
+    /// </summary>
+    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => UnlockActivity(workItem, true);
+
+    private async Task UnlockActivity(TaskActivityWorkItem workItem, bool backoff)
     {
         var (seq, token) = ParseActivityId(workItem);
-        await _db.WriteAsync(c => _db.Exec(c,
-            "UPDATE activities SET lock_token = NULL, lock_until = 0 WHERE seq = $s AND lock_token = $t",
-            ("$s", seq), ("$t", token)));
+        await _db.WriteAsync(c => backoff
+            ? _db.Exec(c, $"""
+                UPDATE activities SET lock_token = NULL, lock_until = {SqliteSchema.AbandonedUntil},
+                    abandons = abandons + 1
+                WHERE seq = $s AND lock_token = $t
+                """, [("$s", seq), ("$t", token), .. BackoffArgs()])
+            : _db.Exec(c, "UPDATE activities SET lock_token = NULL, lock_until = 0 WHERE seq = $s AND lock_token = $t",
+                ("$s", seq), ("$t", token)));
         _activityWork.Notify();
     }
 

@@ -55,7 +55,7 @@ public sealed partial class SqliteOrchestrationService
                 UPDATE instances SET execution_id = $exec, name = $name, version = $version, status = $status,
                     input = $input, output = $output, custom_status = $custom, failure = $failure, tags = $tags,
                     updated_at = $now, completed_at = $completed, lock_token = NULL, lock_until = 0,
-                    history_count = $count
+                    history_count = $count, abandons = 0
                 WHERE id = $id AND lock_token = $token
                 """, ("$exec", executionId), ("$name", state.Name ?? ""), ("$version", state.Version),
                 ("$status", (int)status), ("$input", state.Input), ("$output", state.Output),
@@ -105,10 +105,14 @@ public sealed partial class SqliteOrchestrationService
         if (IsTerminal(status) && _finished.TryGetValue(workItem.InstanceId, out var finished)) finished.Notify();
     }
 
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Unlock(workItem);
+    /// <summary>
+    /// Unlocks the instance after a growing backoff (see <see cref="SqliteOrchestrationServiceOptions.AbandonBackoff"/>),
+    /// so an episode that always fails, or a worker that is gone, does not spin; a completed episode resets it.
+    /// </summary>
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Unlock(workItem, true);
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
-        ClaimOf(workItem).Done ? Task.CompletedTask : Unlock(workItem);
+        ClaimOf(workItem).Done ? Task.CompletedTask : Unlock(workItem, false);
 
     public async Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem)
     {
@@ -121,14 +125,19 @@ public sealed partial class SqliteOrchestrationService
         workItem.LockedUntilUtc = until;
     }
 
-    private async Task Unlock(TaskOrchestrationWorkItem workItem)
+    private async Task Unlock(TaskOrchestrationWorkItem workItem, bool backoff)
     {
         var claim = ClaimOf(workItem);
         if (claim.Done) return;
         claim.Done = true;
-        await _db.WriteAsync(c => _db.Exec(c,
-            "UPDATE instances SET lock_token = NULL, lock_until = 0 WHERE id = $id AND lock_token = $token",
-            ("$id", workItem.InstanceId), ("$token", claim.Token)));
+        await _db.WriteAsync(c => backoff
+            ? _db.Exec(c, $"""
+                UPDATE instances SET lock_token = NULL, lock_until = {SqliteSchema.AbandonedUntil},
+                    abandons = abandons + 1
+                WHERE id = $id AND lock_token = $token
+                """, [("$id", workItem.InstanceId), ("$token", claim.Token), .. BackoffArgs()])
+            : _db.Exec(c, "UPDATE instances SET lock_token = NULL, lock_until = 0 WHERE id = $id AND lock_token = $token",
+                ("$id", workItem.InstanceId), ("$token", claim.Token)));
         _orchestrationWork.Notify();
     }
 
@@ -267,8 +276,9 @@ public sealed partial class SqliteOrchestrationService
 
     private async Task ReleaseBufferedAsync()
     {
-        while (_orchestrationBuffer.TryDequeue(out var item)) await Unlock(item);
-        while (_activityBuffer.TryDequeue(out var item)) await AbandonTaskActivityWorkItemAsync(item);
+        // Claimed but never handed out: released at once, no backoff.
+        while (_orchestrationBuffer.TryDequeue(out var item)) await Unlock(item, false);
+        while (_activityBuffer.TryDequeue(out var item)) await UnlockActivity(item, false);
     }
 
     private sealed class Claim(string token, string executionId, int historyCount, List<long> consumed)

@@ -64,8 +64,13 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
         {
             foreach (var statement in SqliteSchema.Create.Split(';', StringSplitOptions.RemoveEmptyEntries))
                 if (!string.IsNullOrWhiteSpace(statement)) _db.Exec(c, statement);
+            foreach (var (table, column, definition) in SqliteSchema.Added)
+                if (_db.Query(c, $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = $c", r => 1,
+                        ("$c", column)).Count == 0)
+                    _db.Exec(c, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
             if (_db.Query(c, "SELECT version FROM schema_info", r => r.GetInt32(0)).Count == 0)
                 _db.Exec(c, "INSERT INTO schema_info(version) VALUES ($v)", ("$v", SqliteSchema.Version));
+            else _db.Exec(c, "UPDATE schema_info SET version = $v", ("$v", SqliteSchema.Version));
             return 0;
         });
     }
@@ -118,6 +123,10 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
     private static DateTime FromTicks(long ticks) => new(ticks, DateTimeKind.Utc);
 
     private static bool IsTerminal(OrchestrationStatus status) => TerminalStatuses.Contains((int)status);
+
+    /// <summary>The parameters of <see cref="SqliteSchema.AbandonedUntil"/>.</summary>
+    private (string, object?)[] BackoffArgs() =>
+        [("$now", Ticks(LeaseNow)), ("$base", _options.AbandonBackoff.Ticks), ("$max", _options.MaxAbandonBackoff.Ticks)];
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
 

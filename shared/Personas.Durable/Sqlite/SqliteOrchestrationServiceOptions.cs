@@ -15,6 +15,14 @@ public sealed class SqliteOrchestrationServiceOptions
     /// </summary>
     public TimeProvider LeaseClock { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// How long an abandoned work item waits before it can be claimed again, doubling with each abandon in a row up
+    /// to <see cref="MaxAbandonBackoff"/>; a completed episode starts again from here. Judged by the lease clock.
+    /// </summary>
+    public TimeSpan AbandonBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxAbandonBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
     public int MaxConcurrentOrchestrations { get; init; } = 100;
 
     public int MaxConcurrentActivities { get; init; } = 100;
