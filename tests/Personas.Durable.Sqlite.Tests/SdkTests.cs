@@ -25,8 +25,10 @@ public sealed class SdkTests : IAsyncLifetime
         var until = DateTime.UtcNow + Deadline;
         while (true)
         {
-            if (await Client.GetInstanceAsync(id, getInputsAndOutputs: true) is { } m && condition(m)) return;
-            Assert.True(DateTime.UtcNow < until, $"{id} did not reach the expected state in time.");
+            var m = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+            if (m is not null && condition(m)) return;
+            Assert.True(DateTime.UtcNow < until,
+                $"{id} did not reach the expected state in time ({m?.RuntimeStatus.ToString() ?? "not found"}).");
             await Task.Delay(20);
         }
     }

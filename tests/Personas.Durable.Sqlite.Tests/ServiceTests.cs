@@ -267,6 +267,23 @@ public sealed class ServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_terminate_before_the_scheduled_start_is_delivered_at_once_with_the_start()
+    {
+        using var s = await Open();
+        await s.CreateTaskOrchestrationAsync(Svc.Start("p2", scheduledStart: _clock.GetUtcNow().UtcDateTime.AddHours(1)));
+        await s.ForceTerminateTaskOrchestrationAsync("p2", "not wanted");
+        var item = await Svc.Lock(s);
+        Assert.NotNull(item);
+        Assert.Equal([EventType.ExecutionStarted, EventType.ExecutionTerminated],
+            item.NewMessages.Select(m => m.Event.EventType).Order());
+        var state = Svc.Episode(item, new ExecutionCompletedEvent(0, "\"not wanted\"", OrchestrationStatus.Terminated));
+        await Svc.Complete(s, item, state);
+        Assert.Equal(OrchestrationStatus.Terminated, (await s.GetOrchestrationStateAsync("p2", null!)).OrchestrationStatus);
+        _clock.Advance(TimeSpan.FromHours(2));
+        Assert.Null(await Svc.Lock(s, 150)); // the start went with it
+    }
+
+    [Fact]
     public async Task Query_pages_with_continuation_tokens_and_filters()
     {
         using var s = await Open();

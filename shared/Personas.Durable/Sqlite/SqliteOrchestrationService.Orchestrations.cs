@@ -13,7 +13,7 @@ public sealed partial class SqliteOrchestrationService
         SELECT DISTINCT m.instance_id FROM messages m JOIN instances i ON i.id = m.instance_id
         WHERE m.visible_at <= $now AND i.lock_until <= $leaseNow AND i.status NOT IN (1, 3, 4, 5)
           AND (i.status <> $suspended OR m.event_type IN ($resumed, $terminated))
-          AND (i.history_count > 0 OR EXISTS (SELECT 1 FROM messages s
+          AND (i.history_count > 0 OR m.event_type = $terminated OR EXISTS (SELECT 1 FROM messages s
                WHERE s.instance_id = i.id AND s.event_type = $started AND s.visible_at <= $now))
         LIMIT $max
         """;
@@ -188,11 +188,13 @@ public sealed partial class SqliteOrchestrationService
         if (row.Exec is null) return null;
         var history = _db.Query(c, "SELECT event FROM history WHERE instance_id = $id ORDER BY seq",
             r => SqliteEventJson.Read(r.GetString(0)), ("$id", id));
+        // An instance not started yet is claimed before its start time only to be terminated: its start comes along.
         var rows = _db.Query(c, """
             SELECT seq, execution_id, event_type, event FROM messages
-            WHERE instance_id = $id AND visible_at <= $now ORDER BY visible_at, seq
+            WHERE instance_id = $id AND (visible_at <= $now OR ($fresh AND event_type = $started))
+            ORDER BY visible_at, seq
             """, r => (Seq: r.GetInt64(0), Exec: r.Str(1), Type: (EventType)r.GetInt32(2), Json: r.GetString(3)),
-            ("$id", id), ("$now", now));
+            ("$id", id), ("$now", now), ("$fresh", row.Count == 0), ("$started", (int)EventType.ExecutionStarted));
         var delivered = new List<TaskMessage>();
         var consumed = new List<long>();
         var seen = SqliteDedupe.Completions(history);
