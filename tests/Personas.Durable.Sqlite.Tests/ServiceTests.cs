@@ -2,6 +2,7 @@ using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using Microsoft.Extensions.Logging;
 
 namespace Personas.Durable.Sqlite.Tests;
 
@@ -233,6 +234,31 @@ public sealed class ServiceTests : IDisposable
         await Svc.Complete(s, next, Svc.Episode(next));
         await s.SendTaskOrchestrationMessageAsync(Svc.To("d1", new TaskCompletedEvent(-1, 0, "3"), exec));
         Assert.Null(await Svc.Lock(s, 150)); // already settled in history
+    }
+
+    [Fact]
+    public async Task A_message_to_a_missing_or_finished_instance_is_dropped_with_one_line_and_no_payload()
+    {
+        var logs = new ListLogs();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var s = await Svc.Open(_dir.File("logs.db"), _clock, _leases, logs: factory);
+        await s.SendTaskOrchestrationMessageAsync(
+            Svc.To("ghost", new EventRaisedEvent(-1, "\"secret-payload\"") { Name = "go" }));
+        await s.CreateTaskOrchestrationAsync(Svc.Start("f1"));
+        var item = await Svc.Lock(s);
+        await Svc.Complete(s, item!,
+            Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
+        await s.SendTaskOrchestrationMessageAsync(Svc.To("f1", new ExecutionSuspendedEvent(-1, "secret-reason")));
+
+        var dropped = logs.Lines.Where(l => l.Text.StartsWith("Dropped", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, dropped.Count);
+        Assert.All(dropped, l => Assert.Equal(LogLevel.Information, l.Level));
+        Assert.Contains("EventRaised", dropped[0].Text, StringComparison.Ordinal);
+        Assert.Contains("ghost", dropped[0].Text, StringComparison.Ordinal);
+        Assert.Contains("ExecutionSuspended", dropped[1].Text, StringComparison.Ordinal);
+        Assert.Contains("f1", dropped[1].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Lines, l => l.Text.Contains("secret", StringComparison.Ordinal));
+        Assert.Null(await s.GetOrchestrationStateAsync("ghost", null!));
     }
 
     [Fact]

@@ -90,3 +90,28 @@ internal static class Svc
         s.CompleteTaskOrchestrationWorkItemAsync(item, state, activities ?? [], orchestrators ?? [], timers ?? [],
             null!, null!);
 }
+
+/// <summary>Keeps every log line written through it, formatted, with its level.</summary>
+public sealed class ListLogs : ILoggerProvider, ILogger
+{
+    private readonly List<(LogLevel Level, string Text)> _lines = [];
+
+    public IReadOnlyList<(LogLevel Level, string Text)> Lines
+    {
+        get { lock (_lines) return [.. _lines]; }
+    }
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter)
+    {
+        lock (_lines) _lines.Add((logLevel, formatter(state, exception)));
+    }
+
+    public void Dispose() { }
+}

@@ -4,6 +4,7 @@ using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using DurableTask.Core.History;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace Personas.Durable.Sqlite;
 
@@ -262,12 +263,19 @@ public sealed partial class SqliteOrchestrationService
             ("$task", scheduled.EventId), ("$event", SqliteEventJson.Write(scheduled)));
     }
 
-    /// <summary>Queues a message for an instance; one that no longer runs (or never existed) drops it.</summary>
+    /// <summary>
+    /// Queues a message for an instance; one that no longer runs (or never existed) drops it, with one line of log
+    /// that names the instance and the event type only (payloads may hold personal data).
+    /// </summary>
     private bool InsertMessage(SqliteConnection c, TaskMessage m, long visibleAt)
     {
         var id = m.OrchestrationInstance.InstanceId;
         var status = InstanceStatus(c, id);
-        if (status is null || TerminalStatuses.Contains(status.Value)) return false;
+        if (status is null || TerminalStatuses.Contains(status.Value))
+        {
+            LogDropped(id, m.Event.EventType, status is null ? "does not exist" : "has finished");
+            return false;
+        }
         _db.Exec(c, """
             INSERT INTO messages(instance_id, execution_id, event_type, visible_at, event)
             VALUES ($id, $exec, $type, $visible, $event)
@@ -282,6 +290,10 @@ public sealed partial class SqliteOrchestrationService
         while (_orchestrationBuffer.TryDequeue(out var item)) await Unlock(item, false);
         while (_activityBuffer.TryDequeue(out var item)) await UnlockActivity(item, false);
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Dropped a {EventType} message for instance {InstanceId}: it {Reason}.")]
+    private partial void LogDropped(string instanceId, EventType eventType, string reason);
 
     private sealed class Claim(string token, string executionId, int historyCount, List<long> consumed)
     {
