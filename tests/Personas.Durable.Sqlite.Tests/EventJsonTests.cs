@@ -6,7 +6,9 @@ using Microsoft.DurableTask.Testing.Sidecar.Dispatcher;
 
 namespace Personas.Durable.Sqlite.Tests;
 
-/// <summary>What the sidecar hands the store (protobuf maps, its own event subclasses) comes back as Core types.</summary>
+/// <summary>
+/// What the sidecar hands the store (protobuf maps, its own event subclasses) comes back as Core types.
+/// </summary>
 public sealed class EventJsonTests : IDisposable
 {
     private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

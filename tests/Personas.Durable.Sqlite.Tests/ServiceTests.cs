@@ -31,7 +31,8 @@ public sealed class ServiceTests : IDisposable
         Assert.IsType<ExecutionStartedEvent>(Assert.Single(item.NewMessages).Event);
         var scheduled = new TaskScheduledEvent(0, "Act", null, "\"x\"");
         var state = Svc.Episode(item, scheduled);
-        await Svc.Complete(s, item, state, activities: [Svc.To("a1", scheduled, state.OrchestrationInstance!.ExecutionId)]);
+        await Svc.Complete(s, item, state,
+            activities: [Svc.To("a1", scheduled, state.OrchestrationInstance!.ExecutionId)]);
         await s.ReleaseTaskOrchestrationWorkItemAsync(item);
 
         var activity = await Svc.LockActivity(s);
@@ -44,7 +45,8 @@ public sealed class ServiceTests : IDisposable
         Assert.NotNull(next);
         Assert.Equal("\"y\"", ((TaskCompletedEvent)Assert.Single(next.NewMessages).Event).Result);
         Assert.Equal(4, next.OrchestrationRuntimeState.Events.Count); // started, scheduled and the two markers
-        Assert.Equal(OrchestrationStatus.Running, (await s.GetOrchestrationStateAsync("a1", null!)).OrchestrationStatus);
+        Assert.Equal(OrchestrationStatus.Running,
+            (await s.GetOrchestrationStateAsync("a1", null!)).OrchestrationStatus);
     }
 
     [Fact]
@@ -131,7 +133,8 @@ public sealed class ServiceTests : IDisposable
         var fireAt = _clock.GetUtcNow().UtcDateTime.AddSeconds(10);
         var state = Svc.Episode(item!, new TimerCreatedEvent(0, fireAt));
         var exec = state.OrchestrationInstance!.ExecutionId;
-        await Svc.Complete(s, item!, state, timers: [Svc.To("t1", new TimerFiredEvent(-1, fireAt) { TimerId = 0 }, exec)]);
+        await Svc.Complete(s, item!, state,
+            timers: [Svc.To("t1", new TimerFiredEvent(-1, fireAt) { TimerId = 0 }, exec)]);
 
         Assert.Null(await Svc.Lock(s, 150)); // not due on the wall clock's say
         _clock.Advance(TimeSpan.FromSeconds(5));
@@ -142,7 +145,8 @@ public sealed class ServiceTests : IDisposable
         _leases.Advance(TimeSpan.FromSeconds(1)); // the abandon's backoff
         _clock.Advance(TimeSpan.FromSeconds(60));
         var backlog = await Svc.Lock(s);
-        Assert.Equal([EventType.EventRaised, EventType.TimerFired], backlog!.NewMessages.Select(m => m.Event.EventType));
+        Assert.Equal([EventType.EventRaised, EventType.TimerFired],
+            backlog!.NewMessages.Select(m => m.Event.EventType));
     }
 
     [Fact]
@@ -205,7 +209,8 @@ public sealed class ServiceTests : IDisposable
         {
             await c.OpenAsync();
             using var drop = c.CreateCommand();
-            drop.CommandText = "ALTER TABLE instances DROP COLUMN abandons; ALTER TABLE activities DROP COLUMN abandons";
+            drop.CommandText =
+                "ALTER TABLE instances DROP COLUMN abandons; ALTER TABLE activities DROP COLUMN abandons";
             await drop.ExecuteNonQueryAsync();
         }
         using var s = await Svc.Open(path, _clock, _leases);
@@ -266,9 +271,11 @@ public sealed class ServiceTests : IDisposable
     {
         using var s = await Open();
         await s.CreateTaskOrchestrationAsync(Svc.Start("c1"));
-        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() => s.CreateTaskOrchestrationAsync(Svc.Start("c1")));
+        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(
+            () => s.CreateTaskOrchestrationAsync(Svc.Start("c1")));
         var item = await Svc.Lock(s);
-        await Svc.Complete(s, item!, Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
+        await Svc.Complete(s, item!,
+            Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
         await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() =>
             s.CreateTaskOrchestrationAsync(Svc.Start("c1"), [OrchestrationStatus.Completed]));
         await s.CreateTaskOrchestrationAsync(Svc.Start("c1", input: "\"again\"")); // a finished one is replaced
@@ -296,7 +303,8 @@ public sealed class ServiceTests : IDisposable
     public async Task A_terminate_before_the_scheduled_start_is_delivered_at_once_with_the_start()
     {
         using var s = await Open();
-        await s.CreateTaskOrchestrationAsync(Svc.Start("p2", scheduledStart: _clock.GetUtcNow().UtcDateTime.AddHours(1)));
+        var later = _clock.GetUtcNow().UtcDateTime.AddHours(1);
+        await s.CreateTaskOrchestrationAsync(Svc.Start("p2", scheduledStart: later));
         await s.ForceTerminateTaskOrchestrationAsync("p2", "not wanted");
         var item = await Svc.Lock(s);
         Assert.NotNull(item);
@@ -304,7 +312,8 @@ public sealed class ServiceTests : IDisposable
             item.NewMessages.Select(m => m.Event.EventType).Order());
         var state = Svc.Episode(item, new ExecutionCompletedEvent(0, "\"not wanted\"", OrchestrationStatus.Terminated));
         await Svc.Complete(s, item, state);
-        Assert.Equal(OrchestrationStatus.Terminated, (await s.GetOrchestrationStateAsync("p2", null!)).OrchestrationStatus);
+        Assert.Equal(OrchestrationStatus.Terminated,
+            (await s.GetOrchestrationStateAsync("p2", null!)).OrchestrationStatus);
         _clock.Advance(TimeSpan.FromHours(2));
         Assert.Null(await Svc.Lock(s, 150)); // the start went with it
     }
@@ -349,7 +358,8 @@ public sealed class ServiceTests : IDisposable
         await s.CreateTaskOrchestrationAsync(Svc.Start("g1"));
         Assert.Equal(0, (await s.PurgeInstanceStateAsync("g1")).DeletedInstanceCount);
         var item = await Svc.Lock(s);
-        await Svc.Complete(s, item!, Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
+        await Svc.Complete(s, item!,
+            Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
         Assert.NotEqual("[]", await s.GetOrchestrationHistoryAsync("g1", null!));
         var filter = new PurgeInstanceFilter(DateTime.MinValue, null, [OrchestrationStatus.Completed]);
         Assert.Equal(1, (await s.PurgeInstanceStateAsync(filter)).DeletedInstanceCount);

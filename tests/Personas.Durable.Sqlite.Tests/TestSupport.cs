@@ -73,7 +73,9 @@ internal static class Svc
     public static async Task<TaskActivityWorkItem?> LockActivity(SqliteOrchestrationService s, int ms = 300) =>
         await s.LockNextTaskActivityWorkItem(TimeSpan.FromMilliseconds(ms), CancellationToken.None);
 
-    /// <summary>Runs an episode the way the sidecar does: new messages become events, then the actions' events.</summary>
+    /// <summary>
+    /// Runs an episode the way the sidecar does: new messages become events, then the actions' events.
+    /// </summary>
     public static OrchestrationRuntimeState Episode(TaskOrchestrationWorkItem item, params HistoryEvent[] actions)
     {
         var state = item.OrchestrationRuntimeState;

@@ -48,7 +48,8 @@ public static class Workflows
         {
             try
             {
-                await ctx.CallSubOrchestratorAsync<int>("Event", 0, new SubOrchestrationOptions { InstanceId = childId });
+                await ctx.CallSubOrchestratorAsync<int>("Event", 0,
+                    new SubOrchestrationOptions { InstanceId = childId });
                 return "started";
             }
             catch (TaskFailedException e)

@@ -34,7 +34,8 @@ public sealed partial class SqliteOrchestrationService
     }
 
     /// <summary>
-    /// Unlocks the activity after a growing backoff (see <see cref="SqliteOrchestrationServiceOptions.AbandonBackoff"/>),
+    /// Unlocks the activity after a growing backoff
+    /// (see <see cref="SqliteOrchestrationServiceOptions.AbandonBackoff"/>),
     /// so an activity that always fails to be delivered does not spin.
     /// </summary>
     public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => UnlockActivity(workItem, true);

@@ -107,7 +107,8 @@ public sealed partial class SqliteOrchestrationService
     }
 
     /// <summary>
-    /// Unlocks the instance after a growing backoff (see <see cref="SqliteOrchestrationServiceOptions.AbandonBackoff"/>),
+    /// Unlocks the instance after a growing backoff
+    /// (see <see cref="SqliteOrchestrationServiceOptions.AbandonBackoff"/>),
     /// so an episode that always fails, or a worker that is gone, does not spin; a completed episode resets it.
     /// </summary>
     public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Unlock(workItem, true);
@@ -137,7 +138,8 @@ public sealed partial class SqliteOrchestrationService
                     abandons = abandons + 1
                 WHERE id = $id AND lock_token = $token
                 """, [("$id", workItem.InstanceId), ("$token", claim.Token), .. BackoffArgs()])
-            : _db.Exec(c, "UPDATE instances SET lock_token = NULL, lock_until = 0 WHERE id = $id AND lock_token = $token",
+            : _db.Exec(c,
+                "UPDATE instances SET lock_token = NULL, lock_until = 0 WHERE id = $id AND lock_token = $token",
                 ("$id", workItem.InstanceId), ("$token", claim.Token)));
         _orchestrationWork.Notify();
     }
@@ -248,7 +250,10 @@ public sealed partial class SqliteOrchestrationService
             InsertMessage(c, new TaskMessage
             {
                 Event = new SubOrchestrationInstanceFailedEvent(-1, taskId, e.Message, null, failure),
-                OrchestrationInstance = new OrchestrationInstance { InstanceId = parentId, ExecutionId = parentExecution },
+                OrchestrationInstance = new OrchestrationInstance
+                {
+                    InstanceId = parentId, ExecutionId = parentExecution,
+                },
             }, Ticks(Now));
         }
     }
@@ -305,6 +310,8 @@ public sealed partial class SqliteOrchestrationService
     }
 }
 
-/// <summary>The commit's lock token no longer holds the claim: the lease expired and the work may be elsewhere.</summary>
+/// <summary>
+/// The commit's lock token no longer holds the claim: the lease expired and the work may be elsewhere.
+/// </summary>
 public sealed class LockLostException(string what)
     : InvalidOperationException($"The lock on {what} was lost; this result is not applied.");

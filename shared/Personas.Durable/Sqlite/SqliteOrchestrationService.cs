@@ -126,7 +126,10 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
 
     /// <summary>The parameters of <see cref="SqliteSchema.AbandonedUntil"/>.</summary>
     private (string, object?)[] BackoffArgs() =>
-        [("$now", Ticks(LeaseNow)), ("$base", _options.AbandonBackoff.Ticks), ("$max", _options.MaxAbandonBackoff.Ticks)];
+        [
+            ("$now", Ticks(LeaseNow)), ("$base", _options.AbandonBackoff.Ticks),
+            ("$max", _options.MaxAbandonBackoff.Ticks),
+        ];
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
 
