@@ -19,7 +19,9 @@ public sealed class DurableSettings
 
     public string? StorageAccountName { get; set; }
 
-    /// <summary>A user-assigned managed identity's client id for the storage account; empty: DefaultAzureCredential decides.</summary>
+    /// <summary>
+    /// A user-assigned managed identity's client id for the storage account; empty: DefaultAzureCredential decides.
+    /// </summary>
     public string? ManagedIdentityClientId { get; set; }
 
     /// <summary>How many orchestration episodes the sidecar runs at once.</summary>
@@ -28,7 +30,9 @@ public sealed class DurableSettings
     /// <summary>How many activities the sidecar runs at once.</summary>
     public int MaxConcurrentActivities { get; set; } = 100;
 
-    /// <summary>How long a claimed work item stays ours without a renewal; a crashed host's claims expire after this.</summary>
+    /// <summary>
+    /// How long a claimed work item stays ours without a renewal; a crashed host's claims expire after this.
+    /// </summary>
     public int LeaseSeconds { get; set; } = 30;
 
     /// <summary>Azure Storage's queue visibility timeout: how soon a crashed host's messages are seen again.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
 namespace Personas.Durable.Sqlite.Tests;
@@ -25,8 +26,10 @@ public sealed class SdkTests : IAsyncLifetime
         var until = DateTime.UtcNow + Deadline;
         while (true)
         {
-            if (await Client.GetInstanceAsync(id, getInputsAndOutputs: true) is { } m && condition(m)) return;
-            Assert.True(DateTime.UtcNow < until, $"{id} did not reach the expected state in time.");
+            var m = await Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+            if (m is not null && condition(m)) return;
+            Assert.True(DateTime.UtcNow < until,
+                $"{id} did not reach the expected state in time ({m?.RuntimeStatus.ToString() ?? "not found"}).");
             await Task.Delay(20);
         }
     }
@@ -81,6 +84,34 @@ public sealed class SdkTests : IAsyncLifetime
         var events = Newtonsoft.Json.Linq.JArray.Parse(json).Select(e => e.Value<int>("EventType")).ToList();
         Assert.Contains((int)DurableTask.Core.History.EventType.SubOrchestrationInstanceCreated, events);
         Assert.Contains((int)DurableTask.Core.History.EventType.SubOrchestrationInstanceCompleted, events);
+    }
+
+    [Fact]
+    public async Task A_child_id_that_already_exists_fails_the_parent_with_a_clear_error()
+    {
+        var childId = $"busy-{Guid.NewGuid():N}";
+        await Client.ScheduleNewOrchestrationInstanceAsync("Event", 0,
+            new StartOrchestrationOptions { InstanceId = childId });
+        await WaitFor(childId, m => m.RuntimeStatus == OrchestrationRuntimeStatus.Running);
+        var parent = await Finish(await Client.ScheduleNewOrchestrationInstanceAsync("CallsChildById", childId));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, parent.RuntimeStatus);
+        var message = parent.ReadOutputAs<string>();
+        Assert.Contains(childId, message, StringComparison.Ordinal);
+        Assert.Contains("already exists", message, StringComparison.Ordinal);
+        // The running instance under that id is untouched.
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await Client.GetInstanceAsync(childId))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task A_child_with_an_explicit_id_is_re_created_by_the_retry_policy_after_a_failed_attempt()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var parent = await Finish(await Client.ScheduleNewOrchestrationInstanceAsync("RetriesChildById", key));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, parent.RuntimeStatus);
+        Assert.Equal(2, parent.ReadOutputAs<int>());
+        Assert.Equal(2, Workflows.Attempts[key]);
+        var child = await Client.GetInstanceAsync($"{key}-child");
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, child!.RuntimeStatus);
     }
 
     [Fact]

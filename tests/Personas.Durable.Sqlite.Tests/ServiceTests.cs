@@ -2,18 +2,24 @@ using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using Microsoft.Extensions.Logging;
 
 namespace Personas.Durable.Sqlite.Tests;
 
-/// <summary>The service at the DurableTask.Core level, on a real SQLite file, with a hand-moved clock.</summary>
+/// <summary>
+/// The service at the DurableTask.Core level, on a real SQLite file, with hand-moved clocks: one for due times, one
+/// for leases (real time outside tests).
+/// </summary>
 public sealed class ServiceTests : IDisposable
 {
     private readonly TempDir _dir = new();
     private readonly ManualClock _clock = new();
+    private readonly ManualClock _leases = new(DateTimeOffset.UnixEpoch);
 
     public void Dispose() => _dir.Dispose();
 
-    private Task<SqliteOrchestrationService> Open(string file = "core.db") => Svc.Open(_dir.File(file), _clock);
+    private Task<SqliteOrchestrationService> Open(string file = "core.db") =>
+        Svc.Open(_dir.File(file), _clock, _leases);
 
     [Fact]
     public async Task An_activity_round_trips_and_its_result_wakes_the_instance()
@@ -25,7 +31,8 @@ public sealed class ServiceTests : IDisposable
         Assert.IsType<ExecutionStartedEvent>(Assert.Single(item.NewMessages).Event);
         var scheduled = new TaskScheduledEvent(0, "Act", null, "\"x\"");
         var state = Svc.Episode(item, scheduled);
-        await Svc.Complete(s, item, state, activities: [Svc.To("a1", scheduled, state.OrchestrationInstance!.ExecutionId)]);
+        await Svc.Complete(s, item, state,
+            activities: [Svc.To("a1", scheduled, state.OrchestrationInstance!.ExecutionId)]);
         await s.ReleaseTaskOrchestrationWorkItemAsync(item);
 
         var activity = await Svc.LockActivity(s);
@@ -38,7 +45,8 @@ public sealed class ServiceTests : IDisposable
         Assert.NotNull(next);
         Assert.Equal("\"y\"", ((TaskCompletedEvent)Assert.Single(next.NewMessages).Event).Result);
         Assert.Equal(4, next.OrchestrationRuntimeState.Events.Count); // started, scheduled and the two markers
-        Assert.Equal(OrchestrationStatus.Running, (await s.GetOrchestrationStateAsync("a1", null!)).OrchestrationStatus);
+        Assert.Equal(OrchestrationStatus.Running,
+            (await s.GetOrchestrationStateAsync("a1", null!)).OrchestrationStatus);
     }
 
     [Fact]
@@ -51,7 +59,7 @@ public sealed class ServiceTests : IDisposable
         Assert.NotNull(mine);
         Assert.Null(await Svc.Lock(b, 100)); // held by a
 
-        _clock.Advance(TimeSpan.FromSeconds(31)); // a "crashed": no renewal ran
+        _leases.Advance(TimeSpan.FromSeconds(31)); // a "crashed": no renewal ran
         var theirs = await Svc.Lock(b);
         Assert.NotNull(theirs);
 
@@ -78,16 +86,42 @@ public sealed class ServiceTests : IDisposable
 
         var failures = 1;
         a.RenewalFault = () => Interlocked.Decrement(ref failures) >= 0;
-        _clock.Advance(TimeSpan.FromSeconds(20));
+        _leases.Advance(TimeSpan.FromSeconds(20));
         var held = a.HeldTokenCount;
         Assert.False(await a.RenewHeldLeasesAsync()); // the transient error
         Assert.Equal(held, a.HeldTokenCount);        // nothing forgotten: still renewed next round
         Assert.True(await a.RenewHeldLeasesAsync());
-        _clock.Advance(TimeSpan.FromSeconds(20));    // 40 s after the claim: only the renewal keeps it ours
+        _leases.Advance(TimeSpan.FromSeconds(20));   // 40 s after the claim: only the renewal keeps it ours
         Assert.Null(await Svc.LockActivity(b, 150));
         await a.CompleteTaskActivityWorkItemAsync(activity, Svc.To("r1", new TaskCompletedEvent(-1, 0, null), "x"));
         Assert.True(await a.RenewHeldLeasesAsync());
         Assert.Equal(0, a.HeldTokenCount);           // done: forgotten
+    }
+
+    [Fact]
+    public async Task Moving_the_due_time_clock_a_day_ahead_expires_no_lease()
+    {
+        // Leases on real time, as outside tests; only the injected clock jumps, as the API tests' clock does.
+        using var a = await Svc.Open(_dir.File("real.db"), _clock);
+        using var b = await Svc.Open(_dir.File("real.db"), _clock);
+        await a.CreateTaskOrchestrationAsync(Svc.Start("l1"));
+        var item = await Svc.Lock(a);
+        var scheduled = new TaskScheduledEvent(0, "Act", null, null);
+        var state = Svc.Episode(item!, scheduled);
+        var exec = state.OrchestrationInstance!.ExecutionId;
+        await Svc.Complete(a, item!, state, activities: [Svc.To("l1", scheduled, exec)]);
+        var activity = await Svc.LockActivity(a);
+        Assert.NotNull(activity);
+        await a.SendTaskOrchestrationMessageAsync(Svc.To("l1", new EventRaisedEvent(-1, "1") { Name = "go" }));
+        var episode = await Svc.Lock(a);
+        Assert.NotNull(episode);
+
+        _clock.Advance(TimeSpan.FromDays(1)); // before any renewal could run
+        Assert.Null(await Svc.LockActivity(b, 200)); // still running here: not claimable elsewhere
+        Assert.Null(await Svc.Lock(b, 200));
+        Assert.True(await a.RenewHeldLeasesAsync());
+        await a.CompleteTaskActivityWorkItemAsync(activity, Svc.To("l1", new TaskCompletedEvent(-1, 0, null), exec));
+        await Svc.Complete(a, episode, Svc.Episode(episode));
     }
 
     [Fact]
@@ -99,7 +133,8 @@ public sealed class ServiceTests : IDisposable
         var fireAt = _clock.GetUtcNow().UtcDateTime.AddSeconds(10);
         var state = Svc.Episode(item!, new TimerCreatedEvent(0, fireAt));
         var exec = state.OrchestrationInstance!.ExecutionId;
-        await Svc.Complete(s, item!, state, timers: [Svc.To("t1", new TimerFiredEvent(-1, fireAt) { TimerId = 0 }, exec)]);
+        await Svc.Complete(s, item!, state,
+            timers: [Svc.To("t1", new TimerFiredEvent(-1, fireAt) { TimerId = 0 }, exec)]);
 
         Assert.Null(await Svc.Lock(s, 150)); // not due on the wall clock's say
         _clock.Advance(TimeSpan.FromSeconds(5));
@@ -107,9 +142,82 @@ public sealed class ServiceTests : IDisposable
         var woke = await Svc.Lock(s);
         Assert.NotNull(woke); // the event is due now; abandon it to build a backlog
         await s.AbandonTaskOrchestrationWorkItemAsync(woke);
+        _leases.Advance(TimeSpan.FromSeconds(1)); // the abandon's backoff
         _clock.Advance(TimeSpan.FromSeconds(60));
         var backlog = await Svc.Lock(s);
-        Assert.Equal([EventType.EventRaised, EventType.TimerFired], backlog!.NewMessages.Select(m => m.Event.EventType));
+        Assert.Equal([EventType.EventRaised, EventType.TimerFired],
+            backlog!.NewMessages.Select(m => m.Event.EventType));
+    }
+
+    [Fact]
+    public async Task An_abandoned_episode_waits_a_doubling_real_time_backoff_that_a_completion_resets()
+    {
+        using var s = await Open();
+        await s.CreateTaskOrchestrationAsync(Svc.Start("b1"));
+        // The due-time clock stays frozen throughout: only lease (real) time ends a backoff.
+        foreach (var seconds in new[] { 1, 2, 4, 8, 16, 30, 30 })
+        {
+            var item = await Svc.Lock(s);
+            Assert.NotNull(item);
+            await s.AbandonTaskOrchestrationWorkItemAsync(item);
+            _leases.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
+            Assert.Null(await Svc.Lock(s, 100));
+            _leases.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        var episode = await Svc.Lock(s);
+        Assert.NotNull(episode);
+        await Svc.Complete(s, episode, Svc.Episode(episode));
+
+        await s.SendTaskOrchestrationMessageAsync(Svc.To("b1", new EventRaisedEvent(-1, "1") { Name = "go" }));
+        var again = await Svc.Lock(s);
+        Assert.NotNull(again);
+        await s.AbandonTaskOrchestrationWorkItemAsync(again);
+        _leases.Advance(TimeSpan.FromSeconds(1)); // back to the first step
+        Assert.NotNull(await Svc.Lock(s));
+    }
+
+    [Fact]
+    public async Task An_abandoned_activity_waits_a_doubling_real_time_backoff()
+    {
+        using var s = await Open();
+        await s.CreateTaskOrchestrationAsync(Svc.Start("b2"));
+        var item = await Svc.Lock(s);
+        var scheduled = new TaskScheduledEvent(0, "Act", null, null);
+        var state = Svc.Episode(item!, scheduled);
+        var exec = state.OrchestrationInstance!.ExecutionId;
+        await Svc.Complete(s, item!, state, activities: [Svc.To("b2", scheduled, exec)]);
+        foreach (var seconds in new[] { 1, 2, 4 })
+        {
+            var activity = await Svc.LockActivity(s);
+            Assert.NotNull(activity);
+            await s.AbandonTaskActivityWorkItemAsync(activity);
+            _leases.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
+            Assert.Null(await Svc.LockActivity(s, 100));
+            _leases.Advance(TimeSpan.FromMilliseconds(1));
+        }
+        var last = await Svc.LockActivity(s);
+        Assert.NotNull(last);
+        await s.CompleteTaskActivityWorkItemAsync(last, Svc.To("b2", new TaskCompletedEvent(-1, 0, null), exec));
+    }
+
+    [Fact]
+    public async Task A_file_from_before_the_abandon_backoff_gains_its_columns_on_open()
+    {
+        var path = _dir.File("v2.db");
+        using (var old = await Svc.Open(path, _clock, _leases)) { }
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            await c.OpenAsync();
+            using var drop = c.CreateCommand();
+            drop.CommandText =
+                "ALTER TABLE instances DROP COLUMN abandons; ALTER TABLE activities DROP COLUMN abandons";
+            await drop.ExecuteNonQueryAsync();
+        }
+        using var s = await Svc.Open(path, _clock, _leases);
+        await s.CreateTaskOrchestrationAsync(Svc.Start("m1"));
+        await s.AbandonTaskOrchestrationWorkItemAsync((await Svc.Lock(s))!);
+        _leases.Advance(TimeSpan.FromSeconds(1));
+        Assert.NotNull(await Svc.Lock(s));
     }
 
     [Fact]
@@ -134,13 +242,40 @@ public sealed class ServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_to_a_missing_or_finished_instance_is_dropped_with_one_line_and_no_payload()
+    {
+        var logs = new ListLogs();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        using var s = await Svc.Open(_dir.File("logs.db"), _clock, _leases, logs: factory);
+        await s.SendTaskOrchestrationMessageAsync(
+            Svc.To("ghost", new EventRaisedEvent(-1, "\"secret-payload\"") { Name = "go" }));
+        await s.CreateTaskOrchestrationAsync(Svc.Start("f1"));
+        var item = await Svc.Lock(s);
+        await Svc.Complete(s, item!,
+            Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
+        await s.SendTaskOrchestrationMessageAsync(Svc.To("f1", new ExecutionSuspendedEvent(-1, "secret-reason")));
+
+        var dropped = logs.Lines.Where(l => l.Text.StartsWith("Dropped", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, dropped.Count);
+        Assert.All(dropped, l => Assert.Equal(LogLevel.Information, l.Level));
+        Assert.Contains("EventRaised", dropped[0].Text, StringComparison.Ordinal);
+        Assert.Contains("ghost", dropped[0].Text, StringComparison.Ordinal);
+        Assert.Contains("ExecutionSuspended", dropped[1].Text, StringComparison.Ordinal);
+        Assert.Contains("f1", dropped[1].Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Lines, l => l.Text.Contains("secret", StringComparison.Ordinal));
+        Assert.Null(await s.GetOrchestrationStateAsync("ghost", null!));
+    }
+
+    [Fact]
     public async Task Create_refuses_an_unfinished_instance_and_honours_dedupe_statuses()
     {
         using var s = await Open();
         await s.CreateTaskOrchestrationAsync(Svc.Start("c1"));
-        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() => s.CreateTaskOrchestrationAsync(Svc.Start("c1")));
+        await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(
+            () => s.CreateTaskOrchestrationAsync(Svc.Start("c1")));
         var item = await Svc.Lock(s);
-        await Svc.Complete(s, item!, Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
+        await Svc.Complete(s, item!,
+            Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
         await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() =>
             s.CreateTaskOrchestrationAsync(Svc.Start("c1"), [OrchestrationStatus.Completed]));
         await s.CreateTaskOrchestrationAsync(Svc.Start("c1", input: "\"again\"")); // a finished one is replaced
@@ -162,6 +297,25 @@ public sealed class ServiceTests : IDisposable
         var item = await Svc.Lock(s);
         Assert.Equal([EventType.ExecutionSuspended, EventType.ExecutionResumed, EventType.ExecutionStarted],
             item!.NewMessages.Select(m => m.Event.EventType));
+    }
+
+    [Fact]
+    public async Task A_terminate_before_the_scheduled_start_is_delivered_at_once_with_the_start()
+    {
+        using var s = await Open();
+        var later = _clock.GetUtcNow().UtcDateTime.AddHours(1);
+        await s.CreateTaskOrchestrationAsync(Svc.Start("p2", scheduledStart: later));
+        await s.ForceTerminateTaskOrchestrationAsync("p2", "not wanted");
+        var item = await Svc.Lock(s);
+        Assert.NotNull(item);
+        Assert.Equal([EventType.ExecutionStarted, EventType.ExecutionTerminated],
+            item.NewMessages.Select(m => m.Event.EventType).Order());
+        var state = Svc.Episode(item, new ExecutionCompletedEvent(0, "\"not wanted\"", OrchestrationStatus.Terminated));
+        await Svc.Complete(s, item, state);
+        Assert.Equal(OrchestrationStatus.Terminated,
+            (await s.GetOrchestrationStateAsync("p2", null!)).OrchestrationStatus);
+        _clock.Advance(TimeSpan.FromHours(2));
+        Assert.Null(await Svc.Lock(s, 150)); // the start went with it
     }
 
     [Fact]
@@ -204,7 +358,8 @@ public sealed class ServiceTests : IDisposable
         await s.CreateTaskOrchestrationAsync(Svc.Start("g1"));
         Assert.Equal(0, (await s.PurgeInstanceStateAsync("g1")).DeletedInstanceCount);
         var item = await Svc.Lock(s);
-        await Svc.Complete(s, item!, Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
+        await Svc.Complete(s, item!,
+            Svc.Episode(item!, new ExecutionCompletedEvent(0, null, OrchestrationStatus.Completed)));
         Assert.NotEqual("[]", await s.GetOrchestrationHistoryAsync("g1", null!));
         var filter = new PurgeInstanceFilter(DateTime.MinValue, null, [OrchestrationStatus.Completed]);
         Assert.Equal(1, (await s.PurgeInstanceStateAsync(filter)).DeletedInstanceCount);

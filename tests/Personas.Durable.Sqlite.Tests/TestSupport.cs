@@ -1,11 +1,12 @@
 using DurableTask.Core;
 using DurableTask.Core.History;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Personas.Durable.Sqlite;
 
 namespace Personas.Durable.Sqlite.Tests;
 
-/// <summary>A clock the test moves by hand: due times and leases are judged by it, never by the wall clock.</summary>
+/// <summary>A clock the test moves by hand: as the service's clock (due times) or as its lease clock.</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
     private long _ticks = start.UtcTicks;
@@ -32,14 +33,16 @@ public sealed class TempDir : IDisposable
 
 internal static class Svc
 {
-    public static async Task<SqliteOrchestrationService> Open(string path, TimeProvider clock, int leaseSeconds = 30)
+    public static async Task<SqliteOrchestrationService> Open(string path, TimeProvider clock,
+        TimeProvider? leaseClock = null, int leaseSeconds = 30, ILoggerFactory? logs = null)
     {
         var service = new SqliteOrchestrationService(new SqliteOrchestrationServiceOptions
         {
             DatabasePath = path,
             LeaseDuration = TimeSpan.FromSeconds(leaseSeconds),
+            LeaseClock = leaseClock ?? TimeProvider.System,
             MaxPollInterval = TimeSpan.FromMilliseconds(50),
-        }, clock, NullLoggerFactory.Instance);
+        }, clock, logs ?? NullLoggerFactory.Instance);
         await service.CreateIfNotExistsAsync();
         return service;
     }
@@ -70,7 +73,9 @@ internal static class Svc
     public static async Task<TaskActivityWorkItem?> LockActivity(SqliteOrchestrationService s, int ms = 300) =>
         await s.LockNextTaskActivityWorkItem(TimeSpan.FromMilliseconds(ms), CancellationToken.None);
 
-    /// <summary>Runs an episode the way the sidecar does: new messages become events, then the actions' events.</summary>
+    /// <summary>
+    /// Runs an episode the way the sidecar does: new messages become events, then the actions' events.
+    /// </summary>
     public static OrchestrationRuntimeState Episode(TaskOrchestrationWorkItem item, params HistoryEvent[] actions)
     {
         var state = item.OrchestrationRuntimeState;
@@ -86,4 +91,29 @@ internal static class Svc
         IList<TaskMessage>? orchestrators = null) =>
         s.CompleteTaskOrchestrationWorkItemAsync(item, state, activities ?? [], orchestrators ?? [], timers ?? [],
             null!, null!);
+}
+
+/// <summary>Keeps every log line written through it, formatted, with its level.</summary>
+public sealed class ListLogs : ILoggerProvider, ILogger
+{
+    private readonly List<(LogLevel Level, string Text)> _lines = [];
+
+    public IReadOnlyList<(LogLevel Level, string Text)> Lines
+    {
+        get { lock (_lines) return [.. _lines]; }
+    }
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter)
+    {
+        lock (_lines) _lines.Add((logLevel, formatter(state, exception)));
+    }
+
+    public void Dispose() { }
 }

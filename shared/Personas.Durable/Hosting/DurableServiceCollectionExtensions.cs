@@ -19,7 +19,8 @@ public static class DurableServiceCollectionExtensions
     {
         if (!DurableBackends.All.Contains(settings.Backend, StringComparer.OrdinalIgnoreCase))
             throw new InvalidOperationException(
-                $"{DurableSettings.Section}:Backend is '{settings.Backend}'; use one of {string.Join(", ", DurableBackends.All)}.");
+                $"{DurableSettings.Section}:Backend is '{settings.Backend}'; " +
+                $"use one of {string.Join(", ", DurableBackends.All)}.");
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
         services.AddSingleton(sp => DurableBackendFactory.Create(settings, dataDir, sp));
@@ -32,7 +33,8 @@ public static class DurableServiceCollectionExtensions
             b.UseGrpc(o => { });
             b.Configure(o => o.DataConverter = PersonasDataConverter.Default);
         });
-        services.AddOptions<Microsoft.DurableTask.Client.Grpc.GrpcDurableTaskClientOptions>(Microsoft.Extensions.Options.Options.DefaultName)
+        services.AddOptions<Microsoft.DurableTask.Client.Grpc.GrpcDurableTaskClientOptions>(
+                Microsoft.Extensions.Options.Options.DefaultName)
             .Configure<SidecarServer>((o, sidecar) => o.Channel = sidecar.CreateChannel());
         if (!runWorker) return services;
 
@@ -47,7 +49,8 @@ public static class DurableServiceCollectionExtensions
                 o.Concurrency.MaximumConcurrentOrchestrationWorkItems = settings.MaxConcurrentOrchestrations;
             });
         });
-        services.AddOptions<Microsoft.DurableTask.Worker.Grpc.GrpcDurableTaskWorkerOptions>(Microsoft.Extensions.Options.Options.DefaultName)
+        services.AddOptions<Microsoft.DurableTask.Worker.Grpc.GrpcDurableTaskWorkerOptions>(
+                Microsoft.Extensions.Options.Options.DefaultName)
             .Configure<SidecarServer>((o, sidecar) => o.Channel = sidecar.CreateChannel());
         return services;
     }

@@ -9,7 +9,8 @@ namespace Personas.Durable.Hosting;
 /// </summary>
 public class OrchestrationServiceDecorator(IOrchestrationService service, IOrchestrationServiceClient client,
     int maxConcurrentOrchestrations, int maxConcurrentActivities)
-    : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
+    : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient,
+        IOrchestrationServicePurgeClient
 {
     public IOrchestrationService Inner { get; } = service;
     public IOrchestrationServiceClient InnerClient { get; } = client;
@@ -48,7 +49,8 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         Inner.GetDelayInSecondsAfterOnFetchException(exception);
 
     public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout,
-        CancellationToken cancellationToken) => Inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+        CancellationToken cancellationToken) =>
+        Inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
     public virtual Task CompleteTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem,
@@ -61,7 +63,8 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         Inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
-    public virtual Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+    public virtual Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout,
+        CancellationToken cancellationToken) =>
         Inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) =>
         Inner.RenewTaskActivityWorkItemLockAsync(workItem);
@@ -72,7 +75,8 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
 
     public virtual Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) =>
         InnerClient.CreateTaskOrchestrationAsync(creationMessage);
-    public virtual Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[] dedupeStatuses) =>
+    public virtual Task CreateTaskOrchestrationAsync(TaskMessage creationMessage,
+        OrchestrationStatus[] dedupeStatuses) =>
         InnerClient.CreateTaskOrchestrationAsync(creationMessage, dedupeStatuses);
     public virtual Task SendTaskOrchestrationMessageAsync(TaskMessage message) =>
         InnerClient.SendTaskOrchestrationMessageAsync(message);
@@ -89,10 +93,12 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         InnerClient.GetOrchestrationStateAsync(instanceId, executionId);
     public Task<string> GetOrchestrationHistoryAsync(string instanceId, string executionId) =>
         InnerClient.GetOrchestrationHistoryAsync(instanceId, executionId);
-    public Task PurgeOrchestrationHistoryAsync(DateTime thresholdDateTimeUtc, OrchestrationStateTimeRangeFilterType timeRangeFilterType) =>
+    public Task PurgeOrchestrationHistoryAsync(DateTime thresholdDateTimeUtc,
+        OrchestrationStateTimeRangeFilterType timeRangeFilterType) =>
         InnerClient.PurgeOrchestrationHistoryAsync(thresholdDateTimeUtc, timeRangeFilterType);
 
-    public Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken) =>
+    public Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query,
+        CancellationToken cancellationToken) =>
         InnerClient is IOrchestrationServiceQueryClient queries
             ? queries.GetOrchestrationWithQueryAsync(query, cancellationToken)
             : throw new NotSupportedException($"{InnerClient.GetType().Name} cannot query instances.");

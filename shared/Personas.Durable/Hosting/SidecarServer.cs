@@ -17,7 +17,8 @@ namespace Personas.Durable.Hosting;
 /// its own lifetime: registered before the worker, it starts first and stops last, so results the worker is still
 /// sending when the host stops are committed.
 /// </summary>
-public sealed class SidecarServer(DurableBackend backend, ILoggerFactory loggerFactory) : IHostedService, IAsyncDisposable
+public sealed class SidecarServer(DurableBackend backend, ILoggerFactory loggerFactory)
+    : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 

@@ -16,7 +16,9 @@ internal static class SqliteDedupe
         return seen;
     }
 
-    /// <summary>True when <paramref name="e"/> settles nothing settled before; records it in <paramref name="seen"/>.</summary>
+    /// <summary>
+    /// True when <paramref name="e"/> settles nothing settled before; records it in <paramref name="seen"/>.
+    /// </summary>
     public static bool IsNew(HistoryEvent e, HashSet<(char Kind, int Id)> seen, bool started)
     {
         if (e is ExecutionStartedEvent) return !started;

@@ -72,7 +72,8 @@ internal static class SqliteEventJson
 
     private static HistoryEvent Create(Type type)
     {
-        var ctor = type.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes);
+        var ctor = type.GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic,
+            Type.EmptyTypes);
         return (HistoryEvent)(ctor?.Invoke(null) ?? RuntimeHelpers.GetUninitializedObject(type));
     }
 }

@@ -33,19 +33,31 @@ public sealed partial class SqliteOrchestrationService
         _orchestrationWork.Notify();
     }
 
-    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    /// <summary>
+    /// Unlocks the activity after a growing backoff
+    /// (see <see cref="SqliteOrchestrationServiceOptions.AbandonBackoff"/>),
+    /// so an activity that always fails to be delivered does not spin.
+    /// </summary>
+    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => UnlockActivity(workItem, true);
+
+    private async Task UnlockActivity(TaskActivityWorkItem workItem, bool backoff)
     {
         var (seq, token) = ParseActivityId(workItem);
-        await _db.WriteAsync(c => _db.Exec(c,
-            "UPDATE activities SET lock_token = NULL, lock_until = 0 WHERE seq = $s AND lock_token = $t",
-            ("$s", seq), ("$t", token)));
+        await _db.WriteAsync(c => backoff
+            ? _db.Exec(c, $"""
+                UPDATE activities SET lock_token = NULL, lock_until = {SqliteSchema.AbandonedUntil},
+                    abandons = abandons + 1
+                WHERE seq = $s AND lock_token = $t
+                """, [("$s", seq), ("$t", token), .. BackoffArgs()])
+            : _db.Exec(c, "UPDATE activities SET lock_token = NULL, lock_until = 0 WHERE seq = $s AND lock_token = $t",
+                ("$s", seq), ("$t", token)));
         _activityWork.Notify();
     }
 
     public async Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem)
     {
         var (seq, token) = ParseActivityId(workItem);
-        var until = Now + _options.LeaseDuration;
+        var until = LeaseNow + _options.LeaseDuration;
         var renewed = await _db.WriteAsync(c => _db.Exec(c,
             "UPDATE activities SET lock_until = $u WHERE seq = $s AND lock_token = $t",
             ("$u", Ticks(until)), ("$s", seq), ("$t", token)));
@@ -56,7 +68,7 @@ public sealed partial class SqliteOrchestrationService
 
     private async Task<(int Claimed, DateTime? NextDue)> ClaimActivitiesAsync()
     {
-        var now = Now;
+        var now = LeaseNow;
         var until = now + _options.LeaseDuration;
         var token = NewToken();
         var rows = await _db.WriteAsync(c => _db.Query(c, """

@@ -21,7 +21,8 @@ public sealed partial class SqliteOrchestrationService
         _orchestrationWork.Notify();
     }
 
-    public Task SendTaskOrchestrationMessageAsync(TaskMessage message) => SendTaskOrchestrationMessageBatchAsync(message);
+    public Task SendTaskOrchestrationMessageAsync(TaskMessage message) =>
+        SendTaskOrchestrationMessageBatchAsync(message);
 
     public async Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages)
     {
@@ -131,7 +132,9 @@ public sealed partial class SqliteOrchestrationService
                     $now, $now, NULL)
             """, ("$id", id), ("$exec", executionId), ("$name", started.Name ?? ""), ("$version", started.Version),
             ("$status", (int)OrchestrationStatus.Pending), ("$input", started.Input),
-            ("$tags", started.Tags is null ? null : SqliteEventJson.WriteObject(new Dictionary<string, string>(started.Tags))),
+            ("$tags", started.Tags is null
+                ? null
+                : SqliteEventJson.WriteObject(new Dictionary<string, string>(started.Tags))),
             ("$parent", SqliteEventJson.WriteObject(started.ParentInstance)), ("$scheduled", scheduled), ("$now", now));
         var message = new TaskMessage
         {

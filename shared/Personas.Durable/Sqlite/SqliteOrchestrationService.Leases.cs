@@ -52,7 +52,7 @@ public sealed partial class SqliteOrchestrationService
         try
         {
             if (RenewalFault?.Invoke() == true) throw new SqliteException("injected: database is locked", 5);
-            var until = Ticks(Now + _options.LeaseDuration);
+            var until = Ticks(LeaseNow + _options.LeaseDuration);
             var (doneInstances, doneActivities) = await _db.WriteAsync(c => (
                 instances.Where(t => _db.Exec(c, "UPDATE instances SET lock_until = $u WHERE lock_token = $t",
                     ("$u", until), ("$t", t)) == 0).ToList(),

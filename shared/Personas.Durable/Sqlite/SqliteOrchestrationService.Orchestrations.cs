@@ -4,6 +4,7 @@ using DurableTask.Core;
 using DurableTask.Core.Exceptions;
 using DurableTask.Core.History;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace Personas.Durable.Sqlite;
 
@@ -11,9 +12,9 @@ public sealed partial class SqliteOrchestrationService
 {
     private const string ClaimInstancesSql = """
         SELECT DISTINCT m.instance_id FROM messages m JOIN instances i ON i.id = m.instance_id
-        WHERE m.visible_at <= $now AND i.lock_until <= $now AND i.status NOT IN (1, 3, 4, 5)
+        WHERE m.visible_at <= $now AND i.lock_until <= $leaseNow AND i.status NOT IN (1, 3, 4, 5)
           AND (i.status <> $suspended OR m.event_type IN ($resumed, $terminated))
-          AND (i.history_count > 0 OR EXISTS (SELECT 1 FROM messages s
+          AND (i.history_count > 0 OR m.event_type = $terminated OR EXISTS (SELECT 1 FROM messages s
                WHERE s.instance_id = i.id AND s.event_type = $started AND s.visible_at <= $now))
         LIMIT $max
         """;
@@ -50,11 +51,12 @@ public sealed partial class SqliteOrchestrationService
         await _db.WriteAsync(c =>
         {
             var now = Ticks(Now);
+            var leaseNow = Ticks(LeaseNow);
             var updated = _db.Exec(c, """
                 UPDATE instances SET execution_id = $exec, name = $name, version = $version, status = $status,
                     input = $input, output = $output, custom_status = $custom, failure = $failure, tags = $tags,
                     updated_at = $now, completed_at = $completed, lock_token = NULL, lock_until = 0,
-                    history_count = $count
+                    history_count = $count, abandons = 0
                 WHERE id = $id AND lock_token = $token
                 """, ("$exec", executionId), ("$name", state.Name ?? ""), ("$version", state.Version),
                 ("$status", (int)status), ("$input", state.Input), ("$output", state.Output),
@@ -74,7 +76,8 @@ public sealed partial class SqliteOrchestrationService
                 _db.Exec(c, "DELETE FROM messages WHERE instance_id = $id AND execution_id <> $exec",
                     ("$id", workItem.InstanceId), ("$exec", executionId));
                 _db.Exec(c, "DELETE FROM activities WHERE instance_id = $id AND execution_id <> $exec " +
-                    "AND lock_until <= $now", ("$id", workItem.InstanceId), ("$exec", executionId), ("$now", now));
+                    "AND lock_until <= $now", ("$id", workItem.InstanceId), ("$exec", executionId),
+                    ("$now", leaseNow));
             }
             var seqStart = continued ? 0 : claim.HistoryCount;
             for (var i = 0; i < events.Count; i++)
@@ -93,7 +96,7 @@ public sealed partial class SqliteOrchestrationService
                 // Work the instance can no longer use: unclaimed activities and undelivered messages.
                 _db.Exec(c, "DELETE FROM messages WHERE instance_id = $id", ("$id", workItem.InstanceId));
                 _db.Exec(c, "DELETE FROM activities WHERE instance_id = $id AND lock_until <= $now",
-                    ("$id", workItem.InstanceId), ("$now", now));
+                    ("$id", workItem.InstanceId), ("$now", leaseNow));
             }
             return 0;
         });
@@ -103,15 +106,20 @@ public sealed partial class SqliteOrchestrationService
         if (IsTerminal(status) && _finished.TryGetValue(workItem.InstanceId, out var finished)) finished.Notify();
     }
 
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Unlock(workItem);
+    /// <summary>
+    /// Unlocks the instance after a growing backoff
+    /// (see <see cref="SqliteOrchestrationServiceOptions.AbandonBackoff"/>),
+    /// so an episode that always fails, or a worker that is gone, does not spin; a completed episode resets it.
+    /// </summary>
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Unlock(workItem, true);
 
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
-        ClaimOf(workItem).Done ? Task.CompletedTask : Unlock(workItem);
+        ClaimOf(workItem).Done ? Task.CompletedTask : Unlock(workItem, false);
 
     public async Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem)
     {
         var claim = ClaimOf(workItem);
-        var until = Now + _options.LeaseDuration;
+        var until = LeaseNow + _options.LeaseDuration;
         var renewed = await _db.WriteAsync(c => _db.Exec(c,
             "UPDATE instances SET lock_until = $until WHERE id = $id AND lock_token = $token",
             ("$until", Ticks(until)), ("$id", workItem.InstanceId), ("$token", claim.Token)));
@@ -119,14 +127,20 @@ public sealed partial class SqliteOrchestrationService
         workItem.LockedUntilUtc = until;
     }
 
-    private async Task Unlock(TaskOrchestrationWorkItem workItem)
+    private async Task Unlock(TaskOrchestrationWorkItem workItem, bool backoff)
     {
         var claim = ClaimOf(workItem);
         if (claim.Done) return;
         claim.Done = true;
-        await _db.WriteAsync(c => _db.Exec(c,
-            "UPDATE instances SET lock_token = NULL, lock_until = 0 WHERE id = $id AND lock_token = $token",
-            ("$id", workItem.InstanceId), ("$token", claim.Token)));
+        await _db.WriteAsync(c => backoff
+            ? _db.Exec(c, $"""
+                UPDATE instances SET lock_token = NULL, lock_until = {SqliteSchema.AbandonedUntil},
+                    abandons = abandons + 1
+                WHERE id = $id AND lock_token = $token
+                """, [("$id", workItem.InstanceId), ("$token", claim.Token), .. BackoffArgs()])
+            : _db.Exec(c,
+                "UPDATE instances SET lock_token = NULL, lock_until = 0 WHERE id = $id AND lock_token = $token",
+                ("$id", workItem.InstanceId), ("$token", claim.Token)));
         _orchestrationWork.Notify();
     }
 
@@ -138,17 +152,19 @@ public sealed partial class SqliteOrchestrationService
     private async Task<(int Claimed, DateTime? NextDue)> ClaimOrchestrationsAsync()
     {
         var now = Now;
-        var until = now + _options.LeaseDuration;
+        var leaseNow = LeaseNow;
+        var until = leaseNow + _options.LeaseDuration;
         var token = NewToken();
         var (items, nextDue) = await _db.WriteAsync(c =>
         {
             var ids = _db.Query(c, ClaimInstancesSql, r => r.GetString(0), ("$now", Ticks(now)),
+                ("$leaseNow", Ticks(leaseNow)),
                 ("$suspended", (int)OrchestrationStatus.Suspended), ("$resumed", (int)EventType.ExecutionResumed),
                 ("$terminated", (int)EventType.ExecutionTerminated), ("$started", (int)EventType.ExecutionStarted),
                 ("$max", _options.ClaimBatchSize));
             var claimed = new List<(TaskOrchestrationWorkItem, Claim)>();
             foreach (var id in ids)
-                if (ClaimInstance(c, id, token, Ticks(now), until) is { } item) claimed.Add(item);
+                if (ClaimInstance(c, id, token, Ticks(now), Ticks(leaseNow), until) is { } item) claimed.Add(item);
             long? due = null;
             if (claimed.Count == 0)
                 due = _db.Query(c, "SELECT min(visible_at) FROM messages WHERE visible_at > $now", r => r.Long(0),
@@ -165,21 +181,23 @@ public sealed partial class SqliteOrchestrationService
     }
 
     private (TaskOrchestrationWorkItem, Claim)? ClaimInstance(SqliteConnection c, string id, string token, long now,
-        DateTime until)
+        long leaseNow, DateTime until)
     {
         var row = _db.Query(c, """
-            UPDATE instances SET lock_token = $token, lock_until = $until WHERE id = $id AND lock_until <= $now
+            UPDATE instances SET lock_token = $token, lock_until = $until WHERE id = $id AND lock_until <= $leaseNow
             RETURNING execution_id, status, history_count
             """, r => (Exec: r.GetString(0), Status: (OrchestrationStatus)r.GetInt32(1), Count: r.GetInt32(2)),
-            ("$token", token), ("$until", Ticks(until)), ("$id", id), ("$now", now)).FirstOrDefault();
+            ("$token", token), ("$until", Ticks(until)), ("$id", id), ("$leaseNow", leaseNow)).FirstOrDefault();
         if (row.Exec is null) return null;
         var history = _db.Query(c, "SELECT event FROM history WHERE instance_id = $id ORDER BY seq",
             r => SqliteEventJson.Read(r.GetString(0)), ("$id", id));
+        // An instance not started yet is claimed before its start time only to be terminated: its start comes along.
         var rows = _db.Query(c, """
             SELECT seq, execution_id, event_type, event FROM messages
-            WHERE instance_id = $id AND visible_at <= $now ORDER BY visible_at, seq
+            WHERE instance_id = $id AND (visible_at <= $now OR ($fresh AND event_type = $started))
+            ORDER BY visible_at, seq
             """, r => (Seq: r.GetInt64(0), Exec: r.Str(1), Type: (EventType)r.GetInt32(2), Json: r.GetString(3)),
-            ("$id", id), ("$now", now));
+            ("$id", id), ("$now", now), ("$fresh", row.Count == 0), ("$started", (int)EventType.ExecutionStarted));
         var delivered = new List<TaskMessage>();
         var consumed = new List<long>();
         var seen = SqliteDedupe.Completions(history);
@@ -232,7 +250,10 @@ public sealed partial class SqliteOrchestrationService
             InsertMessage(c, new TaskMessage
             {
                 Event = new SubOrchestrationInstanceFailedEvent(-1, taskId, e.Message, null, failure),
-                OrchestrationInstance = new OrchestrationInstance { InstanceId = parentId, ExecutionId = parentExecution },
+                OrchestrationInstance = new OrchestrationInstance
+                {
+                    InstanceId = parentId, ExecutionId = parentExecution,
+                },
             }, Ticks(Now));
         }
     }
@@ -247,12 +268,19 @@ public sealed partial class SqliteOrchestrationService
             ("$task", scheduled.EventId), ("$event", SqliteEventJson.Write(scheduled)));
     }
 
-    /// <summary>Queues a message for an instance; one that no longer runs (or never existed) drops it.</summary>
+    /// <summary>
+    /// Queues a message for an instance; one that no longer runs (or never existed) drops it, with one line of log
+    /// that names the instance and the event type only (payloads may hold personal data).
+    /// </summary>
     private bool InsertMessage(SqliteConnection c, TaskMessage m, long visibleAt)
     {
         var id = m.OrchestrationInstance.InstanceId;
         var status = InstanceStatus(c, id);
-        if (status is null || TerminalStatuses.Contains(status.Value)) return false;
+        if (status is null || TerminalStatuses.Contains(status.Value))
+        {
+            LogDropped(id, m.Event.EventType, status is null ? "does not exist" : "has finished");
+            return false;
+        }
         _db.Exec(c, """
             INSERT INTO messages(instance_id, execution_id, event_type, visible_at, event)
             VALUES ($id, $exec, $type, $visible, $event)
@@ -263,9 +291,14 @@ public sealed partial class SqliteOrchestrationService
 
     private async Task ReleaseBufferedAsync()
     {
-        while (_orchestrationBuffer.TryDequeue(out var item)) await Unlock(item);
-        while (_activityBuffer.TryDequeue(out var item)) await AbandonTaskActivityWorkItemAsync(item);
+        // Claimed but never handed out: released at once, no backoff.
+        while (_orchestrationBuffer.TryDequeue(out var item)) await Unlock(item, false);
+        while (_activityBuffer.TryDequeue(out var item)) await UnlockActivity(item, false);
     }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Dropped a {EventType} message for instance {InstanceId}: it {Reason}.")]
+    private partial void LogDropped(string instanceId, EventType eventType, string reason);
 
     private sealed class Claim(string token, string executionId, int historyCount, List<long> consumed)
     {
@@ -277,6 +310,8 @@ public sealed partial class SqliteOrchestrationService
     }
 }
 
-/// <summary>The commit's lock token no longer holds the claim: the lease expired and the work may be elsewhere.</summary>
+/// <summary>
+/// The commit's lock token no longer holds the claim: the lease expired and the work may be elsewhere.
+/// </summary>
 public sealed class LockLostException(string what)
     : InvalidOperationException($"The lock on {what} was lost; this result is not applied.");

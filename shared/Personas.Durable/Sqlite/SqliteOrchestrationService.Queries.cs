@@ -50,7 +50,8 @@ public sealed partial class SqliteOrchestrationService
         {
             rows.RemoveAt(pageSize);
             var last = rows[^1];
-            token = $"{Ticks(last.CreatedTime).ToString(CultureInfo.InvariantCulture)}:{last.OrchestrationInstance.InstanceId}";
+            token = $"{Ticks(last.CreatedTime).ToString(CultureInfo.InvariantCulture)}:" +
+                last.OrchestrationInstance.InstanceId;
         }
         return Task.FromResult(new OrchestrationQueryResult(rows, token));
     }

@@ -11,7 +11,8 @@ namespace Personas.Durable.Sqlite;
 /// The embedded backend: a DurableTask.Core orchestration service on one SQLite file. One transaction per episode;
 /// claims carry a lease and a fresh lock token, and a commit only applies while its token still holds the claim.
 /// The in-process sidecar never renews locks, so this service renews its own held leases in the background.
-/// Due times are judged by the injected <see cref="TimeProvider"/>, never by the wall clock.
+/// Due times (timers, scheduled starts) and instance timestamps are judged by the injected <see cref="TimeProvider"/>;
+/// leases by <see cref="SqliteOrchestrationServiceOptions.LeaseClock"/>, real time by default.
 /// </summary>
 public sealed partial class SqliteOrchestrationService : IOrchestrationService, IOrchestrationServiceClient,
     IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
@@ -63,8 +64,13 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
         {
             foreach (var statement in SqliteSchema.Create.Split(';', StringSplitOptions.RemoveEmptyEntries))
                 if (!string.IsNullOrWhiteSpace(statement)) _db.Exec(c, statement);
+            foreach (var (table, column, definition) in SqliteSchema.Added)
+                if (_db.Query(c, $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = $c", r => 1,
+                        ("$c", column)).Count == 0)
+                    _db.Exec(c, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
             if (_db.Query(c, "SELECT version FROM schema_info", r => r.GetInt32(0)).Count == 0)
                 _db.Exec(c, "INSERT INTO schema_info(version) VALUES ($v)", ("$v", SqliteSchema.Version));
+            else _db.Exec(c, "UPDATE schema_info SET version = $v", ("$v", SqliteSchema.Version));
             return 0;
         });
     }
@@ -106,13 +112,24 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
         _stopping.Dispose();
     }
 
+    /// <summary>The injected clock: due times of timers and scheduled starts, instance timestamps.</summary>
     private DateTime Now => _clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>The lease clock: lock_until of claims, renewals, expiry and abandon backoff.</summary>
+    private DateTime LeaseNow => _options.LeaseClock.GetUtcNow().UtcDateTime;
 
     private static long Ticks(DateTime time) => time.ToUniversalTime().Ticks;
 
     private static DateTime FromTicks(long ticks) => new(ticks, DateTimeKind.Utc);
 
     private static bool IsTerminal(OrchestrationStatus status) => TerminalStatuses.Contains((int)status);
+
+    /// <summary>The parameters of <see cref="SqliteSchema.AbandonedUntil"/>.</summary>
+    private (string, object?)[] BackoffArgs() =>
+        [
+            ("$now", Ticks(LeaseNow)), ("$base", _options.AbandonBackoff.Ticks),
+            ("$max", _options.MaxAbandonBackoff.Ticks),
+        ];
 
     private static string NewToken() => Guid.NewGuid().ToString("N");
 

@@ -8,6 +8,21 @@ public sealed class SqliteOrchestrationServiceOptions
     /// <summary>How long a claim lasts without renewal; a crashed process's work is claimable after this.</summary>
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The clock that judges leases (claim, renewal, expiry, abandon backoff): real time unless a test moves it.
+    /// Kept apart from the service's injected clock, which judges due times only: a test that jumps that clock a day
+    /// ahead to reach a timer must not expire the leases of work still running in this process.
+    /// </summary>
+    public TimeProvider LeaseClock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// How long an abandoned work item waits before it can be claimed again, doubling with each abandon in a row up
+    /// to <see cref="MaxAbandonBackoff"/>; a completed episode starts again from here. Judged by the lease clock.
+    /// </summary>
+    public TimeSpan AbandonBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxAbandonBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
     public int MaxConcurrentOrchestrations { get; init; } = 100;
 
     public int MaxConcurrentActivities { get; init; } = 100;
