@@ -213,6 +213,31 @@ public sealed class ServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_purged_instance_leaves_no_byte_of_it_in_the_file_or_its_wal()
+    {
+        // A deleted persona's workflows are purged; the store must not keep them in the WAL or in freed space.
+        const string secret = "per_zq7purgedsecret";
+        using var s = await Open("erase.db");
+        await s.CreateTaskOrchestrationAsync(Svc.Start($"train-{secret}", input: $"\"{secret}\""));
+        var item = await Svc.Lock(s);
+        Assert.NotNull(item);
+        await s.CreateTaskOrchestrationAsync(Svc.Start("other")); // a neighbour keeps the pages in use
+        var output = $"\"{secret} {new string('x', 5000)}\"";
+        var done = new ExecutionCompletedEvent(0, output, OrchestrationStatus.Completed);
+        await Svc.Complete(s, item, Svc.Episode(item, done)); // the long output spills onto overflow pages
+        Assert.Equal(1, (await s.PurgeInstanceStateAsync(item.InstanceId)).DeletedInstanceCount);
+
+        foreach (var file in Directory.GetFiles(_dir.Path, "erase.db*")) // the service is open: its WAL is there
+        {
+            using var open = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var bytes = new MemoryStream();
+            await open.CopyToAsync(bytes);
+            Assert.DoesNotContain(secret, System.Text.Encoding.UTF8.GetString(bytes.ToArray()), StringComparison.Ordinal);
+        }
+        Assert.NotNull(await s.GetOrchestrationStateAsync("other", null!));
+    }
+
+    [Fact]
     public async Task A_long_poll_wakes_on_work_written_in_this_process_and_returns_null_when_cancelled()
     {
         using var s = await Open();

@@ -17,6 +17,7 @@ internal sealed class SqliteDb : IDisposable
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
     private SqliteConnection? _writer;
     private Task? _loop;
+    private bool _checkpointPending;
 
     public SqliteDb(string path)
     {
@@ -27,9 +28,14 @@ internal sealed class SqliteDb : IDisposable
 
     public string Path { get; }
 
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> write)
+    /// <summary>
+    /// Queues a write for the next group. With <paramref name="erase"/>, the group's commit is followed by a
+    /// truncating checkpoint before the result is published: deleted rows are zeroed in their pages (secure_delete),
+    /// but the WAL still holds the older copies of those pages until it is checkpointed and cut to zero bytes.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> write, bool erase = false)
     {
-        var op = new Write<T>(write);
+        var op = new Write<T>(write, erase);
         if (!_writes.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteDb));
         lock (_writes) _loop ??= Task.Run(WriteLoop);
         return op.Result.Task;
@@ -61,6 +67,8 @@ internal sealed class SqliteDb : IDisposable
                 Run(_writer, "BEGIN IMMEDIATE");
                 foreach (var op in group) op.Execute(_writer);
                 Run(_writer, "COMMIT");
+                _checkpointPending |= group.Exists(op => op.Erase);
+                if (_checkpointPending) _checkpointPending = !TruncateWal(_writer);
                 foreach (var op in group) op.Publish();
             }
             catch (Exception e)
@@ -93,6 +101,25 @@ internal sealed class SqliteDb : IDisposable
 
     public bool IsCached(SqliteConnection connection) => ReferenceEquals(connection, _writer);
 
+    /// <summary>
+    /// Copies the WAL into the file and truncates it. Waits (busy_timeout) for readers of older snapshots; if one
+    /// still holds on, the WAL stays and the next commit tries again. False then.
+    /// </summary>
+    private static bool TruncateWal(SqliteConnection connection)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var reader = command.ExecuteReader();
+            return reader.Read() && reader.GetInt32(0) == 0; // columns: busy, log frames, checkpointed frames
+        }
+        catch (SqliteException)
+        {
+            return false; // the commit stands; only the erasure of old page copies waits for the next try
+        }
+    }
+
     private static void Run(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -105,24 +132,29 @@ internal sealed class SqliteDb : IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         // NORMAL with WAL: a commit is durable against a process crash, and against power loss up to the last
-        // checkpoint; FULL would fsync every commit, which is what kept the old engine slow.
+        // checkpoint; FULL would fsync every commit, which is what kept the old engine slow. secure_delete: a purged
+        // instance (a deleted persona's workflows) must not survive in free pages or in the free space of a page.
         Run(connection, writer
-            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;"
+            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; " +
+              "PRAGMA secure_delete = ON;"
             : "PRAGMA busy_timeout = 30000;");
         return connection;
     }
 
     private interface IWrite
     {
+        bool Erase { get; }
         void Execute(SqliteConnection connection);
         void Publish();
         void Fail(Exception error);
     }
 
-    private sealed class Write<T>(Func<SqliteConnection, T> write) : IWrite
+    private sealed class Write<T>(Func<SqliteConnection, T> write, bool erase) : IWrite
     {
         private T? _value;
         private Exception? _error;
+
+        public bool Erase => erase;
 
         public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
