@@ -215,26 +215,38 @@ public sealed class ServiceTests : IDisposable
     [Fact]
     public async Task A_purged_instance_leaves_no_byte_of_it_in_the_file_or_its_wal()
     {
-        // A deleted persona's workflows are purged; the store must not keep them in the WAL or in freed space.
+        // A deleted persona's workflows are purged; the store must not keep them in the WAL, in free pages, or in
+        // the unused space of pages rebuilt by b-tree balancing (which secure_delete does not clear).
         const string secret = "per_zq7purgedsecret";
         using var s = await Open("erase.db");
-        await s.CreateTaskOrchestrationAsync(Svc.Start($"train-{secret}", input: $"\"{secret}\""));
-        var item = await Svc.Lock(s);
-        Assert.NotNull(item);
-        await s.CreateTaskOrchestrationAsync(Svc.Start("other")); // a neighbour keeps the pages in use
-        var output = $"\"{secret} {new string('x', 5000)}\"";
-        var done = new ExecutionCompletedEvent(0, output, OrchestrationStatus.Completed);
-        await Svc.Complete(s, item, Svc.Episode(item, done)); // the long output spills onto overflow pages
-        Assert.Equal(1, (await s.PurgeInstanceStateAsync(item.InstanceId)).DeletedInstanceCount);
+        var ids = Enumerable.Range(0, 8).SelectMany(k => new[] { $"m{k}-a", $"m{k}-{secret}", $"m{k}-z" }).ToList();
+        foreach (var id in ids) // neighbours share its pages
+        {
+            await s.CreateTaskOrchestrationAsync(Svc.Start(id, input: $"\"{(id.Contains(secret) ? secret : id)}\""));
+            var item = await Svc.Lock(s);
+            Assert.Equal(id, item?.InstanceId);
+            var steps = Enumerable.Range(0, 40) // enough history to span several pages, freed in one purge
+                .Select(i => (HistoryEvent)new TaskScheduledEvent(i, "Act", null,
+                    $"\"{item!.InstanceId} {i} {new string('x', 300)}\""))
+                .Append(new ExecutionCompletedEvent(40, $"\"{item!.InstanceId} {new string('y', 5000)}\"",
+                    OrchestrationStatus.Completed)) // a long output spills onto overflow pages
+                .ToArray();
+            await Svc.Complete(s, item, Svc.Episode(item, steps));
+            await s.ReleaseTaskOrchestrationWorkItemAsync(item);
+        }
+        foreach (var id in ids.Where(i => i.Contains(secret, StringComparison.Ordinal)))
+            Assert.Equal(1, (await s.PurgeInstanceStateAsync(id)).DeletedInstanceCount);
 
         foreach (var file in Directory.GetFiles(_dir.Path, "erase.db*")) // the service is open: its WAL is there
         {
             using var open = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var bytes = new MemoryStream();
             await open.CopyToAsync(bytes);
-            Assert.DoesNotContain(secret, System.Text.Encoding.UTF8.GetString(bytes.ToArray()), StringComparison.Ordinal);
+            var text = System.Text.Encoding.UTF8.GetString(bytes.ToArray());
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
         }
-        Assert.NotNull(await s.GetOrchestrationStateAsync("other", null!));
+        Assert.NotNull(await s.GetOrchestrationStateAsync("m0-a", null!));
+        Assert.NotEqual("[]", await s.GetOrchestrationHistoryAsync("m7-z", null!));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ internal sealed class SqliteDb : IDisposable
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
     private SqliteConnection? _writer;
     private Task? _loop;
-    private bool _checkpointPending;
+    private bool _erasePending;
 
     public SqliteDb(string path)
     {
@@ -29,9 +29,10 @@ internal sealed class SqliteDb : IDisposable
     public string Path { get; }
 
     /// <summary>
-    /// Queues a write for the next group. With <paramref name="erase"/>, the group's commit is followed by a
-    /// truncating checkpoint before the result is published: deleted rows are zeroed in their pages (secure_delete),
-    /// but the WAL still holds the older copies of those pages until it is checkpointed and cut to zero bytes.
+    /// Queues a write for the next group. With <paramref name="erase"/>, the group's commit is followed, before the
+    /// result is published, by a VACUUM and a truncating checkpoint: deleted rows stay readable in free pages and in
+    /// the unused space of pages that b-tree balancing rebuilt (secure_delete does not reach the latter), and the WAL
+    /// holds older copies of every page it touched until it is checkpointed and cut to zero bytes.
     /// </summary>
     public Task<T> WriteAsync<T>(Func<SqliteConnection, T> write, bool erase = false)
     {
@@ -67,8 +68,8 @@ internal sealed class SqliteDb : IDisposable
                 Run(_writer, "BEGIN IMMEDIATE");
                 foreach (var op in group) op.Execute(_writer);
                 Run(_writer, "COMMIT");
-                _checkpointPending |= group.Exists(op => op.Erase);
-                if (_checkpointPending) _checkpointPending = !TruncateWal(_writer);
+                _erasePending |= group.Exists(op => op.Erase);
+                if (_erasePending) _erasePending = !Erase(_writer);
                 foreach (var op in group) op.Publish();
             }
             catch (Exception e)
@@ -102,13 +103,15 @@ internal sealed class SqliteDb : IDisposable
     public bool IsCached(SqliteConnection connection) => ReferenceEquals(connection, _writer);
 
     /// <summary>
-    /// Copies the WAL into the file and truncates it. Waits (busy_timeout) for readers of older snapshots; if one
-    /// still holds on, the WAL stays and the next commit tries again. False then.
+    /// Rewrites the file with its live rows only (VACUUM), copies the WAL into it and truncates the WAL. The
+    /// checkpoint waits (busy_timeout) for readers of older snapshots; if one still holds on, or the VACUUM fails,
+    /// the next commit tries again. False then.
     /// </summary>
-    private static bool TruncateWal(SqliteConnection connection)
+    private static bool Erase(SqliteConnection connection)
     {
         try
         {
+            Run(connection, "VACUUM");
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
             using var reader = command.ExecuteReader();
@@ -132,11 +135,9 @@ internal sealed class SqliteDb : IDisposable
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         // NORMAL with WAL: a commit is durable against a process crash, and against power loss up to the last
-        // checkpoint; FULL would fsync every commit, which is what kept the old engine slow. secure_delete: a purged
-        // instance (a deleted persona's workflows) must not survive in free pages or in the free space of a page.
+        // checkpoint; FULL would fsync every commit, which is what kept the old engine slow.
         Run(connection, writer
-            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; " +
-              "PRAGMA secure_delete = ON;"
+            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;"
             : "PRAGMA busy_timeout = 30000;");
         return connection;
     }
