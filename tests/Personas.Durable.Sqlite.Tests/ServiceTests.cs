@@ -368,6 +368,43 @@ public sealed class ServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_purged_instance_leaves_no_byte_of_it_in_the_file_or_its_wal()
+    {
+        // A deleted persona's workflows are purged; the store must not keep them in the WAL, in free pages, or in
+        // the unused space of pages rebuilt by b-tree balancing (which secure_delete does not clear).
+        const string secret = "per_zq7purgedsecret";
+        using var s = await Open("erase.db");
+        var ids = Enumerable.Range(0, 8).SelectMany(k => new[] { $"m{k}-a", $"m{k}-{secret}", $"m{k}-z" }).ToList();
+        foreach (var id in ids) // neighbours share its pages
+        {
+            await s.CreateTaskOrchestrationAsync(Svc.Start(id, input: $"\"{(id.Contains(secret) ? secret : id)}\""));
+            var item = await Svc.Lock(s);
+            Assert.Equal(id, item?.InstanceId);
+            var steps = Enumerable.Range(0, 40) // enough history to span several pages, freed in one purge
+                .Select(i => (HistoryEvent)new TaskScheduledEvent(i, "Act", null,
+                    $"\"{item!.InstanceId} {i} {new string('x', 300)}\""))
+                .Append(new ExecutionCompletedEvent(40, $"\"{item!.InstanceId} {new string('y', 5000)}\"",
+                    OrchestrationStatus.Completed)) // a long output spills onto overflow pages
+                .ToArray();
+            await Svc.Complete(s, item, Svc.Episode(item, steps));
+            await s.ReleaseTaskOrchestrationWorkItemAsync(item);
+        }
+        foreach (var id in ids.Where(i => i.Contains(secret, StringComparison.Ordinal)))
+            Assert.Equal(1, (await s.PurgeInstanceStateAsync(id)).DeletedInstanceCount);
+
+        foreach (var file in Directory.GetFiles(_dir.Path, "erase.db*")) // the service is open: its WAL is there
+        {
+            using var open = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var bytes = new MemoryStream();
+            await open.CopyToAsync(bytes);
+            var text = System.Text.Encoding.UTF8.GetString(bytes.ToArray());
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+        Assert.NotNull(await s.GetOrchestrationStateAsync("m0-a", null!));
+        Assert.NotEqual("[]", await s.GetOrchestrationHistoryAsync("m7-z", null!));
+    }
+
+    [Fact]
     public async Task A_long_poll_wakes_on_work_written_in_this_process_and_returns_null_when_cancelled()
     {
         using var s = await Open();

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Personas.Functions.Problems;
@@ -12,6 +13,12 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
     {
         var (status, title, detail, field) = exception switch
         {
+            // The SDK's client reaches the durable backend over gRPC: an instance that vanished, or changed state,
+            // between an endpoint's check and its call comes back as one of these.
+            RpcException { StatusCode: StatusCode.NotFound } =>
+                (404, "Not found", "No such instance exists for this caller.", "instanceId"),
+            RpcException { StatusCode: StatusCode.FailedPrecondition or StatusCode.AlreadyExists } e =>
+                (409, "Conflict", e.Status.Detail, "instanceId"),
             BadHttpRequestException { StatusCode: 413 } =>
                 (413, "Body too large", "The request body is larger than this endpoint accepts.", (string?)"body"),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message, null),

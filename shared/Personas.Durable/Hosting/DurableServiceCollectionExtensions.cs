@@ -47,6 +47,12 @@ public static class DurableServiceCollectionExtensions
                 o.DataConverter = PersonasDataConverter.Default;
                 o.Concurrency.MaximumConcurrentActivityWorkItems = settings.MaxConcurrentActivities;
                 o.Concurrency.MaximumConcurrentOrchestrationWorkItems = settings.MaxConcurrentOrchestrations;
+                // The SDK splits a timer longer than 3 days into 3-day hops for Azure Storage, whose queue messages
+                // wait 7 days at most. SQLite stores a due time of any length and judges it by the injected clock;
+                // a hop is judged by the sidecar's wall clock instead, so a deadline taken from the injected clock
+                // (a post's expiry, a schedule) that runs ahead of it would hop until the wall clock caught up.
+                if (string.Equals(settings.Backend, DurableBackends.Sqlite, StringComparison.OrdinalIgnoreCase))
+                    o.MaximumTimerInterval = TimeSpan.MaxValue;
             });
         });
         services.AddOptions<Microsoft.DurableTask.Worker.Grpc.GrpcDurableTaskWorkerOptions>(

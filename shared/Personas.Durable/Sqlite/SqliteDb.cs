@@ -17,6 +17,7 @@ internal sealed class SqliteDb : IDisposable
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
     private SqliteConnection? _writer;
     private Task? _loop;
+    private bool _erasePending;
 
     public SqliteDb(string path)
     {
@@ -27,9 +28,15 @@ internal sealed class SqliteDb : IDisposable
 
     public string Path { get; }
 
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> write)
+    /// <summary>
+    /// Queues a write for the next group. With <paramref name="erase"/>, the group's commit is followed, before the
+    /// result is published, by a VACUUM and a truncating checkpoint: deleted rows stay readable in free pages and in
+    /// the unused space of pages that b-tree balancing rebuilt (secure_delete does not reach the latter), and the WAL
+    /// holds older copies of every page it touched until it is checkpointed and cut to zero bytes.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, T> write, bool erase = false)
     {
-        var op = new Write<T>(write);
+        var op = new Write<T>(write, erase);
         if (!_writes.Writer.TryWrite(op)) throw new ObjectDisposedException(nameof(SqliteDb));
         lock (_writes) _loop ??= Task.Run(WriteLoop);
         return op.Result.Task;
@@ -61,6 +68,8 @@ internal sealed class SqliteDb : IDisposable
                 Run(_writer, "BEGIN IMMEDIATE");
                 foreach (var op in group) op.Execute(_writer);
                 Run(_writer, "COMMIT");
+                _erasePending |= group.Exists(op => op.Erase);
+                if (_erasePending) _erasePending = !Erase(_writer);
                 foreach (var op in group) op.Publish();
             }
             catch (Exception e)
@@ -93,6 +102,27 @@ internal sealed class SqliteDb : IDisposable
 
     public bool IsCached(SqliteConnection connection) => ReferenceEquals(connection, _writer);
 
+    /// <summary>
+    /// Rewrites the file with its live rows only (VACUUM), copies the WAL into it and truncates the WAL. The
+    /// checkpoint waits (busy_timeout) for readers of older snapshots; if one still holds on, or the VACUUM fails,
+    /// the next commit tries again. False then.
+    /// </summary>
+    private static bool Erase(SqliteConnection connection)
+    {
+        try
+        {
+            Run(connection, "VACUUM");
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var reader = command.ExecuteReader();
+            return reader.Read() && reader.GetInt32(0) == 0; // columns: busy, log frames, checkpointed frames
+        }
+        catch (SqliteException)
+        {
+            return false; // the commit stands; only the erasure of old page copies waits for the next try
+        }
+    }
+
     private static void Run(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -114,15 +144,18 @@ internal sealed class SqliteDb : IDisposable
 
     private interface IWrite
     {
+        bool Erase { get; }
         void Execute(SqliteConnection connection);
         void Publish();
         void Fail(Exception error);
     }
 
-    private sealed class Write<T>(Func<SqliteConnection, T> write) : IWrite
+    private sealed class Write<T>(Func<SqliteConnection, T> write, bool erase) : IWrite
     {
         private T? _value;
         private Exception? _error;
+
+        public bool Erase => erase;
 
         public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -63,7 +63,7 @@ public sealed partial class SqliteOrchestrationService
             if (InstanceStatus(c, instanceId) is not { } status || !TerminalStatuses.Contains(status)) return 0;
             DeleteInstance(c, instanceId);
             return 1;
-        }));
+        }, erase: true));
 
     public async Task<PurgeResult> PurgeInstanceStateAsync(PurgeInstanceFilter purgeInstanceFilter)
     {
@@ -94,7 +94,7 @@ public sealed partial class SqliteOrchestrationService
         var ids = _db.Query(c, $"SELECT id FROM instances WHERE {condition}", r => r.GetString(0), args);
         foreach (var id in ids) DeleteInstance(c, id);
         return ids.Count;
-    });
+    }, erase: true);
 
     private static (long Created, string Id)? ParseToken(string? token)
     {
