@@ -9,7 +9,8 @@ namespace Personas.Durable.Hosting;
 /// </summary>
 public class OrchestrationServiceDecorator(IOrchestrationService service, IOrchestrationServiceClient client,
     int maxConcurrentOrchestrations, int maxConcurrentActivities)
-    : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
+    : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient,
+        IDisposable
 {
     public IOrchestrationService Inner { get; } = service;
     public IOrchestrationServiceClient InnerClient { get; } = client;
@@ -35,6 +36,19 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
 
     public virtual Task StopAsync(bool isForced) =>
         Interlocked.Exchange(ref _started, 0) == 1 ? Inner.StopAsync(isForced) : Task.CompletedTask;
+    private int _disposed;
+
+    /// <summary>
+    /// Disposes the backend (SQLite closes its database) once: the container disposes the sidecar server through
+    /// both of its registrations, and SQLite's Dispose throws the second time.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        (Inner as IDisposable)?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
     public Task CreateAsync() => Inner.CreateAsync();
     public Task CreateAsync(bool recreateInstanceStore) => Inner.CreateAsync(recreateInstanceStore);
     public Task CreateIfNotExistsAsync() => Inner.CreateIfNotExistsAsync();
@@ -47,7 +61,7 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
     public int GetDelayInSecondsAfterOnFetchException(Exception exception) =>
         Inner.GetDelayInSecondsAfterOnFetchException(exception);
 
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout,
+    public virtual Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout,
         CancellationToken cancellationToken) => Inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
@@ -57,7 +71,7 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         OrchestrationState orchestrationState) =>
         Inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages,
             orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+    public virtual Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
@@ -78,21 +92,21 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         InnerClient.SendTaskOrchestrationMessageAsync(message);
     public virtual Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages) =>
         InnerClient.SendTaskOrchestrationMessageBatchAsync(messages);
-    public Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout,
+    public virtual Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout,
         CancellationToken cancellationToken) =>
         InnerClient.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);
     public Task ForceTerminateTaskOrchestrationAsync(string instanceId, string reason) =>
         InnerClient.ForceTerminateTaskOrchestrationAsync(instanceId, reason);
-    public Task<IList<OrchestrationState>> GetOrchestrationStateAsync(string instanceId, bool allExecutions) =>
+    public virtual Task<IList<OrchestrationState>> GetOrchestrationStateAsync(string instanceId, bool allExecutions) =>
         InnerClient.GetOrchestrationStateAsync(instanceId, allExecutions);
-    public Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string executionId) =>
+    public virtual Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string executionId) =>
         InnerClient.GetOrchestrationStateAsync(instanceId, executionId);
     public Task<string> GetOrchestrationHistoryAsync(string instanceId, string executionId) =>
         InnerClient.GetOrchestrationHistoryAsync(instanceId, executionId);
     public Task PurgeOrchestrationHistoryAsync(DateTime thresholdDateTimeUtc, OrchestrationStateTimeRangeFilterType timeRangeFilterType) =>
         InnerClient.PurgeOrchestrationHistoryAsync(thresholdDateTimeUtc, timeRangeFilterType);
 
-    public Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken) =>
+    public virtual Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query, CancellationToken cancellationToken) =>
         InnerClient is IOrchestrationServiceQueryClient queries
             ? queries.GetOrchestrationWithQueryAsync(query, cancellationToken)
             : throw new NotSupportedException($"{InnerClient.GetType().Name} cannot query instances.");
