@@ -44,7 +44,7 @@ public static class DurableBackendFactory
     /// Azure Storage serializes history and locks work for a limited time. From the inside out: activity lock renewal
     /// (which the sidecar does not do), whole-second queue delays rounded up so timers never fire early, the
     /// sub-orchestration id guard, failure details read back from history, the sidecar's event repairs
-    /// (platform.md), then what every backend gets (<see cref="Outer"/>).
+    /// (platform.md), results delivered twice dropped, then what every backend gets (<see cref="Outer"/>).
     /// </summary>
     public static DurableBackend Persisted<T>(string name, T service, DurableSettings settings, ILoggerFactory logs)
         where T : IOrchestrationService, IOrchestrationServiceClient
@@ -56,7 +56,8 @@ public static class DurableBackendFactory
         var guarded = new SubOrchestrationIdGuard(timed, timed, orchestrations, activities);
         var failures = new FailureDetailsFromHistory(guarded, guarded, orchestrations, activities);
         var repaired = new SidecarEventRepairs(failures, failures, orchestrations, activities);
-        return Outer(name, repaired, orchestrations, activities);
+        var deduped = new DuplicateResultFilter(repaired, repaired, orchestrations, activities);
+        return Outer(name, deduped, orchestrations, activities);
     }
 
     /// <summary>

@@ -23,10 +23,10 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
 
     private int _started;
 
-    public virtual Task StartAsync()
+    public virtual async Task StartAsync()
     {
-        Interlocked.Exchange(ref _started, 1);
-        return Inner.StartAsync();
+        await Inner.StartAsync();
+        Interlocked.Exchange(ref _started, 1); // a start that threw half way leaves Azure Storage unable to stop
     }
 
     // The sidecar stops the service when its host stops even if no worker ever started it (a client-only host), and
