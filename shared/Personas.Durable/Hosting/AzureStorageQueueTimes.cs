@@ -42,7 +42,8 @@ public sealed class AzureStorageQueueTimes(IOrchestrationService service, IOrche
         return base.CreateTaskOrchestrationAsync(creationMessage);
     }
 
-    public override Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[] dedupeStatuses)
+    public override Task CreateTaskOrchestrationAsync(TaskMessage creationMessage,
+        OrchestrationStatus[] dedupeStatuses)
     {
         DelayScheduledStart(creationMessage);
         return base.CreateTaskOrchestrationAsync(creationMessage, dedupeStatuses);

@@ -45,7 +45,7 @@ public sealed class DeliveryOrder(IOrchestrationService service, IOrchestrationS
         return at.Kind == DateTimeKind.Local ? at.ToUniversalTime() : at;
     }
 
-    /// <summary>A copy addressed to the running execution; the backend's own message object is left as it was.</summary>
+    /// <summary>A copy addressed to the running execution; the backend's own message object stays as it was.</summary>
     private static TaskMessage WithExecution(TaskMessage message, string? executionId)
     {
         if (executionId is null || message.OrchestrationInstance is not { ExecutionId: null } instance

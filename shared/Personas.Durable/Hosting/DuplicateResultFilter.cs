@@ -8,8 +8,10 @@ namespace Personas.Durable.Hosting;
 /// killed after its result was committed, or whose lock lapsed, runs again and reports again, and Azure Storage
 /// appends every report to history (the crash suite found three tasks with eight TaskCompleted events). A second
 /// completion of a task, sub-orchestration or timer that history (or an earlier message of the same episode) already
-/// holds is taken off the episode's new messages; the backend still deletes it with the rest. SQLite dedupes these
-/// itself in its claim.
+/// holds is taken off the episode's new messages; the backend still deletes it with the rest. A raised event killed
+/// between Azure Storage's history write and its message delete comes back too (crash suite: "Go" twice in one
+/// history): the sidecar stamps each raise with its time, so the same name, input and timestamp (to 100 ns) is the
+/// same raise. SQLite dedupes these itself in its claim.
 /// </summary>
 public sealed class DuplicateResultFilter(IOrchestrationService service, IOrchestrationServiceClient client,
     int maxConcurrentOrchestrations, int maxConcurrentActivities)
@@ -30,7 +32,7 @@ public sealed class DuplicateResultFilter(IOrchestrationService service, IOrches
         return messages.Where(m => ResultKey(m.Event) is not { } key || seen.Add(key)).ToList();
     }
 
-    /// <summary>Which scheduled thing an event completes; null for events that are not results.</summary>
+    /// <summary>What makes a delivery the same as an earlier one; null for events that are not deduped.</summary>
     internal static string? ResultKey(HistoryEvent e) => e switch
     {
         TaskCompletedEvent c => $"task:{c.TaskScheduledId}",
@@ -38,6 +40,7 @@ public sealed class DuplicateResultFilter(IOrchestrationService service, IOrches
         SubOrchestrationInstanceCompletedEvent c => $"sub:{c.TaskScheduledId}",
         SubOrchestrationInstanceFailedEvent f => $"sub:{f.TaskScheduledId}",
         TimerFiredEvent t => $"timer:{t.TimerId}",
+        EventRaisedEvent r => $"event:{r.Name}:{DeliveryOrder.HappenedAt(r).Ticks}:{r.Input}",
         _ => null,
     };
 }

@@ -55,7 +55,7 @@ public sealed class FailureDetailsFromHistory(IOrchestrationService service, IOr
         return state;
     }
 
-    /// <summary>The last ExecutionCompleted event with failure details in a history as the backend serializes it.</summary>
+    /// <summary>The last ExecutionCompleted with failure details in a history as the backend serializes it.</summary>
     internal static (FailureDetails Failure, string? Output)? Completion(string? historyJson)
     {
         if (string.IsNullOrEmpty(historyJson)) return null;

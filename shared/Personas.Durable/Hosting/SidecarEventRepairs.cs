@@ -43,7 +43,8 @@ public sealed class SidecarEventRepairs(IOrchestrationService service, IOrchestr
         return base.CreateTaskOrchestrationAsync(creationMessage);
     }
 
-    public override Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[] dedupeStatuses)
+    public override Task CreateTaskOrchestrationAsync(TaskMessage creationMessage,
+        OrchestrationStatus[] dedupeStatuses)
     {
         RepairMessage(creationMessage);
         return base.CreateTaskOrchestrationAsync(creationMessage, dedupeStatuses);

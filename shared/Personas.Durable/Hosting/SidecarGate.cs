@@ -50,7 +50,8 @@ public sealed class SidecarGate(IOrchestrationService service, IOrchestrationSer
         return base.CreateTaskOrchestrationAsync(creationMessage);
     }
 
-    public override Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[] dedupeStatuses)
+    public override Task CreateTaskOrchestrationAsync(TaskMessage creationMessage,
+        OrchestrationStatus[] dedupeStatuses)
     {
         ApplyRequestedStart(creationMessage);
         return base.CreateTaskOrchestrationAsync(creationMessage, dedupeStatuses);
@@ -93,7 +94,8 @@ public sealed class SidecarGate(IOrchestrationService service, IOrchestrationSer
 
     private static void ApplyRequestedStart(TaskMessage creationMessage)
     {
-        if (RequestedStart.Value is { } at && creationMessage.Event is ExecutionStartedEvent { ScheduledStartTime: null } e)
+        if (RequestedStart.Value is { } at
+            && creationMessage.Event is ExecutionStartedEvent { ScheduledStartTime: null } e)
             e.ScheduledStartTime = at;
     }
 }
