@@ -33,6 +33,11 @@ public sealed class Ledger(string path)
     public List<(string Key, string InstanceId, int Value)> Effects() =>
         Query("SELECT key, instance_id, value FROM effects", r => (r.GetString(0), r.GetString(1), r.GetInt32(2)));
 
+    /// <summary>The steps that ran more than once (redelivered after a kill), with how often each ran.</summary>
+    public List<(string Key, int Runs)> Repeated() =>
+        Query("SELECT key, count(*) FROM attempts GROUP BY key HAVING count(*) > 1 ORDER BY key",
+            r => (r.GetString(0), r.GetInt32(1)));
+
     public int AttemptCount() => Query("SELECT count(*) FROM attempts", r => r.GetInt32(0))[0];
 
     private void Run(string sql, params (string, object)[] parameters)

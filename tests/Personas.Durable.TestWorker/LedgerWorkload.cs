@@ -14,9 +14,21 @@ public static class LedgerWorkload
     public static readonly int[] ValuesPerInstance = [1, 2, 3, 10, 20];
     public static int ExpectedOutput => ValuesPerInstance.Sum();
 
-    public static void Register(DurableTaskRegistry registry, Ledger ledger) => registry
+    /// <summary>What a worker prints once it has run its first step: the crash suite times its kill from this line,
+    /// not from the process start, so each life does work however long the backend takes to start.</summary>
+    public const string BusyLine = "worker busy";
+
+    public static void Register(DurableTaskRegistry registry, Ledger ledger, Action? onFirstWork = null)
+    {
+        var reported = 0;
+        void Working()
+        {
+            if (Interlocked.Exchange(ref reported, 1) == 0) onFirstWork?.Invoke();
+        }
+        registry
         .AddOrchestratorFunc<object?, int>(Orchestrator, async (ctx, _) =>
         {
+            Working();
             var firsts = await Task.WhenAll(ValuesPerInstance[..3].Select(v => ctx.CallActivityAsync<int>(Activity, v)));
             var child = await ctx.CallSubOrchestratorAsync<int>(Child, ValuesPerInstance[3],
                 new SubOrchestrationOptions { InstanceId = ctx.InstanceId + "-child" });
@@ -28,6 +40,7 @@ public static class LedgerWorkload
         .AddOrchestratorFunc<int, int>(Child, (ctx, value) => ctx.CallActivityAsync<int>(Activity, value))
         .AddActivityFunc<int, int>(Activity, async (ctx, value) =>
         {
+            Working();
             // The key a real activity would make idempotent: one per instance and step.
             var key = $"{ctx.InstanceId.Replace("-child", "")}:{value}";
             ledger.RecordAttempt(key);
@@ -35,4 +48,5 @@ public static class LedgerWorkload
             ledger.Write(key, ctx.InstanceId.Replace("-child", ""), value);
             return value;
         });
+    }
 }

@@ -20,7 +20,8 @@ ledger.Create();
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 var settings = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>() ?? new DurableSettings();
-builder.Services.AddPersonasDurable(settings, args[0], r => LedgerWorkload.Register(r, ledger));
+builder.Services.AddPersonasDurable(settings, args[0],
+    r => LedgerWorkload.Register(r, ledger, () => Console.WriteLine(LedgerWorkload.BusyLine)));
 using var host = builder.Build();
 await host.StartAsync();
 Console.WriteLine("worker ready");

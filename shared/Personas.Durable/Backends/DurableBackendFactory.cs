@@ -41,8 +41,10 @@ public static class DurableBackendFactory
         (settings.MaxConcurrentOrchestrations * SidecarOverdispatch, settings.MaxConcurrentActivities * SidecarOverdispatch);
 
     /// <summary>
-    /// Azure Storage serializes history and locks work for a limited time: the sidecar's event repairs (platform.md)
-    /// outside, the sub-orchestration id guard, activity lock renewal (which the sidecar does not do) inside.
+    /// Azure Storage serializes history and locks work for a limited time. From the inside out: activity lock renewal
+    /// (which the sidecar does not do), whole-second queue delays rounded up so timers never fire early, the
+    /// sub-orchestration id guard, failure details read back from history, the sidecar's event repairs
+    /// (platform.md), results delivered twice dropped, then what every backend gets (<see cref="Outer"/>).
     /// </summary>
     public static DurableBackend Persisted<T>(string name, T service, DurableSettings settings, ILoggerFactory logs)
         where T : IOrchestrationService, IOrchestrationServiceClient
@@ -50,26 +52,42 @@ public static class DurableBackendFactory
         var (orchestrations, activities) = DispatchCaps(settings);
         var renewing = new ActivityLockRenewal(service, service, orchestrations, activities,
             logs.CreateLogger<ActivityLockRenewal>());
-        var guarded = new SubOrchestrationIdGuard(renewing, renewing, orchestrations, activities);
-        var repaired = new SidecarEventRepairs(guarded, guarded, orchestrations, activities);
-        return new DurableBackend(name, repaired, repaired);
+        var timed = new AzureStorageQueueTimes(renewing, renewing, orchestrations, activities);
+        var guarded = new SubOrchestrationIdGuard(timed, timed, orchestrations, activities);
+        var failures = new FailureDetailsFromHistory(guarded, guarded, orchestrations, activities);
+        var repaired = new SidecarEventRepairs(failures, failures, orchestrations, activities);
+        var deduped = new DuplicateResultFilter(repaired, repaired, orchestrations, activities);
+        return Outer(name, deduped, orchestrations, activities);
     }
 
     /// <summary>
-    /// SQLite renews its own leases and refuses a taken child id in its episode commit; it still gets the event
-    /// repairs so nothing the sidecar hands it depends on its JSON mapping alone.
+    /// SQLite renews its own leases, refuses a taken child id in its episode commit and keeps failure details; it
+    /// still gets the event repairs so nothing the sidecar hands it depends on its JSON mapping alone; then
+    /// what every backend gets (<see cref="Outer"/>).
     /// </summary>
     private static DurableBackend Sqlite(SqliteOrchestrationService service, DurableSettings settings)
     {
         var (orchestrations, activities) = DispatchCaps(settings);
         var repaired = new SidecarEventRepairs(service, service, orchestrations, activities);
-        return new DurableBackend(DurableBackends.Sqlite, repaired, repaired);
+        return Outer(DurableBackends.Sqlite, repaired, orchestrations, activities);
     }
 
     private static DurableBackend Memory(InMemoryOrchestrationService service, DurableSettings settings)
     {
         var (orchestrations, activities) = DispatchCaps(settings);
         var guarded = new SubOrchestrationIdGuard(service, service, orchestrations, activities);
-        return new DurableBackend(DurableBackends.Memory, guarded, guarded);
+        return Outer(DurableBackends.Memory, guarded, orchestrations, activities);
+    }
+
+    /// <summary>
+    /// What every backend gets outermost, for the sidecar's defects rather than the backend's: the delivery order of
+    /// an episode's messages, and the gate (the scheduled start the sidecar drops; results drained on stop).
+    /// </summary>
+    private static DurableBackend Outer(string name, OrchestrationServiceDecorator inner, int orchestrations,
+        int activities)
+    {
+        var ordered = new DeliveryOrder(inner, inner, orchestrations, activities);
+        var gate = new SidecarGate(ordered, ordered, orchestrations, activities);
+        return new DurableBackend(name, gate, gate);
     }
 }

@@ -49,6 +49,21 @@ public sealed class ActivityLockRenewal(IOrchestrationService service, IOrchestr
         await base.AbandonTaskActivityWorkItemAsync(workItem);
     }
 
+    /// <summary>
+    /// A stopping host ends every renewal: an activity handed to a worker that has stopped never reports back, and
+    /// renewing its lock forever kept its message from the next host (the drain test hung on Azure Storage).
+    /// </summary>
+    public override Task StopAsync(bool isForced)
+    {
+        foreach (var id in _renewals.Keys)
+        {
+            if (!_renewals.TryRemove(id, out var stop)) continue;
+            stop.Cancel();
+            stop.Dispose();
+        }
+        return base.StopAsync(isForced);
+    }
+
     private Task StopRenewingAsync(TaskActivityWorkItem workItem)
     {
         if (_renewals.TryRemove(workItem.Id, out var stop))

@@ -10,7 +10,7 @@ namespace Personas.Durable.Hosting;
 public class OrchestrationServiceDecorator(IOrchestrationService service, IOrchestrationServiceClient client,
     int maxConcurrentOrchestrations, int maxConcurrentActivities)
     : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient,
-        IOrchestrationServicePurgeClient
+        IOrchestrationServicePurgeClient, IDisposable
 {
     public IOrchestrationService Inner { get; } = service;
     public IOrchestrationServiceClient InnerClient { get; } = client;
@@ -23,10 +23,10 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
 
     private int _started;
 
-    public virtual Task StartAsync()
+    public virtual async Task StartAsync()
     {
-        Interlocked.Exchange(ref _started, 1);
-        return Inner.StartAsync();
+        await Inner.StartAsync();
+        Interlocked.Exchange(ref _started, 1); // a start that threw half way leaves Azure Storage unable to stop
     }
 
     // The sidecar stops the service when its host stops even if no worker ever started it (a client-only host), and
@@ -36,6 +36,19 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
 
     public virtual Task StopAsync(bool isForced) =>
         Interlocked.Exchange(ref _started, 0) == 1 ? Inner.StopAsync(isForced) : Task.CompletedTask;
+    private int _disposed;
+
+    /// <summary>
+    /// Disposes the backend (SQLite closes its database) once: the container disposes the sidecar server through
+    /// both of its registrations, and SQLite's Dispose throws the second time.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        (Inner as IDisposable)?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
     public Task CreateAsync() => Inner.CreateAsync();
     public Task CreateAsync(bool recreateInstanceStore) => Inner.CreateAsync(recreateInstanceStore);
     public Task CreateIfNotExistsAsync() => Inner.CreateIfNotExistsAsync();
@@ -48,7 +61,7 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
     public int GetDelayInSecondsAfterOnFetchException(Exception exception) =>
         Inner.GetDelayInSecondsAfterOnFetchException(exception);
 
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout,
+    public virtual Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout,
         CancellationToken cancellationToken) =>
         Inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) =>
@@ -59,7 +72,7 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         OrchestrationState orchestrationState) =>
         Inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages,
             orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+    public virtual Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
     public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
@@ -82,14 +95,14 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         InnerClient.SendTaskOrchestrationMessageAsync(message);
     public virtual Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages) =>
         InnerClient.SendTaskOrchestrationMessageBatchAsync(messages);
-    public Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout,
+    public virtual Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout,
         CancellationToken cancellationToken) =>
         InnerClient.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);
     public Task ForceTerminateTaskOrchestrationAsync(string instanceId, string reason) =>
         InnerClient.ForceTerminateTaskOrchestrationAsync(instanceId, reason);
-    public Task<IList<OrchestrationState>> GetOrchestrationStateAsync(string instanceId, bool allExecutions) =>
+    public virtual Task<IList<OrchestrationState>> GetOrchestrationStateAsync(string instanceId, bool allExecutions) =>
         InnerClient.GetOrchestrationStateAsync(instanceId, allExecutions);
-    public Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string executionId) =>
+    public virtual Task<OrchestrationState> GetOrchestrationStateAsync(string instanceId, string executionId) =>
         InnerClient.GetOrchestrationStateAsync(instanceId, executionId);
     public Task<string> GetOrchestrationHistoryAsync(string instanceId, string executionId) =>
         InnerClient.GetOrchestrationHistoryAsync(instanceId, executionId);
@@ -97,7 +110,7 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         OrchestrationStateTimeRangeFilterType timeRangeFilterType) =>
         InnerClient.PurgeOrchestrationHistoryAsync(thresholdDateTimeUtc, timeRangeFilterType);
 
-    public Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query,
+    public virtual Task<OrchestrationQueryResult> GetOrchestrationWithQueryAsync(OrchestrationQuery query,
         CancellationToken cancellationToken) =>
         InnerClient is IOrchestrationServiceQueryClient queries
             ? queries.GetOrchestrationWithQueryAsync(query, cancellationToken)

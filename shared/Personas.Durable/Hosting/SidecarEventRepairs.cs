@@ -11,6 +11,9 @@ namespace Personas.Durable.Hosting;
 /// then cannot load it again (a poison message). It becomes a plain Dictionary.</item>
 /// <item>GrpcSubOrchestrationInstanceCreatedEvent is a subclass without [DataContract], so Azure Storage writes a
 /// history row without an EventType. It becomes a plain SubOrchestrationInstanceCreatedEvent.</item>
+/// <item>A failed orchestration's ExecutionCompletedEvent comes without its FailureDetails ("failure details aren't
+/// being stored in the orchestration history, currently"); they are only on the OrchestrationState handed along,
+/// which Azure Storage ignores, so its clients saw none. The event gets them back from that state.</item>
 /// </list>
 /// </summary>
 public sealed class SidecarEventRepairs(IOrchestrationService service, IOrchestrationServiceClient client,
@@ -23,6 +26,7 @@ public sealed class SidecarEventRepairs(IOrchestrationService service, IOrchestr
         OrchestrationState orchestrationState)
     {
         RepairRuntimeState(newOrchestrationRuntimeState);
+        RepairFailure(newOrchestrationRuntimeState, orchestrationState?.FailureDetails);
         RepairMessages(outboundMessages);
         RepairMessages(orchestratorMessages);
         RepairMessages(timerMessages);
@@ -39,7 +43,8 @@ public sealed class SidecarEventRepairs(IOrchestrationService service, IOrchestr
         return base.CreateTaskOrchestrationAsync(creationMessage);
     }
 
-    public override Task CreateTaskOrchestrationAsync(TaskMessage creationMessage, OrchestrationStatus[] dedupeStatuses)
+    public override Task CreateTaskOrchestrationAsync(TaskMessage creationMessage,
+        OrchestrationStatus[] dedupeStatuses)
     {
         RepairMessage(creationMessage);
         return base.CreateTaskOrchestrationAsync(creationMessage, dedupeStatuses);
@@ -66,6 +71,23 @@ public sealed class SidecarEventRepairs(IOrchestrationService service, IOrchestr
         RepairList(state.PastEvents);
         RepairList(state.Events);
         if (state.ExecutionStartedEvent is { } started) RepairTags(started);
+    }
+
+    /// <summary>Puts the failure details into the new ExecutionCompletedEvent of a failed execution.</summary>
+    internal static void RepairFailure(OrchestrationRuntimeState? state, FailureDetails? failure)
+    {
+        if (state is null || failure is null) return;
+        if (state.ExecutionCompletedEvent is not { FailureDetails: null } completed
+            || completed.OrchestrationStatus != OrchestrationStatus.Failed) return;
+        var repaired = new ExecutionCompletedEvent(completed.EventId, completed.Result, completed.OrchestrationStatus,
+            failure)
+        {
+            Timestamp = completed.Timestamp, IsPlayed = completed.IsPlayed,
+        };
+        foreach (var list in new[] { state.NewEvents, state.Events })
+            for (var i = 0; i < list.Count; i++)
+                if (ReferenceEquals(list[i], completed)) list[i] = repaired;
+        state.ExecutionCompletedEvent = repaired;
     }
 
     internal static void RepairMessages(IList<TaskMessage>? messages)

@@ -22,6 +22,9 @@ public sealed class SidecarServer(DurableBackend backend, ILoggerFactory loggerF
 {
     private WebApplication? _app;
 
+    /// <summary>How long a stop waits for results the worker handed over to be committed.</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(10);
+
     public string SocketPath { get; } = Path.Combine(Path.GetTempPath(), $"personas-durable-{Guid.NewGuid():N}.sock");
 
     public DurableBackend Backend { get; } = backend;
@@ -67,10 +70,10 @@ public sealed class SidecarServer(DurableBackend backend, ILoggerFactory loggerF
             o.MaxReceiveMessageSize = null;
             o.MaxSendMessageSize = null;
         });
-        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        builder.Services.AddSingleton<PersonasSidecar>();
         builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(SocketPath, l => l.Protocols = HttpProtocols.Http2));
         _app = builder.Build();
-        _app.MapGrpcService<TaskHubGrpcServer>();
+        _app.MapGrpcService<PersonasSidecar>();
         if (File.Exists(SocketPath)) File.Delete(SocketPath);
         await _app.StartAsync(cancellationToken);
     }
@@ -78,7 +81,15 @@ public sealed class SidecarServer(DurableBackend backend, ILoggerFactory loggerF
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_app is null) return;
+        // The worker has stopped (it is registered after this): results it handed over are committed first.
+        if (Backend.Service is SidecarGate gate) await gate.WaitForReceivedResultsAsync(DrainLimit, cancellationToken);
         await _app.StopAsync(cancellationToken);
+        // The sidecar stops its dispatchers, and then the backend, from an async void ApplicationStopping callback
+        // that nothing waits for, and that first waits for work items handed to the worker, which has already
+        // stopped. The backend went on renewing its leases (SQLite) and holding and prefetching its partitions
+        // (Azure Storage) while this process lived, so a new host could not take the instances: the drain test hung
+        // on both. The decorators pass only the first stop on, so the sidecar's own late call does nothing.
+        await Backend.Service.StopAsync().WaitAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

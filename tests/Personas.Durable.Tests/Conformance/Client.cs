@@ -35,9 +35,15 @@ public abstract partial class ConformanceBase
         await host.Client.SuspendInstanceAsync(id, "maintenance");
         await Eventually.Status(host.Client, id, OrchestrationRuntimeStatus.Suspended);
         await host.Client.RaiseEventAsync(id, "Go", "held");
-        // A second suspend is processed after the event: once it is in history, the event has been seen and held.
+        // An instance started after the event, finished, shows the worker has been through the queue since. (Azure
+        // Storage also writes a second suspend into history there; SQLite holds every message of a suspended
+        // instance, a second suspend included, so history cannot be the barrier on every backend.)
         await host.Client.SuspendInstanceAsync(id, "again");
-        if (Persistent)
+        var later = await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", "b");
+        await Eventually.Status(host.Client, later, OrchestrationRuntimeStatus.Running);
+        await host.Client.RaiseEventAsync(later, "Go", "now");
+        Assert.Equal("b:now", (await Eventually.Completion(host.Client, later)).ReadOutputAs<string>());
+        if (Backend == DurableBackends.AzureStorage)
         {
             await Eventually.Get(async () => (await History.ReadAsync(host, id))!,
                 h => h.Count(e => e.Type == EventType.ExecutionSuspended) == 2, what: "the second suspend");

@@ -13,7 +13,9 @@ namespace Personas.Durable.Tests.Conformance;
 /// </summary>
 public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
 {
-    private const int Instances = 200;
+    /// <summary>Issue 12 asks for 200; see <see cref="AzureStorageCrashSuite"/> for why Azurite runs fewer.</summary>
+    protected virtual int Instances => 200;
+    private static readonly TimeSpan FinalDeadline = TimeSpan.FromSeconds(180);
     private const int Kills = 6;
     private readonly TempDir _dir = new();
 
@@ -47,40 +49,52 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
         {
             await client.Client.ScheduleNewOrchestrationInstanceAsync(LedgerWorkload.Orchestrator, null,
                 new StartOrchestrationOptions(id));
-            await client.Client.RaiseEventAsync(id, LedgerWorkload.Event, true); // buffered until it is awaited
         }
 
         var seed = Environment.TickCount;
         var random = new Random(seed);
-        output.WriteLine($"random seed {seed}");
+        output.WriteLine($"{Backend}: {Instances} instances, random seed {seed}");
+        var clock = Stopwatch.StartNew();
         var killedWhileBusy = 0;
         for (var kill = 0; kill < Kills; kill++)
         {
-            using var worker = StartWorker(dataDir, ledgerPath);
-            await WaitForReadyAsync(worker);
-            await Task.Delay(random.Next(2000, 3000));
-            worker.Kill(entireProcessTree: true);
-            await worker.WaitForExitAsync();
-            var completed = await CountCompletedAsync(client.Client, ids);
-            if (completed < Instances) killedWhileBusy++;
-            output.WriteLine($"kill {kill + 1}: {completed}/{Instances} complete, {ledger.AttemptCount()} attempts");
+            using var worker = new Worker(StartWorker(dataDir, ledgerPath));
+            // The kill is timed from the worker's first step, not from its start: starting takes most of 2-3 s on
+            // Azure Storage (partitions, queues), and a worker killed before it ran anything proves nothing.
+            var busy = await worker.BusyAsync(TimeSpan.FromSeconds(60));
+            if (busy) await Task.Delay(random.Next(2000, 3000));
+            worker.Kill();
+            await worker.Process.WaitForExitAsync();
+            var completed = await CountCompletedAsync(client, ids);
+            if (busy && completed < Instances) killedWhileBusy++;
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s, kill {kill + 1} ({(busy ? "busy" : "idle")}): " +
+                $"{completed}/{Instances} complete, {ledger.AttemptCount()} attempts");
+            if (completed == Instances) break;
         }
 
-        using (var final = StartWorker(dataDir, ledgerPath))
+        using (var final = new Worker(StartWorker(dataDir, ledgerPath)))
         {
+            var limit = DateTime.UtcNow + FinalDeadline;
+            while (await CountCompletedAsync(client, ids) < Instances)
+            {
+                if (DateTime.UtcNow > limit) Assert.Fail(await DescribeUnfinishedAsync(client, ids, final));
+                await Task.Delay(250);
+            }
             foreach (var id in ids)
             {
-                var done = await Eventually.Completion(client.Client, id, TimeSpan.FromSeconds(120));
-                Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+                var done = (await client.Client.GetInstanceAsync(id, getInputsAndOutputs: true))!;
                 Assert.Equal(LedgerWorkload.ExpectedOutput, done.ReadOutputAs<int>());
             }
-            final.Kill(entireProcessTree: true);
-            await final.WaitForExitAsync();
+            final.Kill();
+            await final.Process.WaitForExitAsync();
         }
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: all {Instances} complete");
 
         Assert.True(killedWhileBusy > 0, "no kill landed while work was in flight; the test proved nothing");
         var effects = ledger.Effects();
-        output.WriteLine($"{effects.Count} effects from {ledger.AttemptCount()} attempts");
+        var repeated = ledger.Repeated();
+        output.WriteLine($"{effects.Count} effects from {ledger.AttemptCount()} attempts; {repeated.Count} steps ran " +
+            $"more than once, e.g. {string.Join(", ", repeated.Take(10).Select(r => $"{r.Key} x{r.Runs}"))}");
         Assert.Equal(Instances * LedgerWorkload.ValuesPerInstance.Length, effects.Count);
         foreach (var id in ids)
         {
@@ -110,20 +124,106 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
         return Process.Start(info)!;
     }
 
-    private static async Task WaitForReadyAsync(Process worker)
+    /// <summary>A worker process whose output is read all along (a full pipe would stall it).</summary>
+    private sealed class Worker : IDisposable
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await worker.StandardOutput.ReadLineAsync(cts.Token) is { } line)
-            if (line == "worker ready") return;
-        throw new InvalidOperationException($"The worker exited before it was ready: {await worker.StandardError.ReadToEndAsync()}");
+        private readonly TaskCompletionSource _busy = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
+
+        public Worker(Process process)
+        {
+            Process = process;
+            process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data == LedgerWorkload.BusyLine) _busy.TrySetResult();
+            };
+            process.ErrorDataReceived += (sender, e) =>
+            {
+                if (e.Data is null) return;
+                _errors.Enqueue(e.Data);
+                while (_errors.Count > 50) _errors.TryDequeue(out _);
+            };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public Process Process { get; }
+
+        public string Errors => string.Join('\n', _errors);
+
+        /// <summary>True once the worker ran a step; false if it had nothing to do within the deadline.</summary>
+        public async Task<bool> BusyAsync(TimeSpan deadline)
+        {
+            var exited = Process.WaitForExitAsync();
+            var first = await Task.WhenAny(_busy.Task, exited, Task.Delay(deadline));
+            if (first == exited && !_busy.Task.IsCompleted)
+                throw new InvalidOperationException($"The worker exited early: {string.Join('\n', _errors)}");
+            return _busy.Task.IsCompleted;
+        }
+
+        public void Kill()
+        {
+            if (!Process.HasExited) Process.Kill(entireProcessTree: true);
+        }
+
+        public void Dispose()
+        {
+            Kill();
+            Process.Dispose();
+        }
     }
 
-    private static async Task<int> CountCompletedAsync(DurableTaskClient client, IEnumerable<string> ids)
+    /// <summary>One query, not one read per instance: 200 reads took seconds of Azurite's CPU each round.</summary>
+    private readonly HashSet<string> _completed = [];
+
+    /// <summary>
+    /// Reads only the instances not yet seen completed (completed is final): 200 reads a round took seconds of
+    /// Azurite's CPU. (A status-and-prefix query was tried and failed on Azure Storage through the sidecar.)
+    /// </summary>
+    /// <summary>
+    /// Also raises each instance's event once it has started (it is buffered until the orchestrator awaits it).
+    /// Raised while the instance is still Pending, Azure Storage can drop it: after a kill the start message may be
+    /// deferred and the event dequeued alone, and DurableTask.AzureStorage discards messages for an instance without
+    /// an ExecutionStarted ("No such instance"). Measured here: 1 of 200 lost, that instance never finished.
+    /// (Its Instances row can also stay Pending after a kill while its history has moved on.)
+    /// </summary>
+    private async Task<int> CountCompletedAsync(DurableHost host, IReadOnlyCollection<string> ids)
     {
-        var count = 0;
+        var client = host.Client;
+        foreach (var id in ids.Where(id => !_completed.Contains(id)))
+        {
+            var status = (await client.GetInstanceAsync(id))?.RuntimeStatus;
+            if (status == OrchestrationRuntimeStatus.Completed) _completed.Add(id);
+            if (_raised.Contains(id) || status is null) continue;
+            // Azure Storage's Instances row can stay Pending after a kill while history has moved on: ask history.
+            if (status == OrchestrationRuntimeStatus.Pending
+                && (await History.ReadAsync(host, id))?.Any(e => e.Type == EventType.ExecutionStarted) != true)
+                continue;
+            _raised.Add(id);
+            await client.RaiseEventAsync(id, LedgerWorkload.Event, true);
+        }
+        return _completed.Count;
+    }
+
+    private readonly HashSet<string> _raised = [];
+
+    private static async Task<string> DescribeUnfinishedAsync(DurableHost client, IEnumerable<string> ids,
+        Worker worker)
+    {
+        var lines = new List<string> { $"Not all instances completed within {FinalDeadline}:" };
         foreach (var id in ids)
-            if ((await client.GetInstanceAsync(id))?.RuntimeStatus == OrchestrationRuntimeStatus.Completed) count++;
-        return count;
+        {
+            var state = await client.Client.GetInstanceAsync(id);
+            if (state?.RuntimeStatus == OrchestrationRuntimeStatus.Completed) continue;
+            var child = await client.Client.GetInstanceAsync(id + "-child");
+            var history = await History.ReadAsync(client, id) ?? [];
+            var childHistory = await History.ReadAsync(client, id + "-child") ?? [];
+            lines.Add($"{id}: {state?.RuntimeStatus}; " + string.Join(" ", history.Select(e => e.Type)));
+            lines.Add($"{id}-child: {child?.RuntimeStatus}; " + string.Join(" ", childHistory.Select(e => e.Type)));
+            if (lines.Count > 10) break;
+        }
+        lines.Add("worker stderr: " + worker.Errors);
+        return string.Join('\n', lines);
     }
 
     public void Dispose() => _dir.Dispose();
@@ -139,6 +239,8 @@ public sealed class AzureStorageCrashSuite(Azurite azurite, ITestOutputHelper ou
     : CrashSuite(output), IClassFixture<Azurite>
 {
     protected override string Backend => DurableBackends.AzureStorage;
+
+    protected override int Instances => 200;
 
     protected override void Configure(DurableSettings settings) =>
         settings.StorageConnectionString = azurite.ConnectionString;
