@@ -38,6 +38,11 @@ public sealed class Ledger(string path)
         Query("SELECT key, count(*) FROM attempts GROUP BY key HAVING count(*) > 1 ORDER BY key",
             r => (r.GetString(0), r.GetInt32(1)));
 
+    /// <summary>How often one step started, and whether its effect landed.</summary>
+    public (int Attempts, bool Effect) Step(string key) =>
+        (Query("SELECT count(*) FROM attempts WHERE key = $key", r => r.GetInt32(0), ("$key", key))[0],
+            Query("SELECT count(*) FROM effects WHERE key = $key", r => r.GetInt32(0), ("$key", key))[0] > 0);
+
     public int AttemptCount() => Query("SELECT count(*) FROM attempts", r => r.GetInt32(0))[0];
 
     private void Run(string sql, params (string, object)[] parameters)
@@ -49,11 +54,12 @@ public sealed class Ledger(string path)
         cmd.ExecuteNonQuery();
     }
 
-    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read)
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string, object)[] parameters)
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
         using var r = cmd.ExecuteReader();
         var rows = new List<T>();
         while (r.Read()) rows.Add(read(r));

@@ -25,7 +25,14 @@ public sealed class SidecarGate(IOrchestrationService service, IOrchestrationSer
     /// <summary>Results received from the worker and not yet committed by the backend.</summary>
     public int Uncommitted => _uncommitted.Count;
 
-    internal void Received(string key) => _uncommitted.AddOrUpdate(key, 1, (_, n) => n + 1);
+    /// <summary>Raised with a result's key when the sidecar receives it from the worker (tests watch it).</summary>
+    internal event Action<string>? ResultReceived;
+
+    internal void Received(string key)
+    {
+        _uncommitted.AddOrUpdate(key, 1, (_, n) => n + 1);
+        ResultReceived?.Invoke(key);
+    }
 
     internal void Committed(string key)
     {

@@ -77,7 +77,7 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
             var limit = DateTime.UtcNow + FinalDeadline;
             while (await CountCompletedAsync(client, ids) < Instances)
             {
-                if (DateTime.UtcNow > limit) Assert.Fail(await DescribeUnfinishedAsync(client, ids, final));
+                if (DateTime.UtcNow > limit) Assert.Fail(await DescribeUnfinishedAsync(client, ids, final, ledger));
                 await Task.Delay(250);
             }
             foreach (var id in ids)
@@ -207,8 +207,13 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
 
     private readonly HashSet<string> _raised = [];
 
+    /// <summary>
+    /// Each unfinished instance and its child: every history event (type, id, the task it answers, time) and, per
+    /// step, how often the activity started and whether its effect landed, which tells a result lost after the work
+    /// ran (attempts, effect, no TaskCompleted) from work never delivered (no attempt).
+    /// </summary>
     private static async Task<string> DescribeUnfinishedAsync(DurableHost client, IEnumerable<string> ids,
-        Worker worker)
+        Worker worker, Ledger ledger)
     {
         var lines = new List<string> { $"Not all instances completed within {FinalDeadline}:" };
         foreach (var id in ids)
@@ -218,9 +223,11 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
             var child = await client.Client.GetInstanceAsync(id + "-child");
             var history = await History.ReadAsync(client, id) ?? [];
             var childHistory = await History.ReadAsync(client, id + "-child") ?? [];
-            lines.Add($"{id}: {state?.RuntimeStatus}; " + string.Join(" ", history.Select(e => e.Type)));
-            lines.Add($"{id}-child: {child?.RuntimeStatus}; " + string.Join(" ", childHistory.Select(e => e.Type)));
-            if (lines.Count > 10) break;
+            lines.Add($"{id}: {state?.RuntimeStatus}; " + string.Join(" ", history));
+            lines.Add($"{id}-child: {child?.RuntimeStatus}; " + string.Join(" ", childHistory));
+            lines.Add($"{id} steps: " + string.Join(", ", LedgerWorkload.ValuesPerInstance.Select(v =>
+                ledger.Step($"{id}:{v}") is var (attempts, effect) ? $"{v}: {attempts} runs, effect {effect}" : "")));
+            if (lines.Count > 12) break;
         }
         lines.Add("worker stderr: " + worker.Errors);
         return string.Join('\n', lines);

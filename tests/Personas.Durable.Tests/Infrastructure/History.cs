@@ -28,8 +28,19 @@ public static class History
         var name = e.TryGetProperty("Name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
         var taskId = e.TryGetProperty("TaskScheduledId", out var id) && id.ValueKind == JsonValueKind.Number
             ? id.GetInt32() : (int?)null;
-        return new StoredEvent(type, name, taskId);
+        var eventId = e.TryGetProperty("EventId", out var ev) && ev.ValueKind == JsonValueKind.Number
+            ? ev.GetInt32() : (int?)null;
+        var at = e.TryGetProperty("Timestamp", out var ts) && ts.ValueKind == JsonValueKind.String
+            && DateTime.TryParse(ts.GetString(), null, System.Globalization.DateTimeStyles.RoundtripKind, out var time)
+            ? time : (DateTime?)null;
+        return new StoredEvent(type, name, taskId, eventId, at);
     }
 }
 
-public sealed record StoredEvent(EventType Type, string? Name, int? TaskScheduledId);
+public sealed record StoredEvent(EventType Type, string? Name, int? TaskScheduledId, int? EventId = null,
+    DateTime? Timestamp = null)
+{
+    /// <summary>Type, event id, the task it answers and its time: enough to tell what a stuck instance waits for.</summary>
+    public override string ToString() =>
+        $"{Type}#{EventId}{(TaskScheduledId is { } t ? $"->{t}" : "")}@{Timestamp:HH:mm:ss.fff}";
+}
