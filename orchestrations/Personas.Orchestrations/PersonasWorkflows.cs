@@ -8,7 +8,9 @@ using Personas.Orchestrations.Training;
 
 namespace Personas.Orchestrations;
 
-/// <summary>Every orchestrator and activity the product runs, registered in one place, under the names callers use.</summary>
+/// <summary>
+/// Every orchestrator and activity the product runs, registered in one place, under the names callers use.
+/// </summary>
 public static class PersonasWorkflows
 {
     /// <summary>

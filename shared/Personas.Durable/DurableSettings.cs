@@ -38,7 +38,9 @@ public sealed class DurableSettings
     /// <summary>Azure Storage's queue visibility timeout: how soon a crashed host's messages are seen again.</summary>
     public int VisibilityTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>Azure Storage: the longest pause between polls of an idle queue (the package's default is 30 s).</summary>
+    /// <summary>
+    /// Azure Storage: the longest pause between polls of an idle queue (the package's default is 30 s).
+    /// </summary>
     public int MaxQueuePollingSeconds { get; set; } = 2;
 
     /// <summary>

@@ -11,7 +11,9 @@ using Personas.Durable.Hosting;
 
 namespace Personas.Benchmarks;
 
-/// <summary>One host on a fresh backend (a new SQLite file, or a new task hub on Azurite), as a user's machine runs it.</summary>
+/// <summary>
+/// One host on a fresh backend (a new SQLite file, or a new task hub on Azurite), as a user's machine runs it.
+/// </summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -26,7 +28,8 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public DurableTaskClient Client { get; }
 
-    public static async Task<BenchHost> StartAsync(string backend, Action<DurableTaskRegistry> register, bool startWorker = true)
+    public static async Task<BenchHost> StartAsync(string backend, Action<DurableTaskRegistry> register,
+        bool startWorker = true)
     {
         var directory = Path.Combine(Path.GetTempPath(), "personas-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -46,10 +49,14 @@ internal sealed class BenchHost : IAsyncDisposable
         return bench;
     }
 
-    /// <summary>Starts the rest of the host (the worker); the sidecar already runs so instances could be scheduled.</summary>
+    /// <summary>
+    /// Starts the rest of the host (the worker); the sidecar already runs so instances could be scheduled.
+    /// </summary>
     public Task StartWorkerAsync() => _host.StartAsync();
 
-    /// <summary>Work items an instance took: one per episode (each starts with OrchestratorStarted) and one per activity.</summary>
+    /// <summary>
+    /// Work items an instance took: one per episode (each starts with OrchestratorStarted) and one per activity.
+    /// </summary>
     public async Task<int> WorkItemsAsync(string instanceId)
     {
         var backend = _host.Services.GetRequiredService<SidecarServer>().Backend;
@@ -63,7 +70,9 @@ internal sealed class BenchHost : IAsyncDisposable
     private static EventType TypeOf(JsonElement e)
     {
         var type = e.GetProperty("EventType");
-        return type.ValueKind == JsonValueKind.Number ? (EventType)type.GetInt32() : Enum.Parse<EventType>(type.GetString()!);
+        return type.ValueKind == JsonValueKind.Number
+            ? (EventType)type.GetInt32()
+            : Enum.Parse<EventType>(type.GetString()!);
     }
 
     public static async Task WaitUntilAsync(Func<bool> done, TimeSpan limit)

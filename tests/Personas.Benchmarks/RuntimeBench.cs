@@ -15,7 +15,8 @@ internal static class RuntimeBench
     public static async Task<int> RunAsync(string[] backends)
     {
         if (backends.Length == 0) backends = [DurableBackends.Sqlite, DurableBackends.AzureStorage];
-        Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}, " +
+        Console.WriteLine($"# {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
+            $"{DateTime.UtcNow:yyyy-MM-dd}, " +
             "one host, Microsoft.DurableTask worker and client over the in-process sidecar");
         foreach (var backend in backends)
         {
@@ -47,13 +48,15 @@ internal static class RuntimeBench
                 return x;
             }), startWorker: false);
         var ids = new List<string>();
-        for (var i = 0; i < instances; i++) ids.Add(await bench.Client.ScheduleNewOrchestrationInstanceAsync("Chain", i));
+        for (var i = 0; i < instances; i++)
+            ids.Add(await bench.Client.ScheduleNewOrchestrationInstanceAsync("Chain", i));
         var clock = Stopwatch.StartNew();
         await bench.StartWorkerAsync();
         foreach (var id in ids)
         {
             var done = await bench.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
-            if (done.ReadOutputAs<int>() != done.ReadInputAs<int>() + 5) throw new InvalidOperationException("chain lost a step");
+            if (done.ReadOutputAs<int>() != done.ReadInputAs<int>() + 5)
+                throw new InvalidOperationException("chain lost a step");
         }
         var seconds = clock.Elapsed.TotalSeconds;
         var items = 0;
@@ -68,7 +71,8 @@ internal static class RuntimeBench
         await using var bench = await BenchHost.StartAsync(backend, r => r
             .AddActivityFunc<int, int>("Noop", (_, x) => x)
             .AddOrchestratorFunc<int, int>("FanOut", async (ctx, count) =>
-                (await Task.WhenAll(Enumerable.Range(0, count).Select(i => ctx.CallActivityAsync<int>("Noop", i)))).Length));
+                (await Task.WhenAll(Enumerable.Range(0, count)
+                    .Select(i => ctx.CallActivityAsync<int>("Noop", i)))).Length));
         var clock = Stopwatch.StartNew();
         var id = await bench.Client.ScheduleNewOrchestrationInstanceAsync("FanOut", n);
         var done = await bench.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);

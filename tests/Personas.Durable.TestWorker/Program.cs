@@ -19,7 +19,8 @@ var ledger = new Ledger(args[1]);
 ledger.Create();
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-var settings = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>() ?? new DurableSettings();
+var settings = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>()
+    ?? new DurableSettings();
 builder.Services.AddPersonasDurable(settings, args[0],
     r => LedgerWorkload.Register(r, ledger, () => Console.WriteLine(LedgerWorkload.BusyLine)));
 using var host = builder.Build();

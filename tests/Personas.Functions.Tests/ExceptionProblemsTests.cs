@@ -34,7 +34,8 @@ public sealed class ExceptionProblemsTests
     public async Task Runtime_errors_map_to_their_statuses()
     {
         Assert.Equal(404, (await Handle(new RpcException(new Status(StatusCode.NotFound, "x")))).Status);
-        Assert.Equal(409, (await Handle(new RpcException(new Status(StatusCode.FailedPrecondition, "running")))).Status);
+        Assert.Equal(409,
+            (await Handle(new RpcException(new Status(StatusCode.FailedPrecondition, "running")))).Status);
         Assert.Equal(413, (await Handle(new BadHttpRequestException("too big", 413))).Status);
     }
 }

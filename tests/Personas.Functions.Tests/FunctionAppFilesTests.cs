@@ -75,7 +75,8 @@ public sealed class FunctionAppFilesTests(ApiHost host) : IClassFixture<ApiHost>
         foreach (var (section, type) in new[] { ("Photos", typeof(global::Personas.Imaging.Preparation.PhotoGates)), ("Llm", typeof(global::Personas.Providers.Llm.LlmOptions)),
                      ("Training", typeof(global::Personas.Functions.Training.TrainingSettings)), ("Fal", typeof(FalSettings)), ("Replicate", typeof(ReplicateSettings)), ("Jobs", typeof(JobsSettings)), ("Local", typeof(LocalTrainingSettings)),
                      ("Validation", typeof(global::Personas.Orchestrations.Training.ValidationOptions)), ("Generation", typeof(global::Personas.Functions.Generations.GenerationSettings)),
-                     ("Posts", typeof(global::Personas.Orchestrations.Posts.PostOptions)), ("Publishing", typeof(global::Personas.Providers.Publishing.PublishingOptions)),
+                     ("Posts", typeof(global::Personas.Orchestrations.Posts.PostOptions)),
+                     ("Publishing", typeof(global::Personas.Providers.Publishing.PublishingOptions)),
                      ("Durable", typeof(global::Personas.Durable.DurableSettings)) })
             foreach (var name in type.GetProperties().Where(p => p.CanWrite && (p.PropertyType.IsValueType || p.PropertyType == typeof(string))).Select(p => p.Name))
             {

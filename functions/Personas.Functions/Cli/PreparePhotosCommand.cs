@@ -33,7 +33,8 @@ public static class PreparePhotosCommand
         var seconds = elapsed.TotalSeconds;
         var reports = items.Select(i => new PhotoReport(i.File, i.Inspection.Accepted, i.Inspection.Width, i.Inspection.Height, i.Inspection.Scores,
             i.Inspection.Rejections, i.Inspection.Face?.Box, i.Inspection.Frame, i.Output)).ToList();
-        await File.WriteAllTextAsync(Path.Combine(output, "report.json"), JsonSerializer.Serialize(reports, PersonasDataConverter.DefaultOptions));
+        await File.WriteAllTextAsync(Path.Combine(output, "report.json"),
+            JsonSerializer.Serialize(reports, PersonasDataConverter.DefaultOptions));
         foreach (var r in reports)
             Console.WriteLine(r.Accepted
                 ? $"  accepted  {Path.GetFileName(r.File)}  overall {r.Scores!.Overall.Value}"

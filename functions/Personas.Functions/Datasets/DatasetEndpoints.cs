@@ -21,13 +21,15 @@ public static class DatasetEndpoints
             .WithSummary("Frames, captions and packages the persona's photos for fal.ai, Replicate and Kohya. 202 with the status payload.")
             .Produces<InstanceManagementPayload>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
 
-    private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger, PhotoGates gates,
-        TimeProvider clock, IOptions<PersonasSettings> settings)
+    private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog,
+        DurableTaskClient client, IInstanceLedger ledger, PhotoGates gates, TimeProvider clock,
+        IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
         if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
-        var previous = persona.DatasetInstanceId is { } previousId ? await client.GetStatusAsync(previousId, http.RequestAborted) : null;
+        var previous = persona.DatasetInstanceId is { } previousId
+            ? await client.GetStatusAsync(previousId, http.RequestAborted) : null;
         if (persona.Status == PersonaStatus.Preparing && previous is { IsActive: true })
             return StartOrchestration.Accepted(http, previous, settings.Value);
         // Preparing with no live instance (terminated, purged, or died before it could record a failure) must not stick.
@@ -47,6 +49,7 @@ public static class DatasetEndpoints
         await client.StartNewOwnedAsync(ledger, clock, owner, PrepareDatasetOrchestrator.Name,
             new PrepareDatasetInput(owner, personaId),
             instanceId, http.RequestAborted);
-        return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!, settings.Value);
+        return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!,
+            settings.Value);
     }
 }

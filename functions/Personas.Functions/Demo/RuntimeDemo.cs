@@ -66,7 +66,8 @@ public static class RuntimeDemo
                 .GroupBy(t => t).Select(g => $"{g.Key}×{g.Count()}");
             Console.WriteLine($"[demo] history: {string.Join(", ", events)}");
         }
-        else Console.WriteLine($"[demo] history: not available ({(int)history.StatusCode}; the memory backend keeps none)");
+        else Console.WriteLine(
+            $"[demo] history: not available ({(int)history.StatusCode}; the memory backend keeps none)");
         var ok = status["runtimeStatus"]!.GetValue<string>() == "Completed";
         Console.WriteLine(ok
             ? $"[demo] Completed in {clock.Elapsed.TotalSeconds:0.0}s: {status["output"]!["summary"]}"

@@ -31,8 +31,9 @@ public static class GenerationEndpoints
             .WithSummary("The persona's generations, oldest first.").ProducesProblem(404);
     }
 
-    private static async Task<IResult> StartAsync(HttpContext http, ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger, PersonaPictures pictures, TimeProvider clock,
-        IOptions<PersonasSettings> settings, IOptions<TrainingSettings> training)
+    private static async Task<IResult> StartAsync(HttpContext http, ICatalog catalog, DurableTaskClient client,
+        IInstanceLedger ledger, PersonaPictures pictures, TimeProvider clock, IOptions<PersonasSettings> settings,
+        IOptions<TrainingSettings> training)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
@@ -60,7 +61,8 @@ public static class GenerationEndpoints
             new GenerateWithPersonaInput(owner, generationId, persona.Id, request.Prompt, request.BlendStrength, request.Platform, request.Seed, request.Count,
                 request.Usage, model.Version),
             instanceId, http.RequestAborted);
-        var instance = InstancePayloads.Management(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
+        var instance = InstancePayloads.Management(http,
+            (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
         http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();
         return TypedResults.Accepted(instance.StatusQueryGetUri,
             new GenerationAccepted(generationId, persona.Id, model.Version, request.Seed, $"/api/generations/{generationId}", instance));

@@ -66,7 +66,8 @@ public static class PersonasHost
         });
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyOpenApiTransformer>());
 
-        var durable = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>() ?? new DurableSettings();
+        var durable = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>()
+            ?? new DurableSettings();
         builder.Services.AddPersonasDurable(durable, settings.DataDir, r => r.AddPersonasWorkflows());
         builder.Services.AddSingleton<InstanceHistory>();
         builder.Services.AddSingleton(builder.Configuration.GetSection(PhotoGatesSection).Get<PhotoGates>() ?? new PhotoGates());

@@ -37,22 +37,22 @@ public static class InstanceEndpoints
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(410);
         // A termination's reason becomes the instance's output, as in Durable Functions.
         instances.MapPost("/{instanceId}/terminate", (string instanceId, string? reason, HttpContext http,
-                DurableTaskClient client, IInstanceLedger ledger) => ControlAsync(instanceId, reason, http, client, ledger,
-                (id, why, ct) => client.TerminateInstanceAsync(id, (object?)why, ct)))
+                DurableTaskClient client, IInstanceLedger ledger) => ControlAsync(instanceId, reason, http, client,
+                ledger, (id, why, ct) => client.TerminateInstanceAsync(id, (object?)why, ct)))
             .WithName("TerminateInstance").ProducesProblem(404).ProducesProblem(410);
         instances.MapPost("/{instanceId}/suspend", (string instanceId, string? reason, HttpContext http,
-                DurableTaskClient client, IInstanceLedger ledger) => ControlAsync(instanceId, reason, http, client, ledger,
-                client.SuspendInstanceAsync))
+                DurableTaskClient client, IInstanceLedger ledger) => ControlAsync(instanceId, reason, http, client,
+                ledger, client.SuspendInstanceAsync))
             .WithName("SuspendInstance").ProducesProblem(404).ProducesProblem(410);
         instances.MapPost("/{instanceId}/resume", (string instanceId, string? reason, HttpContext http,
-                DurableTaskClient client, IInstanceLedger ledger) => ControlAsync(instanceId, reason, http, client, ledger,
-                client.ResumeInstanceAsync))
+                DurableTaskClient client, IInstanceLedger ledger) => ControlAsync(instanceId, reason, http, client,
+                ledger, client.ResumeInstanceAsync))
             .WithName("ResumeInstance").ProducesProblem(404).ProducesProblem(410);
     }
 
     private static async Task<IResult> GetAsync(string instanceId, HttpContext http, DurableTaskClient client,
-        IInstanceLedger ledger, InstanceHistory histories, IOptions<PersonasSettings> settings, bool showHistory = false,
-        bool showInput = true)
+        IInstanceLedger ledger, InstanceHistory histories, IOptions<PersonasSettings> settings,
+        bool showHistory = false, bool showInput = true)
     {
         var instance = await client.FindOwnedAsync(ledger, http.User.Owner(), instanceId, http.RequestAborted);
         if (instance is null) return NotFound(http, instanceId);
@@ -107,8 +107,8 @@ public static class InstanceEndpoints
         var instance = await client.FindOwnedAsync(ledger, http.User.Owner(), instanceId, http.RequestAborted);
         if (instance is null) return NotFound(http, instanceId);
         if (!instance.IsActive) return Gone(http, instance);
-        await client.RaiseEventOnceAsync(ledger, instanceId, eventName, payload, deliveryId.Length > 0 ? deliveryId : null,
-            http.RequestAborted);
+        await client.RaiseEventOnceAsync(ledger, instanceId, eventName, payload,
+            deliveryId.Length > 0 ? deliveryId : null, http.RequestAborted);
         return TypedResults.Accepted((string?)null);
     }
 

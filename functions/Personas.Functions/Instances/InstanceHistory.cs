@@ -12,7 +12,9 @@ namespace Personas.Functions.Instances;
 /// </summary>
 public sealed class InstanceHistory(SidecarServer sidecar)
 {
-    /// <summary>The events, oldest first; null when the backend keeps no readable history (the memory backend).</summary>
+    /// <summary>
+    /// The events, oldest first; null when the backend keeps no readable history (the memory backend).
+    /// </summary>
     public async Task<IReadOnlyList<HistoryEventPayload>?> ReadAsync(string instanceId)
     {
         string json;
@@ -50,7 +52,8 @@ public sealed class InstanceHistory(SidecarServer sidecar)
         ?? (Text(e["Reason"]) is { } reason ? new FailurePayload(reason, Text(e["Details"]) ?? "", null) : null);
 
     private static FailurePayload? Details(JsonObject? f) => f is null ? null
-        : new FailurePayload(Text(f["ErrorType"]) ?? "", Text(f["ErrorMessage"]) ?? "", Details(f["InnerFailure"] as JsonObject));
+        : new FailurePayload(Text(f["ErrorType"]) ?? "", Text(f["ErrorMessage"]) ?? "",
+            Details(f["InnerFailure"] as JsonObject));
 
     /// <summary>Inputs and results are JSON text; anything that is not (a plain reason) is kept as a string.</summary>
     private static JsonNode? Data(string? text)
@@ -60,11 +63,14 @@ public sealed class InstanceHistory(SidecarServer sidecar)
         catch (JsonException) { return JsonValue.Create(text); }
     }
 
-    private static string? Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+    private static string? Text(JsonNode? node) =>
+        node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
 
-    private static int? Number(JsonNode? node) => node?.GetValueKind() == JsonValueKind.Number ? node.GetValue<int>() : null;
+    private static int? Number(JsonNode? node) =>
+        node?.GetValueKind() == JsonValueKind.Number ? node.GetValue<int>() : null;
 
     private static DateTimeOffset? Date(JsonNode? node) =>
-        Text(node) is { } text && DateTimeOffset.TryParse(text, null, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+        Text(node) is { } text
+            && DateTimeOffset.TryParse(text, null, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
             ? at : null;
 }

@@ -36,9 +36,11 @@ public sealed record FailurePayload(string ErrorType, string ErrorMessage, Failu
     public static FailurePayload? From(TaskFailureDetails? f) => f is null ? null : new(f.ErrorType, f.ErrorMessage, From(f.InnerFailure));
 }
 
-/// <summary>One history event, named as DurableTask.Core names its event types (EventRaised, TimerFired, ...).</summary>
-public sealed record HistoryEventPayload(string EventType, DateTimeOffset Timestamp, string? Name, int? TaskId, JsonNode? Data,
-    FailurePayload? FailureDetails, DateTimeOffset? FireAt, string? InstanceId);
+/// <summary>
+/// One history event, named as DurableTask.Core names its event types (EventRaised, TimerFired, ...).
+/// </summary>
+public sealed record HistoryEventPayload(string EventType, DateTimeOffset Timestamp, string? Name, int? TaskId,
+    JsonNode? Data, FailurePayload? FailureDetails, DateTimeOffset? FireAt, string? InstanceId);
 
 public sealed record PurgePayload(int InstancesDeleted);
 
@@ -52,12 +54,14 @@ internal static class InstancePayloads
             $"{baseUri}/resume?reason={{text}}", baseUri);
     }
 
-    /// <remarks>The SDK's instance metadata carries no version; the field stays for the Durable Functions shape.</remarks>
+    /// <remarks>
+    /// The SDK's instance metadata carries no version; the field stays for the Durable Functions shape.
+    /// </remarks>
     public static InstanceStatusPayload Status(OrchestrationMetadata m, bool showInput,
         IReadOnlyList<HistoryEventPayload>? history) =>
         new(m.Name, m.InstanceId, null, m.RuntimeStatus, showInput ? Json(m.SerializedInput) : null,
-            Json(m.SerializedCustomStatus), Json(m.SerializedOutput), FailurePayload.From(m.FailureDetails), m.CreatedAt,
-            m.LastUpdatedAt, history);
+            Json(m.SerializedCustomStatus), Json(m.SerializedOutput), FailurePayload.From(m.FailureDetails),
+            m.CreatedAt, m.LastUpdatedAt, history);
 
     internal static JsonNode? Json(string? serialized) => serialized is null ? null : JsonNode.Parse(serialized);
 }

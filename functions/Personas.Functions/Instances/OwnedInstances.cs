@@ -5,7 +5,10 @@ using Personas.Domain.Workflows;
 
 namespace Personas.Functions.Instances;
 
-/// <summary>The result of an owned start: the instance (null when another owner holds the id), the claim, and whether this call made it.</summary>
+/// <summary>
+/// The result of an owned start: the instance (null when another owner holds the id), the claim, and whether
+/// this call made it.
+/// </summary>
 internal sealed record OwnedStart(OrchestrationMetadata? Instance, InstanceClaim Claim, bool Created);
 
 /// <summary>

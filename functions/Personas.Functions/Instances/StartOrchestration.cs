@@ -41,7 +41,8 @@ internal static class StartOrchestration
         var id = instanceId ?? (idempotencyKey.Length > 0
             ? "idem-" + Hash($"{owner}\n{idempotencyKey}")[..32]
             : Guid.NewGuid().ToString("N"));
-        var started = await client.StartOwnedAsync(ledger, clock, owner, name, input, id, requestHash, http.RequestAborted);
+        var started = await client.StartOwnedAsync(ledger, clock, owner, name, input, id, requestHash,
+            http.RequestAborted);
         if (started.Claim.Owner != owner)
             return ProblemWriter.Result(http, 409, "Conflict", "That instance id is already in use.", "instanceId");
         if (!started.Created) http.Response.Headers["Idempotent-Replayed"] = "true";

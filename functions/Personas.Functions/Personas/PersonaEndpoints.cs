@@ -96,8 +96,8 @@ public static class PersonaEndpoints
     /// Starts the deletion workflow (202 with its status links). Repeating the request while it runs returns the same
     /// workflow; once it has finished, the persona is 404 and its audit entry says what was deleted and what providers keep.
     /// </summary>
-    private static async Task<IResult> DeleteAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger,
-        TimeProvider clock, IOptions<PersonasSettings> settings)
+    private static async Task<IResult> DeleteAsync(string personaId, HttpContext http, ICatalog catalog,
+        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
         var ticket = Guid.NewGuid().ToString("N");

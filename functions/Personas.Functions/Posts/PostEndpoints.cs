@@ -43,8 +43,8 @@ public static class PostEndpoints
         app.MapBrandKitEndpoints();
     }
 
-    private static async Task<IResult> GenerateAsync(HttpContext http, ICatalog catalog, IPostCatalog posts, DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock,
-        IOptions<PersonasSettings> settings)
+    private static async Task<IResult> GenerateAsync(HttpContext http, ICatalog catalog, IPostCatalog posts,
+        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, Math.Max(settings.Value.MaxJsonBodyBytes, 4 * SmartPostRequest.MaxTranscript + 65536));
@@ -71,7 +71,8 @@ public static class PostEndpoints
         await client.StartNewOwnedAsync(ledger, clock, owner, GeneratePostsOrchestrator.Name,
             new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage, work),
             instanceId, http.RequestAborted);
-        var instance = InstancePayloads.Management(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
+        var instance = InstancePayloads.Management(http,
+            (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
         http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();
         return TypedResults.Accepted(instance.StatusQueryGetUri, new
         {

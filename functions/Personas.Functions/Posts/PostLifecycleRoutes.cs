@@ -91,7 +91,8 @@ public static class PostLifecycleRoutes
             case "approve" or "reject":
                 if (post.Status != PostStatus.AwaitingApproval) return new(post.Id, 409, $"The post is {post.Status}; only a post awaiting approval can be {action}d.");
                 await client.RaiseEventAsync(instance, action == "approve" ? PostLifecycleOrchestrator.ApproveEvent : PostLifecycleOrchestrator.RejectEvent,
-                    new PostDecisionEvent(owner, args["reason"]?.GetValue<string>().Trim()), cancellation: http.RequestAborted);
+                    new PostDecisionEvent(owner, args["reason"]?.GetValue<string>().Trim()),
+                    cancellation: http.RequestAborted);
                 return new(post.Id, 202, action == "approve" ? "Approval sent; the post will be staged." : "Rejection sent.");
             case "schedule" or "unschedule" or "publish-now":
                 if (post.Status is not (PostStatus.Staged or PostStatus.Scheduled or PostStatus.Failed) || post.Decision is not { Approved: true })
@@ -105,7 +106,8 @@ public static class PostLifecycleRoutes
                 };
                 if (at is { } when && (when < now.AddMinutes(-1) || when > now.AddDays(366)))
                     return new(post.Id, 409, "The time must be from now to a year ahead.");
-                await client.RaiseEventAsync(instance, PostLifecycleOrchestrator.ScheduleEventName, new ScheduleEvent(at), cancellation: http.RequestAborted);
+                await client.RaiseEventAsync(instance, PostLifecycleOrchestrator.ScheduleEventName,
+                    new ScheduleEvent(at), cancellation: http.RequestAborted);
                 return new(post.Id, 202, at is null ? "Unscheduling." : action == "publish-now" ? "Publishing now." : $"Scheduling for {at:u}.", at);
             default:
                 return new(post.Id, 400, $"Unknown action '{action}'.");

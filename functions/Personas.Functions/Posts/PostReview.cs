@@ -60,8 +60,8 @@ public static class PostReview
     }
 
     /// <summary>Starts a one-post GeneratePosts run that writes the next revision with the feedback. 202.</summary>
-    public static async Task<IResult> RegenerateAsync(string postId, HttpContext http, IPostCatalog posts, DurableTaskClient client,
-        IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
+    public static async Task<IResult> RegenerateAsync(string postId, HttpContext http, IPostCatalog posts,
+        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
@@ -81,7 +81,8 @@ public static class PostReview
             new GeneratePostsInput(owner, post.BatchId, post.Brief, post.Creativity, post.PersonaId, post.Usage,
                 [new PostWork(post.Id, post.Kind, post.Platform, seed, revision, feedback)], Regeneration: true),
             instanceId, http.RequestAborted);
-        var instance = InstancePayloads.Management(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
+        var instance = InstancePayloads.Management(http,
+            (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
         return TypedResults.Accepted(instance.StatusQueryGetUri, new { id = postId, revision, feedback, link = $"/api/posts/{postId}", instance });
     }
 }

@@ -36,7 +36,8 @@ public static class TrainingEndpoints
             .WithSummary("The same as /status, as Server-Sent Events, until the work ends.").Produces(200, contentType: "text/event-stream").ProducesProblem(404);
     }
 
-    private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger, PhotoGates gates,
+    private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog,
+        DurableTaskClient client, IInstanceLedger ledger, PhotoGates gates,
         TrainingProviders providers, TimeProvider clock, IOptions<PersonasSettings> settings, IOptions<TrainingSettings> training, ValidationOptions validation)
     {
         var owner = http.User.Owner();
@@ -52,10 +53,12 @@ public static class TrainingEndpoints
         if (await BudgetGuard.RefuseAsync(http, catalog, owner, personaId, providers.EstimateUsd(provider, options.StepsOrDefault),
                 $"{options.StepsOrDefault} steps on {provider}", options.BudgetUsd, training.Value.OwnerBudgetUsd) is { } overBudget)
             return overBudget;
-        var running = persona.TrainingInstanceId is { } id ? await client.GetStatusAsync(id, http.RequestAborted) : null;
+        var running = persona.TrainingInstanceId is { } id
+            ? await client.GetStatusAsync(id, http.RequestAborted) : null;
         if (running is { IsActive: true }) return StartOrchestration.Accepted(http, running, settings.Value);
         // Preparing, training or validating with no live instance (terminated, or died before recording a failure) must not stick.
-        if (persona.Status == PersonaStatus.Preparing && persona.DatasetInstanceId is { } dataset && await client.GetStatusAsync(dataset, http.RequestAborted) is { IsActive: true })
+        if (persona.Status == PersonaStatus.Preparing && persona.DatasetInstanceId is { } dataset
+                && await client.GetStatusAsync(dataset, http.RequestAborted) is { IsActive: true })
             return ProblemWriter.Result(http, 409, "Persona busy", "The dataset is being prepared; training can start once that finishes.", "personaId");
         if (persona.Dataset is null && (await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted)).Count < gates.MinPhotos)
             return ProblemWriter.Result(http, 409, "Not enough photos", $"Training needs a dataset of at least {gates.MinPhotos} accepted photos.", "photos");
@@ -72,7 +75,8 @@ public static class TrainingEndpoints
         await client.StartNewOwnedAsync(ledger, clock, owner, TrainPersonaOrchestrator.Name,
             new TrainPersonaInput(owner, personaId, version, options!, training.Value.TimeoutMinutes, validation.Enabled),
             instanceId, http.RequestAborted);
-        return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!, settings.Value);
+        return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!,
+            settings.Value);
     }
 
     private static async Task<IResult> CancelAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, IOptions<PersonasSettings> settings)
@@ -80,10 +84,12 @@ public static class TrainingEndpoints
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
         if (await catalog.GetPersonaAsync(http.User.Owner(), personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
-        if (persona.TrainingInstanceId is not { } id || await client.GetStatusAsync(id, http.RequestAborted) is not { IsActive: true })
+        if (persona.TrainingInstanceId is not { } id
+                || await client.GetStatusAsync(id, http.RequestAborted) is not { IsActive: true })
             return ProblemWriter.Result(http, 409, "Nothing to cancel", "No training is running for this persona.", "personaId");
         var reason = body?["reason"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
-        await client.RaiseEventAsync(id, TrainPersonaOrchestrator.CancelEvent, reason.Length > 500 ? reason[..500] : reason, cancellation: http.RequestAborted);
+        await client.RaiseEventAsync(id, TrainPersonaOrchestrator.CancelEvent,
+            reason.Length > 500 ? reason[..500] : reason, cancellation: http.RequestAborted);
         return TypedResults.Accepted($"/api/personas/{personaId}/status", new { canceling = id });
     }
 

@@ -36,8 +36,8 @@ public static class WebhookEndpoints
             .WithSummary("Progress and completion from our own training containers, signed with the run's HMAC secret (docs/training.md).").Produces(200).ProducesProblem(401).ProducesProblem(404);
     }
 
-    private static async Task<IResult> JobsAsync(HttpContext http, JobCallbackSigner signer, ICatalog catalog, DurableTaskClient client,
-        IInstanceLedger ledger, ILoggerFactory logs)
+    private static async Task<IResult> JobsAsync(HttpContext http, JobCallbackSigner signer, ICatalog catalog,
+        DurableTaskClient client, IInstanceLedger ledger, ILoggerFactory logs)
     {
         if (await JsonBody.ReadBytesAsync(http, MaxBodyBytes) is not { } body) return JsonBody.TooLarge(http, MaxBodyBytes);
         var headers = http.Request.Headers;
@@ -50,12 +50,13 @@ public static class WebhookEndpoints
         catch (JsonException) { return ProblemWriter.Invalid(http, "body", "The callback is not a JSON object."); }
         if (await catalog.FindProviderJobAsync(ContainerAppsJobTrainingProvider.ProviderName, runId, http.RequestAborted) is not { } link)
             return ProblemWriter.Result(http, 404, "Unknown run", $"No training waits on job run '{runId}'.", "X-Personas-Run");
-        await RaiseAsync(client, ledger, link.InstanceId, $"jobs:{verdict.DeliveryId}", ContainerAppsJobTrainingProvider.StatusOf(callback), http.RequestAborted);
+        await RaiseAsync(client, ledger, link.InstanceId, $"jobs:{verdict.DeliveryId}",
+            ContainerAppsJobTrainingProvider.StatusOf(callback), http.RequestAborted);
         return TypedResults.Ok(new { received = runId });
     }
 
-    private static async Task<IResult> FalAsync(HttpContext http, FalWebhookVerifier verifier, ICatalog catalog, DurableTaskClient client,
-        IInstanceLedger ledger, ILoggerFactory logs)
+    private static async Task<IResult> FalAsync(HttpContext http, FalWebhookVerifier verifier, ICatalog catalog,
+        DurableTaskClient client, IInstanceLedger ledger, ILoggerFactory logs)
     {
         if (await JsonBody.ReadBytesAsync(http, MaxBodyBytes) is not { } body) return JsonBody.TooLarge(http, MaxBodyBytes);
         var headers = http.Request.Headers;
@@ -75,12 +76,13 @@ public static class WebhookEndpoints
         var status = ok && delivery["payload"] is JsonObject payload
             ? FalTrainingProvider.Completed(payload, "fal.ai webhook: completed")
             : new TrainingStatus(TrainingState.Failed, Error: $"fal.ai reported an error: {delivery["error"] ?? delivery["payload_error"] ?? "no detail"}");
-        await RaiseAsync(client, ledger, link.InstanceId, $"fal:{requestId}:{(ok ? "ok" : "error")}", status, http.RequestAborted);
+        await RaiseAsync(client, ledger, link.InstanceId, $"fal:{requestId}:{(ok ? "ok" : "error")}", status,
+            http.RequestAborted);
         return TypedResults.Ok(new { received = requestId });
     }
 
-    private static async Task<IResult> ReplicateAsync(HttpContext http, ReplicateSettings settings, TimeProvider clock, ICatalog catalog, DurableTaskClient client,
-        IInstanceLedger ledger, ILoggerFactory logs)
+    private static async Task<IResult> ReplicateAsync(HttpContext http, ReplicateSettings settings, TimeProvider clock,
+        ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger, ILoggerFactory logs)
     {
         if (await JsonBody.ReadBytesAsync(http, MaxBodyBytes) is not { } body) return JsonBody.TooLarge(http, MaxBodyBytes);
         if (string.IsNullOrWhiteSpace(settings.WebhookSecret)) return Unauthorized(http, logs, "replicate", "No Replicate webhook secret is configured (Personas:Replicate:WebhookSecret).");
@@ -93,7 +95,8 @@ public static class WebhookEndpoints
         catch (JsonException) { return ProblemWriter.Invalid(http, "body", "The delivery is not a JSON object."); }
         if (await catalog.FindProviderJobAsync(ReplicateTrainingProvider.ProviderName, training.Id, http.RequestAborted) is not { } link)
             return ProblemWriter.Result(http, 404, "Unknown training", $"No training waits on Replicate training '{training.Id}'.", "id");
-        await RaiseAsync(client, ledger, link.InstanceId, $"replicate:{verdict.DeliveryId}", ReplicateTrainingProvider.StatusOf(training), http.RequestAborted);
+        await RaiseAsync(client, ledger, link.InstanceId, $"replicate:{verdict.DeliveryId}",
+            ReplicateTrainingProvider.StatusOf(training), http.RequestAborted);
         return TypedResults.Ok(new { received = training.Id });
     }
 
@@ -102,7 +105,8 @@ public static class WebhookEndpoints
         string deliveryKey, TrainingStatus status, CancellationToken ct)
     {
         if (await client.GetStatusAsync(instanceId, ct) is not { IsActive: true }) return;
-        await client.RaiseEventOnceAsync(ledger, instanceId, TrainPersonaOrchestrator.UpdateEvent, status, deliveryKey, ct);
+        await client.RaiseEventOnceAsync(ledger, instanceId, TrainPersonaOrchestrator.UpdateEvent, status,
+            deliveryKey, ct);
     }
 
     private static IResult Unauthorized(HttpContext http, ILoggerFactory logs, string provider, string problem)

@@ -21,7 +21,8 @@ public sealed class PrepareDatasetOrchestrator : TaskOrchestrator<PrepareDataset
     private const int PhotosAtOnce = 2;
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), 2)
     {
-        HandleFailure = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>(),
+        HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
+            && !failure.IsCausedBy<InvalidDataException>(),
     });
 
     public override async Task<DatasetPackages> RunAsync(TaskOrchestrationContext context, PrepareDatasetInput input)
@@ -46,7 +47,8 @@ public sealed class PrepareDatasetOrchestrator : TaskOrchestrator<PrepareDataset
         catch (TaskFailedException failure)
         {
             await context.CallActivityAsync(nameof(SetPersonaStatusActivity),
-                new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Failed, failure.FailureDetails.InnerFailure?.ErrorMessage ?? failure.FailureDetails.ErrorMessage, null));
+                new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Failed,
+                    failure.FailureDetails.InnerFailure?.ErrorMessage ?? failure.FailureDetails.ErrorMessage, null));
             throw;
         }
     }

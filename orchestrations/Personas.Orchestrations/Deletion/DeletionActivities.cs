@@ -50,11 +50,13 @@ public sealed class StopPersonaWorkActivity(ICatalog catalog, IPostCatalog posts
     {
         var ct = context.CancellationToken;
         var persona = await PersonaWork.ByTicketAsync(catalog, input.Deletion, ct);
-        var running = (await PersonaWork.InstancesAsync(client, catalog, posts, persona, ct)).Where(i => i.IsActive).ToList();
+        var running = (await PersonaWork.InstancesAsync(client, catalog, posts, persona, ct))
+            .Where(i => i.IsActive).ToList();
         foreach (var instance in running)
         {
             if (!input.Force && instance.Name == "TrainPersona")
-                await client.RaiseEventOnceAsync(ledger, instance.InstanceId, Training.TrainPersonaOrchestrator.CancelEvent,
+                await client.RaiseEventOnceAsync(ledger, instance.InstanceId,
+                    Training.TrainPersonaOrchestrator.CancelEvent,
                     "the persona is being deleted", "deletion-cancel", ct);
             else
                 await client.TerminateInstanceAsync(instance.InstanceId, "The persona is being deleted.", ct);
@@ -88,7 +90,8 @@ public sealed class ErasePersonaActivity(ICatalog catalog, IPostCatalog posts, I
         foreach (var instance in instances.OrderByDescending(i => i.InstanceId.Length)) // sub-workflows first
         {
             if (instance.IsActive) await TerminateAsync(instance.InstanceId, ct);
-            if ((await client.PurgeInstanceAsync(instance.InstanceId, cancellation: ct)).PurgedInstanceCount > 0) purged++;
+            if ((await client.PurgeInstanceAsync(instance.InstanceId, cancellation: ct)).PurgedInstanceCount > 0)
+                purged++;
             await ledger.ForgetInstanceAsync(instance.InstanceId, ct);
         }
         var photos = await catalog.DeletePersonaAsync(persona.Owner, persona.Id, new AuditEntry(persona.Owner, persona.Id, "persona.deleted", clock.GetUtcNow(),

@@ -19,7 +19,8 @@ public sealed class GenerateWithPersonaOrchestrator : TaskOrchestrator<GenerateW
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(5), 2)
     {
-        HandleFailure = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
+        HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
+            && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
     });
 
     public override async Task<Generation> RunAsync(TaskOrchestrationContext context, GenerateWithPersonaInput input)

@@ -24,7 +24,8 @@ public sealed class GeneratePostsOrchestrator : TaskOrchestrator<GeneratePostsIn
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(5), 2)
     {
-        HandleFailure = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
+        HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
+            && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
     });
 
     public override async Task<GeneratePostsResult> RunAsync(TaskOrchestrationContext context, GeneratePostsInput input)

@@ -63,7 +63,8 @@ public sealed class StartPostLifecycleActivity(DurableTaskClient client, IPostCa
         var since = clock.GetUtcNow();
         var (lifecycle, _) = await client.StartOnceAsync(PostLifecycleOrchestrator.Name,
             new PostLifecycleInput(input.Owner, input.PostId, since, options.ReminderHours, options.ExpiryDays),
-            new StartOrchestrationOptions(PostLifecycleOrchestrator.InstanceId(input.PostId)), context.CancellationToken);
+            new StartOrchestrationOptions(PostLifecycleOrchestrator.InstanceId(input.PostId)),
+            context.CancellationToken);
         // Only now, with its lifecycle there to receive the decision, does the post wait for approval.
         await posts.UpdatePostAsync(input.Owner, input.PostId, post => (post with { ExpiresAt = since.AddDays(options.ExpiryDays) })
             .With(since, "Waiting for approval.", PostStatus.AwaitingApproval), context.CancellationToken);

@@ -26,7 +26,8 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromSeconds(5), 2)
     {
-        HandleFailure = failure => !failure.IsCausedBy<ConsentException>() && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<TrainingProviderException>()
+        HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
+            && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<TrainingProviderException>()
             && !failure.IsCausedBy<ImageGenerationException>(),
     });
 

@@ -10,14 +10,18 @@ public sealed record InstanceClaim(string InstanceId, string Owner, string? Requ
 /// </summary>
 public interface IInstanceLedger
 {
-    /// <summary>Claims <paramref name="instanceId"/> for <paramref name="owner"/> unless it is claimed; returns the claim that stands.</summary>
+    /// <summary>
+    /// Claims <paramref name="instanceId"/> for <paramref name="owner"/> unless it is claimed; returns the claim
+    /// that stands.
+    /// </summary>
     Task<InstanceClaim> ClaimAsync(string instanceId, string owner, string? requestHash, DateTimeOffset at,
         CancellationToken ct = default);
 
     Task<InstanceClaim?> FindClaimAsync(string instanceId, CancellationToken ct = default);
 
     /// <summary>The instance ids of <paramref name="instanceIds"/> that <paramref name="owner"/> claimed.</summary>
-    Task<IReadOnlySet<string>> OwnedAsync(string owner, IReadOnlyCollection<string> instanceIds, CancellationToken ct = default);
+    Task<IReadOnlySet<string>> OwnedAsync(string owner, IReadOnlyCollection<string> instanceIds,
+        CancellationToken ct = default);
 
     /// <summary>Records that event <paramref name="eventId"/> is being delivered; false when it already was.</summary>
     Task<bool> TryRecordEventAsync(string instanceId, string eventId, CancellationToken ct = default);

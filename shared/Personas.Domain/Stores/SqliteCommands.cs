@@ -5,7 +5,8 @@ namespace Personas.Domain.Stores;
 /// <summary>Small helpers that keep the catalog's SQL readable: one parameterised command per call.</summary>
 internal static class SqliteCommands
 {
-    public static int Execute(this SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    public static int Execute(this SqliteConnection connection, string sql,
+        params (string Name, object? Value)[] parameters)
     {
         using var command = connection.Command(sql, parameters);
         return command.ExecuteNonQuery();

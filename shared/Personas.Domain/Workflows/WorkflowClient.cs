@@ -12,7 +12,9 @@ public static class WorkflowClient
 {
     extension(OrchestrationMetadata instance)
     {
-        /// <summary>Not finished: waiting to start, running or suspended. (The SDK's IsRunning means Running only.)</summary>
+        /// <summary>
+        /// Not finished: waiting to start, running or suspended. (The SDK's IsRunning means Running only.)
+        /// </summary>
         public bool IsActive => instance.RuntimeStatus is OrchestrationRuntimeStatus.Pending
             or OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Suspended;
     }
@@ -26,10 +28,12 @@ public static class WorkflowClient
     /// any state; returns that instance and whether this call created it. A concurrent start of the same id may win
     /// the race: the backend then refuses ours, and the instance it made is returned.
     /// </summary>
-    public static async Task<(OrchestrationMetadata Instance, bool Created)> StartOnceAsync(this DurableTaskClient client,
-        string name, object? input, StartOrchestrationOptions options, CancellationToken ct = default)
+    public static async Task<(OrchestrationMetadata Instance, bool Created)> StartOnceAsync(
+        this DurableTaskClient client, string name, object? input, StartOrchestrationOptions options,
+        CancellationToken ct = default)
     {
-        var id = options.InstanceId ?? throw new ArgumentException("An idempotent start needs an instance id.", nameof(options));
+        var id = options.InstanceId
+            ?? throw new ArgumentException("An idempotent start needs an instance id.", nameof(options));
         if (await client.GetStatusAsync(id, ct) is { } existing) return (existing, false);
         try
         {

@@ -54,7 +54,8 @@ public static class AzureStorageBackend
     internal static TokenCredential Credential(DurableSettings settings) =>
         string.IsNullOrWhiteSpace(settings.ManagedIdentityClientId)
             ? new DefaultAzureCredential()
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(settings.ManagedIdentityClientId));
+            : new ManagedIdentityCredential(
+                ManagedIdentityId.FromUserAssignedClientId(settings.ManagedIdentityClientId));
 
     /// <summary>Task hub names become table and queue prefixes: letters and digits only, 3 to 45 characters.</summary>
     internal static string TaskHubName(string taskHub)
@@ -62,7 +63,8 @@ public static class AzureStorageBackend
         var name = new string(taskHub.Where(char.IsAsciiLetterOrDigit).ToArray());
         if (name.Length < 3 || !char.IsAsciiLetter(name[0]) || name.Length > 45)
             throw new InvalidOperationException(
-                $"{DurableSettings.Section}:TaskHub '{taskHub}' must start with a letter and have 3 to 45 letters or digits.");
+                $"{DurableSettings.Section}:TaskHub '{taskHub}' must start with a letter " +
+                "and have 3 to 45 letters or digits.");
         return name;
     }
 }

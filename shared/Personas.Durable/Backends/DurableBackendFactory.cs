@@ -28,7 +28,8 @@ public static class DurableBackendFactory
             DurableBackends.AzureStorage => Persisted(DurableBackends.AzureStorage,
                 AzureStorageBackend.Create(settings, logs), settings, logs),
             _ => throw new InvalidOperationException(
-                $"{DurableSettings.Section}:Backend is '{settings.Backend}'; use one of {string.Join(", ", DurableBackends.All)}."),
+                $"{DurableSettings.Section}:Backend is '{settings.Backend}'; " +
+                $"use one of {string.Join(", ", DurableBackends.All)}."),
         };
     }
 
@@ -38,7 +39,8 @@ public static class DurableBackendFactory
     private const int SidecarOverdispatch = 10;
 
     private static (int Orchestrations, int Activities) DispatchCaps(DurableSettings settings) =>
-        (settings.MaxConcurrentOrchestrations * SidecarOverdispatch, settings.MaxConcurrentActivities * SidecarOverdispatch);
+        (settings.MaxConcurrentOrchestrations * SidecarOverdispatch,
+            settings.MaxConcurrentActivities * SidecarOverdispatch);
 
     /// <summary>
     /// Azure Storage serializes history and locks work for a limited time. From the inside out: activity lock renewal

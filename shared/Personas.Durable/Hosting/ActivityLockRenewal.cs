@@ -36,7 +36,8 @@ public sealed class ActivityLockRenewal(IOrchestrationService service, IOrchestr
         return workItem!;
     }
 
-    public override async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    public override async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem,
+        TaskMessage responseMessage)
     {
         // Stop renewing first: a renewal racing the completion could touch a message that is already deleted.
         await StopRenewingAsync(workItem);

@@ -95,8 +95,8 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
         InnerClient.SendTaskOrchestrationMessageAsync(message);
     public virtual Task SendTaskOrchestrationMessageBatchAsync(params TaskMessage[] messages) =>
         InnerClient.SendTaskOrchestrationMessageBatchAsync(messages);
-    public virtual Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId, TimeSpan timeout,
-        CancellationToken cancellationToken) =>
+    public virtual Task<OrchestrationState> WaitForOrchestrationAsync(string instanceId, string executionId,
+        TimeSpan timeout, CancellationToken cancellationToken) =>
         InnerClient.WaitForOrchestrationAsync(instanceId, executionId, timeout, cancellationToken);
     public Task ForceTerminateTaskOrchestrationAsync(string instanceId, string reason) =>
         InnerClient.ForceTerminateTaskOrchestrationAsync(instanceId, reason);

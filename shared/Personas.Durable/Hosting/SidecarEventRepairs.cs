@@ -62,7 +62,9 @@ public sealed class SidecarEventRepairs(IOrchestrationService service, IOrchestr
         return base.SendTaskOrchestrationMessageBatchAsync(messages);
     }
 
-    /// <summary>Rewrites the runtime state's new events in place; old events were repaired when they were new.</summary>
+    /// <summary>
+    /// Rewrites the runtime state's new events in place; old events were repaired when they were new.
+    /// </summary>
     internal static void RepairRuntimeState(OrchestrationRuntimeState? state)
     {
         if (state is null) return;
@@ -114,7 +116,8 @@ public sealed class SidecarEventRepairs(IOrchestrationService service, IOrchestr
 
     internal static HistoryEvent? Repaired(HistoryEvent e)
     {
-        if (e is not SubOrchestrationInstanceCreatedEvent created || e.GetType() == typeof(SubOrchestrationInstanceCreatedEvent))
+        if (e is not SubOrchestrationInstanceCreatedEvent created
+                || e.GetType() == typeof(SubOrchestrationInstanceCreatedEvent))
             return null;
         return new SubOrchestrationInstanceCreatedEvent(created.EventId)
         {

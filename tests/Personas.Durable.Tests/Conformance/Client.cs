@@ -77,7 +77,8 @@ public abstract partial class ConformanceBase
     {
         var host = await StartAsync(Waiter, runWorker: false);
         for (var i = 0; i < 7; i++)
-            await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", "x", new StartOrchestrationOptions($"q{i}"));
+            await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", "x",
+                new StartOrchestrationOptions($"q{i}"));
         await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiter", "x", new StartOrchestrationOptions("other"));
 
         var seen = new List<string>();

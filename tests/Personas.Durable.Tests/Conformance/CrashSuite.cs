@@ -98,11 +98,13 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
         Assert.Equal(Instances * LedgerWorkload.ValuesPerInstance.Length, effects.Count);
         foreach (var id in ids)
         {
-            Assert.Equal(LedgerWorkload.ValuesPerInstance, effects.Where(e => e.InstanceId == id).Select(e => e.Value).Order());
+            Assert.Equal(LedgerWorkload.ValuesPerInstance,
+                effects.Where(e => e.InstanceId == id).Select(e => e.Value).Order());
             var history = (await History.ReadAsync(client, id))!;
             Assert.Single(history, e => e.Type == EventType.ExecutionStarted);
             Assert.Equal(4, history.Count(e => e.Type == EventType.TaskCompleted));
-            Assert.Equal(4, history.Where(e => e.Type == EventType.TaskCompleted).Select(e => e.TaskScheduledId).Distinct().Count());
+            Assert.Equal(4, history.Where(e => e.Type == EventType.TaskCompleted)
+                .Select(e => e.TaskScheduledId).Distinct().Count());
             Assert.Single(history, e => e.Type == EventType.SubOrchestrationInstanceCompleted);
             Assert.Single(history, e => e.Type == EventType.TimerFired);
             Assert.Single(history, e => e.Type == EventType.EventRaised);
@@ -120,7 +122,8 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
         var settings = Settings();
         foreach (var property in typeof(DurableSettings).GetProperties())
             if (property.GetValue(settings) is { } value)
-                info.Environment[$"Personas__Durable__{property.Name}"] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+                info.Environment[$"Personas__Durable__{property.Name}"] =
+                    Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
         return Process.Start(info)!;
     }
 

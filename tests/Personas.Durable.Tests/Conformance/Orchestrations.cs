@@ -112,7 +112,9 @@ public abstract partial class ConformanceBase
         var attempts = 0;
         var host = await StartAsync(r => r
             .AddActivityFunc<object?, string>("Flaky", (_, _) =>
-                Interlocked.Increment(ref attempts) < 3 ? throw new InvalidOperationException("not yet") : Task.FromResult("ok"))
+                Interlocked.Increment(ref attempts) < 3
+                    ? throw new InvalidOperationException("not yet")
+                    : Task.FromResult("ok"))
             .AddOrchestratorFunc<object?, string>("Retrying", (ctx, _) => ctx.CallActivityAsync<string>("Flaky", null,
                 TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromMilliseconds(100), 2)))));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Retrying");
@@ -232,7 +234,8 @@ public abstract partial class ConformanceBase
     public async Task Unhandled_exception_fails_the_instance_with_its_details()
     {
         var host = await StartAsync(r => r.AddOrchestratorFunc("Throws",
-            (Func<TaskOrchestrationContext, object?, Task<int>>)((_, _) => throw new InvalidOperationException("boom"))));
+            (Func<TaskOrchestrationContext, object?, Task<int>>)((_, _) =>
+                throw new InvalidOperationException("boom"))));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Throws");
         var done = await Eventually.Completion(host.Client, id);
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);

@@ -38,23 +38,30 @@ public abstract partial class ConformanceBase
             .AddOrchestratorFunc<object?, int>("Shaky", (_, _) => Interlocked.Increment(ref attempts) < 3
                 ? throw new InvalidOperationException("not yet") : Task.FromResult(attempts))
             .AddOrchestratorFunc<object?, int>("Parent", (ctx, _) => ctx.CallSubOrchestratorAsync<int>("Shaky", null,
-                new SubOrchestrationOptions(TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromMilliseconds(100))),
+                new SubOrchestrationOptions(
+                    TaskOptions.FromRetryPolicy(new RetryPolicy(4, TimeSpan.FromMilliseconds(100))),
                     ctx.InstanceId + "-child"))));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Parent");
         var done = await Eventually.Completion(host.Client, id);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(3, done.ReadOutputAs<int>());
-        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await host.Client.GetInstanceAsync(id + "-child"))!.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed,
+            (await host.Client.GetInstanceAsync(id + "-child"))!.RuntimeStatus);
     }
 
     [Fact]
     public async Task Sub_orchestration_whose_id_is_taken_by_a_running_instance_fails_the_parent_clearly()
     {
         var host = await StartAsync(r => r
-            .AddOrchestratorFunc<object?, string>("Busy", async (ctx, _) => await ctx.WaitForExternalEvent<string>("Go"))
+            .AddOrchestratorFunc<object?, string>("Busy",
+                async (ctx, _) => await ctx.WaitForExternalEvent<string>("Go"))
             .AddOrchestratorFunc<object?, string>("Parent", async (ctx, _) =>
             {
-                try { return await ctx.CallSubOrchestratorAsync<string>("Busy", null, new SubOrchestrationOptions { InstanceId = "taken" }); }
+                try
+                {
+                    return await ctx.CallSubOrchestratorAsync<string>("Busy", null,
+                        new SubOrchestrationOptions { InstanceId = "taken" });
+                }
                 catch (TaskFailedException ex) { return $"failed: {ex.FailureDetails.ErrorMessage}"; }
             }));
         await host.Client.ScheduleNewOrchestrationInstanceAsync("Busy", null, new StartOrchestrationOptions("taken"));
@@ -160,7 +167,8 @@ public abstract partial class ConformanceBase
         await StopAsync(first);
 
         var clientOnly = await StartAsync(Register, runWorker: false);
-        await clientOnly.Client.RaiseEventAsync(deadlineId, "Reply", "yes"); // before the deadline, while no worker runs
+        // before the deadline, while no worker runs
+        await clientOnly.Client.RaiseEventAsync(deadlineId, "Reply", "yes");
         await Task.Delay(TimeSpan.FromSeconds(5)); // the backlog: both the reply and the deadline are now overdue
         await StopAsync(clientOnly);
 

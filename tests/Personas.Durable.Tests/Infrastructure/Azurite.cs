@@ -21,7 +21,8 @@ public sealed class Azurite : IAsyncLifetime
     {
         var exe = Path.Combine(RepoPaths.Root, "tools", "node_modules", ".bin", "azurite");
         if (!File.Exists(exe))
-            throw new InvalidOperationException($"Azurite is not installed at {exe}: run ./personas test (it installs it).");
+            throw new InvalidOperationException(
+                $"Azurite is not installed at {exe}: run ./personas test (it installs it).");
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
         var info = new ProcessStartInfo(exe)
         {

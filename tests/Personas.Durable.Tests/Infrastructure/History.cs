@@ -40,7 +40,9 @@ public static class History
 public sealed record StoredEvent(EventType Type, string? Name, int? TaskScheduledId, int? EventId = null,
     DateTime? Timestamp = null)
 {
-    /// <summary>Type, event id, the task it answers and its time: enough to tell what a stuck instance waits for.</summary>
+    /// <summary>
+    /// Type, event id, the task it answers and its time: enough to tell what a stuck instance waits for.
+    /// </summary>
     public override string ToString() =>
         $"{Type}#{EventId}{(TaskScheduledId is { } t ? $"->{t}" : "")}@{Timestamp:HH:mm:ss.fff}";
 }

@@ -81,8 +81,8 @@ public sealed class SidecarEventRepairsTests
                 (created.EventId, created.Name, created.Version, created.InstanceId, created.Input, created.Timestamp));
         }
         // What Azure Storage needs to write an EventType column: a [DataContract] on the concrete type.
-        Assert.NotNull(typeof(SubOrchestrationInstanceCreatedEvent).GetCustomAttributes(typeof(DataContractAttribute), false)
-            .SingleOrDefault());
+        Assert.NotNull(typeof(SubOrchestrationInstanceCreatedEvent)
+            .GetCustomAttributes(typeof(DataContractAttribute), false).SingleOrDefault());
         Assert.IsType<Dictionary<string, string>>(written.ExecutionStartedEvent!.Tags);
         Assert.IsType<Dictionary<string, string>>(((ExecutionStartedEvent)sent!.Single().Event).Tags);
     }

@@ -17,7 +17,8 @@ namespace Personas.Functions.Tests.Workflows;
 /// </summary>
 public sealed class EventOnceTests : IAsyncLifetime
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "personas-event-once", Guid.NewGuid().ToString("N"));
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "personas-event-once",
+        Guid.NewGuid().ToString("N"));
     private IHost? _host;
     private SqliteCatalog? _ledger;
 
