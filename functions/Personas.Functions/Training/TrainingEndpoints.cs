@@ -53,9 +53,8 @@ public static class TrainingEndpoints
         if (await BudgetGuard.RefuseAsync(http, catalog, owner, personaId, providers.EstimateUsd(provider, options.StepsOrDefault),
                 $"{options.StepsOrDefault} steps on {provider}", options.BudgetUsd, training.Value.OwnerBudgetUsd) is { } overBudget)
             return overBudget;
-        var running = persona.TrainingInstanceId is { } id
-            ? await client.GetStatusAsync(id, http.RequestAborted) : null;
-        if (running is { IsActive: true }) return StartOrchestration.Accepted(http, running, settings.Value);
+        var running = await LiveRunAsync(persona, client, http.RequestAborted);
+        if (running is not null) return StartOrchestration.Accepted(http, running, settings.Value);
         // Preparing, training or validating with no live instance (terminated, or died before recording a failure) must not stick.
         if (persona.Status == PersonaStatus.Preparing && persona.DatasetInstanceId is { } dataset
                 && await client.GetStatusAsync(dataset, http.RequestAborted) is { IsActive: true })
@@ -84,13 +83,26 @@ public static class TrainingEndpoints
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
         if (await catalog.GetPersonaAsync(http.User.Owner(), personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
-        if (persona.TrainingInstanceId is not { } id
-                || await client.GetStatusAsync(id, http.RequestAborted) is not { IsActive: true })
-            return ProblemWriter.Result(http, 409, "Nothing to cancel", "No training is running for this persona.", "personaId");
+        if (await LiveRunAsync(persona, client, http.RequestAborted) is not { InstanceId: var id })
+            return ProblemWriter.Result(http, 409, "Nothing to cancel", "No training is running for this persona.",
+                "personaId");
         var reason = body?["reason"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
         await client.RaiseEventAsync(id, TrainPersonaOrchestrator.CancelEvent,
             reason.Length > 500 ? reason[..500] : reason, cancellation: http.RequestAborted);
         return TypedResults.Accepted($"/api/personas/{personaId}/status", new { canceling = id });
+    }
+
+    /// <summary>
+    /// The persona's training run while it is still going. The run writes Ready or Failed in its last activity, and
+    /// its instance completes a moment later: in that gap the run is over, so a new run may start and a cancel has
+    /// nothing to stop.
+    /// </summary>
+    private static async Task<OrchestrationMetadata?> LiveRunAsync(Persona persona, DurableTaskClient client,
+        CancellationToken ct)
+    {
+        if (persona.TrainingInstanceId is not { } id || persona.Status is PersonaStatus.Ready or PersonaStatus.Failed)
+            return null;
+        return await client.GetStatusAsync(id, ct) is { IsActive: true } running ? running : null;
     }
 
     private static async Task<IResult> CostsAsync(string personaId, HttpContext http, ICatalog catalog)
