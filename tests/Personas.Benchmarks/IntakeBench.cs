@@ -8,7 +8,7 @@ using Personas.TestPhotos;
 namespace Personas.Benchmarks;
 
 /// <summary>
-/// P5 and P6: the real host (<c>Personas.Functions serve</c>, a child process, MALLOC_ARENA_MAX=2 as ./personas sets it)
+/// P5 and P6: the real host (<c>Personas.Local serve</c>, a child process, MALLOC_ARENA_MAX=2 as ./personas sets it)
 /// takes one upload of 20 photos of 12 MP, then prepares the dataset. Reported: intake time, intake plus packaging time,
 /// and the host's peak resident memory (VmHWM) over the whole run.
 /// </summary>
@@ -17,7 +17,7 @@ internal static class IntakeBench
     public static async Task<int> RunAsync()
     {
         var repo = TestEnvironment.RepositoryRoot;
-        var hostDll = Path.Combine(repo, "functions", "Personas.Functions", "bin", "Release", "net10.0", "Personas.Functions.dll");
+        var hostDll = Path.Combine(repo, "functions", "Personas.Local", "bin", "Release", "net10.0", "Personas.Local.dll");
         var dataDir = Path.Combine(Path.GetTempPath(), "personas-bench-intake", Guid.NewGuid().ToString("N"));
         var port = TestEnvironment.FreeLoopbackPort();
         const string key = "bench-key-0123456789abcdef";

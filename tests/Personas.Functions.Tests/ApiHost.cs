@@ -1,9 +1,10 @@
+using Personas.Local;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Personas.Functions.Auth;
-using Personas.Functions.Hosting;
+using Personas.Api.Auth;
+using Personas.Api.Hosting;
 using Personas.TestPhotos;
 
 namespace Personas.Functions.Tests;
@@ -51,7 +52,7 @@ public class ApiHost : IAsyncLifetime
             ["Personas:Photos:MinPhotos"] = "2", // the repo ships two photos of one person (tests/testdata/faces)
         };
         foreach (var (key, value) in await ExtraSettingsAsync()) settings[key] = value;
-        App = PersonasHost.Build([], settings, ReplaceServices);
+        App = LocalHost.Build([], settings, ReplaceServices);
         await App.StartAsync();
         BaseAddress = new Uri(App.Urls.First());
     }

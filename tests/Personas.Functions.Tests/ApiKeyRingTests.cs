@@ -1,4 +1,4 @@
-using Personas.Functions.Auth;
+using Personas.Api.Auth;
 
 namespace Personas.Functions.Tests;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Grpc.Core;
-using Personas.Functions.Problems;
+using Personas.Api.Problems;
 
 namespace Personas.Functions.Tests;
 

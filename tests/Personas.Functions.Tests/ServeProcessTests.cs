@@ -58,7 +58,7 @@ public sealed class ServeProcessTests : IDisposable
     {
         var port = global::Personas.TestPhotos.TestEnvironment.FreeLoopbackPort();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Personas.Functions.dll"), "serve", "--urls", $"http://127.0.0.1:{port}" })
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Personas.Local.dll"), "serve", "--urls", $"http://127.0.0.1:{port}" })
             info.ArgumentList.Add(arg);
         info.Environment["PERSONAS_DATA_DIR"] = _dataDir;
         info.Environment.Remove("PERSONAS_API_KEYS");

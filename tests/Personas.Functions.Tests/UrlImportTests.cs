@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Personas.Functions.Photos;
+using Personas.Api.Photos;
 using Personas.Imaging.Preparation;
 using Personas.TestPhotos;
 using static Personas.Functions.Tests.HttpAssertions;

@@ -1,8 +1,9 @@
+using Personas.Local;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Personas.Functions.Auth;
-using Personas.Functions.Hosting;
+using Personas.Api.Auth;
+using Personas.Api.Hosting;
 using static Personas.Functions.Tests.HttpAssertions;
 
 namespace Personas.Functions.Tests.Posts;
@@ -23,7 +24,7 @@ public sealed class PostRestartTests : IAsyncLifetime
 
     private async Task<(WebApplication App, HttpClient Client)> StartAsync()
     {
-        var app = PersonasHost.Build([], new Dictionary<string, string?>
+        var app = LocalHost.Build([], new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",

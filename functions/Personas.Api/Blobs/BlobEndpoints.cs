@@ -1,0 +1,31 @@
+using Personas.Domain.Blobs;
+using Personas.Api.Problems;
+
+namespace Personas.Api.Blobs;
+
+/// <summary>Downloads by signed link. No API key: the signature is the credential, and it covers one path until it expires.</summary>
+public static class BlobEndpoints
+{
+    public static void MapBlobEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/blobs/{**path}", async (string path, string? expires, string? signature, HttpContext http, IBlobStore blobs, BlobUrlSigner signer) =>
+        {
+            if (signer.Problem(path, expires, signature) is { } problem)
+                return ProblemWriter.Result(http, 401, "Link not valid", problem, "signature");
+            Stream? content;
+            try { content = await blobs.OpenReadAsync(path, http.RequestAborted); }
+            catch (ArgumentException) { content = null; }
+            if (content is null) return ProblemWriter.Result(http, 404, "Not found", "The file no longer exists.", "path");
+            return Results.Stream(content, ContentType(path), Path.GetFileName(path), enableRangeProcessing: true);
+        }).AllowAnonymous().WithName("DownloadBlob").WithTags("Blobs").WithSummary("Downloads a file by a signed, expiring link.");
+
+    private static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".zip" => "application/zip",
+        ".jpg" => "image/jpeg",
+        ".png" => "image/png",
+        ".txt" => "text/plain; charset=utf-8",
+        ".toml" => "application/toml",
+        ".safetensors" => "application/octet-stream",
+        _ => "application/octet-stream",
+    };
+}

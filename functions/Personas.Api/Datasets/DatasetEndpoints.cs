@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+using Personas.Domain.Personas;
+using Personas.Domain.Stores;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
+using Personas.Api.Auth;
+using Personas.Api.Hosting;
+using Personas.Api.Instances;
+using Personas.Api.Personas;
+using Personas.Api.Problems;
+using Personas.Imaging.Preparation;
+using Personas.Orchestrations.Dataset;
+
+namespace Personas.Api.Datasets;
+
+/// <summary>Starts dataset preparation. While one runs, asking again returns it: a retried POST never starts two.</summary>
+public static class DatasetEndpoints
+{
+    public static void MapDatasetEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/personas/{personaId}/dataset", StartAsync).WithName("PrepareDataset").WithTags("Personas")
+            .WithSummary("Frames, captions and packages the persona's photos for fal.ai, Replicate and Kohya. 202 with the status payload.")
+            .Produces<InstanceManagementPayload>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+
+    private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog,
+        DurableTaskClient client, IInstanceLedger ledger, PhotoGates gates, TimeProvider clock,
+        IOptions<PersonasSettings> settings)
+    {
+        var owner = http.User.Owner();
+        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
+        if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
+        var previous = persona.DatasetInstanceId is { } previousId
+            ? await client.GetStatusAsync(previousId, http.RequestAborted) : null;
+        if (persona.Status == PersonaStatus.Preparing && previous is { IsActive: true })
+            return StartOrchestration.Accepted(http, previous, settings.Value);
+        // Preparing with no live instance (terminated, purged, or died before it could record a failure) must not stick.
+        var abandoned = persona.Status == PersonaStatus.Preparing;
+        var photos = (await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted)).Count;
+        if (photos < gates.MinPhotos)
+            return ProblemWriter.Result(http, 409, "Not enough photos", $"A dataset needs at least {gates.MinPhotos} accepted photos; this persona has {photos}.", "photos");
+
+        var instanceId = $"dataset-{personaId}-{Guid.NewGuid().ToString("N")[..8]}";
+        var claimed = await catalog.UpdatePersonaAsync(owner, personaId, p => p.Status is PersonaStatus.Draft or PersonaStatus.Prepared or PersonaStatus.Failed
+                || (abandoned && p.Status == PersonaStatus.Preparing && p.DatasetInstanceId == persona.DatasetInstanceId)
+            ? p with { Status = PersonaStatus.Preparing, StatusReason = null, DatasetInstanceId = instanceId, UpdatedAt = clock.GetUtcNow() }
+            : p, http.RequestAborted);
+        if (claimed?.DatasetInstanceId != instanceId)
+            return ProblemWriter.Result(http, 409, "Persona busy", $"The persona is {claimed?.Status}; a dataset can be prepared once that finishes.", "personaId");
+
+        await client.StartNewOwnedAsync(ledger, clock, owner, PrepareDatasetOrchestrator.Name,
+            new PrepareDatasetInput(owner, personaId),
+            instanceId, http.RequestAborted);
+        return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!,
+            settings.Value);
+    }
+}

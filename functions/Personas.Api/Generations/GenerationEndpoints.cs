@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Personas.Domain.Generations;
+using Personas.Domain.Stores;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
+using Personas.Api.Auth;
+using Personas.Api.Blobs;
+using Personas.Api.Hosting;
+using Personas.Api.Instances;
+using Personas.Api.Personas;
+using Personas.Api.Problems;
+using Personas.Api.Training;
+using Personas.Orchestrations.Generations;
+using Personas.Providers.Generation;
+
+namespace Personas.Api.Generations;
+
+/// <summary>Generates pictures with a persona's LoRA (a short orchestration), and reads what was made.</summary>
+public static class GenerationEndpoints
+{
+    public static void MapGenerationEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/generate-with-persona", StartAsync).WithTags("Generation").WithName("GenerateWithPersona")
+            .WithSummary("Generates pictures of a persona. Body: { personaId, prompt, platform, blendStrength? (0.5), seed?, count? (1–4), usage? (personal|commercial|thirdParty), modelVersion? }. 202.")
+            .Produces<GenerationAccepted>(202).ProducesProblem(400).ProducesProblem(402).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        app.MapGet("/api/generations/{generationId}", GetAsync).WithTags("Generation").WithName("Generation")
+            .WithSummary("A finished generation: prompt, seeds, model version, provider, and links to the images. 404 until it has finished.")
+            .Produces<GenerationPayload>().ProducesProblem(404);
+        app.MapGet("/api/personas/{personaId}/generations", ListAsync).WithTags("Generation").WithName("PersonaGenerations")
+            .WithSummary("The persona's generations, oldest first.").ProducesProblem(404);
+    }
+
+    private static async Task<IResult> StartAsync(HttpContext http, ICatalog catalog, DurableTaskClient client,
+        IInstanceLedger ledger, PersonaPictures pictures, TimeProvider clock, IOptions<PersonasSettings> settings,
+        IOptions<TrainingSettings> training)
+    {
+        var owner = http.User.Owner();
+        var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
+        if (bodyProblem is not null) return bodyProblem;
+        var (request, problem) = GenerationRequest.Parse(body as JsonObject);
+        if (problem is { } p) return ProblemWriter.Invalid(http, p.Field, p.Reason);
+
+        if (await catalog.GetPersonaAsync(owner, request!.PersonaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, request.PersonaId);
+        if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow(), request.Usage) is { } refusal) return refusal;
+        var model = persona.ModelFor(request.ModelVersion);
+        if (model is null)
+            return ProblemWriter.Result(http, 409, "No trained version", request.ModelVersion is null
+                ? "The persona has no trained version that passed validation yet; train it first." : $"The persona has no version {request.ModelVersion}.", "modelVersion");
+        var lora = pictures.Reference(persona, model, model.ActiveWeightsBlob);
+        string provider;
+        try { provider = pictures.ProviderFor(lora); }
+        catch (ImageGenerationException ex) { return ProblemWriter.Result(http, 409, "No image provider", ex.Message, "personaId"); }
+        if (await BudgetGuard.RefuseAsync(http, catalog, owner, persona.Id, pictures.EstimateUsd(lora, request.Count), $"{request.Count} image(s) on {provider}",
+                null, training.Value.OwnerBudgetUsd) is { } overBudget)
+            return overBudget;
+
+        var generationId = Guid.NewGuid().ToString("N")[..16];
+        var instanceId = $"gen-{generationId}";
+        await client.StartNewOwnedAsync(ledger, clock, owner, GenerateWithPersonaOrchestrator.Name,
+            new GenerateWithPersonaInput(owner, generationId, persona.Id, request.Prompt, request.BlendStrength, request.Platform, request.Seed, request.Count,
+                request.Usage, model.Version),
+            instanceId, http.RequestAborted);
+        var instance = InstancePayloads.Management(http,
+            (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
+        http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();
+        return TypedResults.Accepted(instance.StatusQueryGetUri,
+            new GenerationAccepted(generationId, persona.Id, model.Version, request.Seed, $"/api/generations/{generationId}", instance));
+    }
+
+    private static async Task<IResult> GetAsync(string generationId, HttpContext http, ICatalog catalog, BlobUrlSigner signer) =>
+        await catalog.GetGenerationAsync(http.User.Owner(), generationId, http.RequestAborted) is { } generation
+            ? TypedResults.Ok(GenerationPayload.From(generation, path => signer.Url(http.Request, path)))
+            : ProblemWriter.Result(http, 404, "Not found", $"There is no finished generation '{generationId}' (it may still be running; see its status link).", "generationId");
+
+    private static async Task<IResult> ListAsync(string personaId, HttpContext http, ICatalog catalog, BlobUrlSigner signer)
+    {
+        var owner = http.User.Owner();
+        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
+        var generations = await catalog.ListGenerationsAsync(owner, personaId, http.RequestAborted);
+        return TypedResults.Ok(new { personaId, generations = generations.Select(g => GenerationPayload.From(g, path => signer.Url(http.Request, path))) });
+    }
+}
+
+public sealed record GenerationAccepted(string GenerationId, string PersonaId, int ModelVersion, long Seed, string ResultUri, InstanceManagementPayload Instance);
+
+/// <summary>A generation as the API shows it: the stored record plus short-lived download links for its images.</summary>
+public sealed record GenerationPayload(Generation Generation, IReadOnlyList<string> ImageUrls)
+{
+    public static GenerationPayload From(Generation generation, Func<string, string> link) => new(generation, generation.Images.Select(i => link(i.Blob)).ToList());
+}

@@ -1,0 +1,44 @@
+using Personas.Api.Blobs;
+using Personas.Api.Datasets;
+using Personas.Api.Generations;
+using Personas.Api.Health;
+using Personas.Api.Instances;
+using Personas.Api.Personas;
+using Personas.Api.Photos;
+using Personas.Api.Posts;
+using Personas.Api.Training;
+using Personas.Api.Webhooks;
+
+namespace Personas.Api.Hosting;
+
+/// <summary>
+/// The API's middleware and its route table, defined once. The local host runs them as its own pipeline; the Function
+/// App runs the same pipeline inside each HTTP-triggered function (Functions/ApiDispatcher), so a route answers alike
+/// in both hosts.
+/// </summary>
+public static class ApiPipeline
+{
+    /// <summary>Problem+json for exceptions and bare error statuses, then the API key, then the route's policy.</summary>
+    public static IApplicationBuilder UsePersonasApiMiddleware(this IApplicationBuilder app) => app
+        .UseExceptionHandler()
+        .UseStatusCodePages()
+        .UseAuthentication()
+        .UseAuthorization();
+
+    /// <summary>Every route of the API. Each has a unique name: the Function App's functions are named after them.</summary>
+    public static IEndpointRouteBuilder MapPersonasApi(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/api/openapi.json").WithName("OpenApi");
+        app.MapHealthEndpoints();
+        app.MapInstanceEndpoints();
+        app.MapPersonaEndpoints();
+        app.MapPhotoEndpoints();
+        app.MapDatasetEndpoints();
+        app.MapTrainingEndpoints();
+        app.MapGenerationEndpoints();
+        app.MapPostEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapBlobEndpoints();
+        return app;
+    }
+}

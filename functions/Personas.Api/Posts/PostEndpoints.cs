@@ -1,0 +1,145 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Personas.Domain.Blobs;
+using Personas.Domain.Posts;
+using Personas.Domain.Stores;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
+using Personas.Api.Auth;
+using Personas.Api.Blobs;
+using Personas.Api.Hosting;
+using Personas.Api.Instances;
+using Personas.Api.Personas;
+using Personas.Api.Problems;
+using Personas.Orchestrations.Posts;
+
+namespace Personas.Api.Posts;
+
+/// <summary>Smart post generation, review (read, edit, regenerate, download) and the approval and publishing lifecycle.</summary>
+public static class PostEndpoints
+{
+    public static void MapPostEndpoints(this IEndpointRouteBuilder app)
+    {
+        var posts = app.MapGroup("/api/posts").WithTags("Posts");
+        posts.MapPost("/generate-smart", GenerateAsync).WithName("GenerateSmartPosts")
+            .WithSummary("Writes posts from a transcript and/or content analysis: one per content type and platform. 202 with the post ids; each waits for approval.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+        posts.MapGet("", ListAsync).WithName("Posts").WithSummary("Posts, newest first. Query: status, personaId, batchId, offset (0), limit (20, at most 100).");
+        posts.MapGet("/{postId}", GetAsync).WithName("Post").WithSummary("Copy, files, prompts, seeds, costs, revisions, decision, schedule and publication.").ProducesProblem(404);
+        posts.MapPatch("/{postId}", PostReview.EditAsync).WithName("EditPost")
+            .WithSummary("Edits hook, caption, cta or hashtags as a new revision; the platform's limits are checked again. Only before approval.")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        posts.MapPost("/{postId}/regenerate", PostReview.RegenerateAsync).WithName("RegeneratePost")
+            .WithSummary("Writes a new revision applying { feedback }; earlier revisions are kept. 202.").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        posts.MapGet("/{postId}/download", DownloadAsync).WithName("DownloadPost").WithSummary("A zip of the platform-ready images and the copy.").ProducesProblem(404);
+        foreach (var (action, summary) in PostLifecycleRoutes.Actions)
+            posts.MapPost($"/{{postId}}/{action}", (string postId, HttpContext http, IPostCatalog catalog, DurableTaskClient client, TimeProvider clock,
+                    IOptions<PersonasSettings> settings, PostOptions options) => PostLifecycleRoutes.SingleAsync(postId, action, http, catalog, client, clock, settings, options))
+                .WithName($"Post-{action}").WithSummary(summary).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        posts.MapPost("/bulk/{action}", PostLifecycleRoutes.BulkAsync).WithName("BulkPosts")
+            .WithSummary("approve, reject, schedule or publish-now over { ids: [...] } plus that action's fields. 200 with one result per id.").ProducesProblem(400);
+        app.MapBrandKitEndpoints();
+    }
+
+    private static async Task<IResult> GenerateAsync(HttpContext http, ICatalog catalog, IPostCatalog posts,
+        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
+    {
+        var owner = http.User.Owner();
+        var (body, bodyProblem) = await JsonBody.ReadAsync(http, Math.Max(settings.Value.MaxJsonBodyBytes, 4 * SmartPostRequest.MaxTranscript + 65536));
+        if (bodyProblem is not null) return bodyProblem;
+        var (request, problem) = SmartPostRequest.Parse(body as JsonObject);
+        if (problem is { } p) return ProblemWriter.Invalid(http, p.Field, p.Reason);
+
+        if (request!.PersonaId is { } personaId)
+        {
+            if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
+            if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow(), request.Usage) is { } refusal) return refusal;
+            if (persona.ModelFor(null) is null)
+                return ProblemWriter.Result(http, 409, "No trained version", "The persona has no trained version that passed validation yet; train it first, or set usePersona to false.",
+                    "settings.personaId");
+        }
+        var batchId = Guid.NewGuid().ToString("N")[..12];
+        var now = clock.GetUtcNow();
+        var work = request.Kinds.SelectMany(kind => request.Platforms.Select(platform => (kind, platform)))
+            .Select((x, i) => new PostWork(Guid.NewGuid().ToString("N")[..16], x.kind, x.platform, request.Seed + i)).ToList();
+        foreach (var w in work)
+            await posts.SavePostAsync(new Post(w.PostId, owner, batchId, request.PersonaId, w.Kind, w.Platform, request.Brief, request.Creativity, PostStatus.Generating, [], now)
+                { Usage = request.Usage }.With(now, "Requested."), http.RequestAborted);
+        var instanceId = $"posts-{batchId}";
+        await client.StartNewOwnedAsync(ledger, clock, owner, GeneratePostsOrchestrator.Name,
+            new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage, work),
+            instanceId, http.RequestAborted);
+        var instance = InstancePayloads.Management(http,
+            (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
+        http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();
+        return TypedResults.Accepted(instance.StatusQueryGetUri, new
+        {
+            batchId, seed = request.Seed,
+            posts = work.Select(w => new { id = w.PostId, kind = w.Kind, platform = w.Platform, seed = w.Seed, link = $"/api/posts/{w.PostId}" }),
+            list = $"/api/posts?batchId={batchId}", instance,
+        });
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IPostCatalog posts, BlobUrlSigner signer, string? status, string? personaId, string? batchId,
+        int? offset, int? limit)
+    {
+        PostStatus? wanted = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<PostStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+                return ProblemWriter.Invalid(http, "status", $"must be one of {string.Join(", ", Enum.GetNames<PostStatus>())}.");
+            wanted = parsed;
+        }
+        if (offset is < 0) return ProblemWriter.Invalid(http, "offset", "must be 0 or more.");
+        if (limit is < 1 or > 100) return ProblemWriter.Invalid(http, "limit", "must be 1–100.");
+        var (skip, take) = (offset ?? 0, limit ?? 20);
+        var page = await posts.ListPostsAsync(http.User.Owner(), wanted, personaId, batchId, skip, take, http.RequestAborted);
+        return TypedResults.Ok(new
+        {
+            items = page.Items.Select(p => PostPayload.From(p, path => signer.Url(http.Request, path))), total = page.Total, offset = skip, limit = take,
+            next = skip + take < page.Total ? $"/api/posts?{Query(status, personaId, batchId)}offset={skip + take}&limit={take}" : null,
+        });
+    }
+
+    private static string Query(params string?[] values) =>
+        string.Concat(new[] { "status", "personaId", "batchId" }.Zip(values).Where(x => x.Second is not null).Select(x => $"{x.First}={Uri.EscapeDataString(x.Second!)}&"));
+
+    private static async Task<IResult> GetAsync(string postId, HttpContext http, IPostCatalog posts, BlobUrlSigner signer) =>
+        await posts.GetPostAsync(http.User.Owner(), postId, http.RequestAborted) is { } post
+            ? TypedResults.Ok(PostPayload.From(post, path => signer.Url(http.Request, path)))
+            : NotFound(http, postId);
+
+    /// <summary>The current revision's images for every size, its copy as JSON, and each post's text.</summary>
+    private static async Task DownloadAsync(string postId, HttpContext http, IPostCatalog posts, IBlobStore blobs)
+    {
+        if (await posts.GetPostAsync(http.User.Owner(), postId, http.RequestAborted) is not { Current: { } revision } post)
+        {
+            await ProblemWriter.WriteAsync(http, 404, "Not found", $"There is no post '{postId}' with content yet.", "postId");
+            return;
+        }
+        http.Response.ContentType = "application/zip";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"post-{post.Id}-r{revision.Number}.zip\"";
+        await using var zip = new ZipArchive(http.Response.BodyWriter.AsStream(), ZipArchiveMode.Create, leaveOpen: false);
+        foreach (var asset in revision.Assets)
+        {
+            await using var source = await blobs.OpenReadAsync(asset.Blob, http.RequestAborted);
+            if (source is null) continue;
+            var name = asset.Slide is { } n ? $"{asset.Variant}/slide-{n}.jpg" : $"{asset.Variant}/{asset.Role}.jpg";
+            await using var entry = await zip.CreateEntry(name, CompressionLevel.NoCompression).OpenAsync(http.RequestAborted);
+            await source.CopyToAsync(entry, http.RequestAborted);
+        }
+        await using (var copy = await zip.CreateEntry("copy.json").OpenAsync(http.RequestAborted))
+            await JsonSerializer.SerializeAsync(copy, new { post.Platform, post.Kind, revision.Number, revision.Copy, revision.Prompt, revision.Seeds, revision.Label },
+                new JsonSerializerOptions { WriteIndented = true }, http.RequestAborted);
+        for (var i = 0; i < revision.Copy.Texts.Count; i++)
+        {
+            await using var text = await zip.CreateEntry(revision.Copy.Texts.Count == 1 ? "caption.txt" : $"post-{i + 1}.txt").OpenAsync(http.RequestAborted);
+            await text.WriteAsync(System.Text.Encoding.UTF8.GetBytes(revision.Copy.Texts[i]), http.RequestAborted);
+        }
+    }
+
+    public static IResult NotFound(HttpContext http, string postId) =>
+        ProblemWriter.Result(http, 404, "Not found", $"There is no post '{postId}'.", "postId");
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Personas.Domain.Posts;
+using Personas.Domain.Stores;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
+using Personas.Api.Auth;
+using Personas.Api.Hosting;
+using Personas.Api.Instances;
+using Personas.Api.Problems;
+using Personas.Orchestrations.Posts;
+
+namespace Personas.Api.Posts;
+
+/// <summary>
+/// Approve, reject, schedule, unschedule and publish-now, for one post or in bulk. Each checks the post's state and
+/// sends the event to its PostLifecycle, which alone changes the post; the answer is 202 with what was asked.
+/// </summary>
+public static class PostLifecycleRoutes
+{
+    public const int MaxBulk = 100;
+
+    public static readonly (string Action, string Summary)[] Actions =
+    [
+        ("approve", "Approves a post awaiting approval: its lifecycle stages it. 202."),
+        ("reject", "Rejects a post awaiting approval, with { reason }. 202."),
+        ("schedule", "Schedules an approved post: { at } (ISO 8601 with offset) or { bestTime: true, timeZone? }. Reschedules one already scheduled. 202."),
+        ("unschedule", "Clears an approved post's publishing time; it stays staged. 202."),
+        ("publish-now", "Publishes an approved post now. 202."),
+    ];
+
+    private sealed record Outcome(string Id, int Status, string Detail, DateTimeOffset? At = null);
+
+    public static async Task<IResult> SingleAsync(string postId, string action, HttpContext http, IPostCatalog posts, DurableTaskClient client, TimeProvider clock,
+        IOptions<PersonasSettings> settings, PostOptions options)
+    {
+        var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
+        if (bodyProblem is not null) return bodyProblem;
+        var args = body as JsonObject ?? [];
+        if (ArgumentProblem(action, args) is { } problem) return ProblemWriter.Invalid(http, problem.Field, problem.Reason);
+        var outcome = await ActAsync(http, posts, client, clock, options, action, postId, args);
+        return outcome.Status == 202
+            ? TypedResults.Accepted($"/api/posts/{postId}", new { id = postId, action, detail = outcome.Detail, at = outcome.At })
+            : ProblemWriter.Result(http, outcome.Status, outcome.Status == 404 ? "Not found" : "Not allowed now", outcome.Detail, "postId");
+    }
+
+    public static async Task<IResult> BulkAsync(string action, HttpContext http, IPostCatalog posts, DurableTaskClient client, TimeProvider clock,
+        IOptions<PersonasSettings> settings, PostOptions options)
+    {
+        if (action is not ("approve" or "reject" or "schedule" or "publish-now"))
+            return ProblemWriter.Invalid(http, "action", "must be approve, reject, schedule or publish-now.");
+        var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
+        if (bodyProblem is not null) return bodyProblem;
+        var args = body as JsonObject ?? [];
+        var (ids, idsProblem) = FieldProblem.OfStrings(args, "ids", MaxBulk, 40);
+        if (idsProblem is not null) return ProblemWriter.Invalid(http, idsProblem.Field, idsProblem.Reason);
+        if (ids is not { Count: > 0 }) return ProblemWriter.Invalid(http, "ids", $"is required: 1–{MaxBulk} post ids.");
+        args.Remove("ids");
+        if (ArgumentProblem(action, args) is { } problem) return ProblemWriter.Invalid(http, problem.Field, problem.Reason);
+        var results = new List<Outcome>();
+        foreach (var id in ids.Distinct()) results.Add(await ActAsync(http, posts, client, clock, options, action, id, args));
+        return TypedResults.Ok(new { action, accepted = results.Count(r => r.Status == 202), results = results.Select(r => new { id = r.Id, status = r.Status, detail = r.Detail, at = r.At }) });
+    }
+
+    private static FieldProblem? ArgumentProblem(string action, JsonObject args)
+    {
+        string[] allowed = action switch { "reject" => ["reason"], "schedule" => ["at", "bestTime", "timeZone"], _ => [] };
+        if (args.Select(p => p.Key).FirstOrDefault(k => !allowed.Contains(k)) is { } unknown)
+            return new(unknown, allowed.Length == 0 ? $"{action} takes no fields." : $"is not a field of {action}; use {string.Join(", ", allowed)}.");
+        if (action == "reject" && FieldProblem.OfText(args, "reason", 1000).Problem is { } reason) return reason;
+        if (action != "schedule") return null;
+        var best = args["bestTime"]?.GetValueKind() == JsonValueKind.True;
+        if (args["at"] is null == !best) return new("at", "Send either { at } (an ISO 8601 time with offset) or { bestTime: true }.");
+        if (args["at"] is { } at && (at.GetValueKind() != JsonValueKind.String || !DateTimeOffset.TryParse(at.GetValue<string>(), out _)))
+            return new("at", "must be an ISO 8601 date-time with an offset, such as 2026-12-01T09:30:00+01:00.");
+        if (args["timeZone"] is { } tz && (tz.GetValueKind() != JsonValueKind.String || !TryZone(tz.GetValue<string>(), out _)))
+            return new("timeZone", "must be an IANA time zone such as Europe/Paris.");
+        return null;
+    }
+
+    private static async Task<Outcome> ActAsync(HttpContext http, IPostCatalog posts, DurableTaskClient client, TimeProvider clock, PostOptions options,
+        string action, string postId, JsonObject args)
+    {
+        var owner = http.User.Owner();
+        if (await posts.GetPostAsync(owner, postId, http.RequestAborted) is not { } post) return new(postId, 404, $"There is no post '{postId}'.");
+        var instance = PostLifecycleOrchestrator.InstanceId(post.Id);
+        var now = clock.GetUtcNow();
+        switch (action)
+        {
+            case "approve" or "reject":
+                if (post.Status != PostStatus.AwaitingApproval) return new(post.Id, 409, $"The post is {post.Status}; only a post awaiting approval can be {action}d.");
+                await client.RaiseEventAsync(instance, action == "approve" ? PostLifecycleOrchestrator.ApproveEvent : PostLifecycleOrchestrator.RejectEvent,
+                    new PostDecisionEvent(owner, args["reason"]?.GetValue<string>().Trim()),
+                    cancellation: http.RequestAborted);
+                return new(post.Id, 202, action == "approve" ? "Approval sent; the post will be staged." : "Rejection sent.");
+            case "schedule" or "unschedule" or "publish-now":
+                if (post.Status is not (PostStatus.Staged or PostStatus.Scheduled or PostStatus.Failed) || post.Decision is not { Approved: true })
+                    return new(post.Id, 409, $"The post is {post.Status}; only an approved post that has not been published can be scheduled.");
+                DateTimeOffset? at = action switch
+                {
+                    "unschedule" => null,
+                    "publish-now" => now,
+                    _ when args["at"] is { } a => DateTimeOffset.Parse(a.GetValue<string>()).ToUniversalTime(),
+                    _ => BestTime.Next(post.Platform, now, Zone(args["timeZone"]?.GetValue<string>() ?? options.TimeZone)),
+                };
+                if (at is { } when && (when < now.AddMinutes(-1) || when > now.AddDays(366)))
+                    return new(post.Id, 409, "The time must be from now to a year ahead.");
+                await client.RaiseEventAsync(instance, PostLifecycleOrchestrator.ScheduleEventName,
+                    new ScheduleEvent(at), cancellation: http.RequestAborted);
+                return new(post.Id, 202, at is null ? "Unscheduling." : action == "publish-now" ? "Publishing now." : $"Scheduling for {at:u}.", at);
+            default:
+                return new(post.Id, 400, $"Unknown action '{action}'.");
+        }
+    }
+
+    private static TimeZoneInfo Zone(string id) => TryZone(id, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    private static bool TryZone(string id, out TimeZoneInfo zone)
+    {
+        try { zone = TimeZoneInfo.FindSystemTimeZoneById(id); return true; }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException) { zone = TimeZoneInfo.Utc; return false; }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Personas.Domain.Posts;
+using Personas.Domain.Stores;
+using Microsoft.DurableTask.Client;
+using Personas.Domain.Workflows;
+using Personas.Api.Auth;
+using Personas.Api.Hosting;
+using Personas.Api.Instances;
+using Personas.Api.Problems;
+using Personas.Orchestrations.Posts;
+
+namespace Personas.Api.Posts;
+
+/// <summary>Edits and regenerations: both make a new revision and keep the old ones, and both only before approval.</summary>
+public static class PostReview
+{
+    private static readonly string[] EditFields = ["hook", "caption", "cta", "hashtags"];
+
+    /// <summary>
+    /// Applies the edit to the current copy (caption is the body), checks the platform's rules, and stores it as a new
+    /// revision with the same files. A thread's posts are rebuilt only by regeneration, so an edit changes its first
+    /// and last posts' hook and call to action.
+    /// </summary>
+    public static async Task<IResult> EditAsync(string postId, HttpContext http, IPostCatalog posts, TimeProvider clock, IOptions<PersonasSettings> settings)
+    {
+        var owner = http.User.Owner();
+        var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
+        if (bodyProblem is not null) return bodyProblem;
+        if (body is not JsonObject edit || edit.Count == 0) return ProblemWriter.Invalid(http, "body", $"Send one or more of {string.Join(", ", EditFields)}.");
+        if (edit.Select(p => p.Key).FirstOrDefault(k => !EditFields.Contains(k)) is { } unknown)
+            return ProblemWriter.Invalid(http, unknown, $"cannot be edited; edit {string.Join(", ", EditFields)}.");
+        foreach (var field in new[] { "hook", "caption", "cta" })
+            if (edit[field] is { } node && node.GetValueKind() != JsonValueKind.String) return ProblemWriter.Invalid(http, field, "must be a string.");
+        var (hashtags, tagProblem) = FieldProblem.OfStrings(edit, "hashtags", 60, 100);
+        if (tagProblem is not null) return ProblemWriter.Invalid(http, tagProblem.Field, tagProblem.Reason);
+
+        if (await posts.GetPostAsync(owner, postId, http.RequestAborted) is not { Current: { } current } post) return PostEndpoints.NotFound(http, postId);
+        if (!post.Editable) return ProblemWriter.Result(http, 409, "Not editable", $"The post is {post.Status}; only a post awaiting approval can be edited.", "postId");
+        var copy = current.Copy with
+        {
+            Hook = edit["hook"]?.GetValue<string>().Trim() ?? current.Copy.Hook,
+            Body = edit["caption"]?.GetValue<string>().Trim() ?? current.Copy.Body,
+            Cta = edit["cta"]?.GetValue<string>().Trim() ?? current.Copy.Cta,
+            Hashtags = hashtags?.Select(h => h.TrimStart('#')).ToList() ?? current.Copy.Hashtags,
+            Source = "edited",
+        };
+        if (copy.Kind == PostKind.Thread && copy.ThreadPosts.Count > 0)
+            copy = copy with { ThreadPosts = [.. copy.ThreadPosts.Select((p, i) => i == 0 && edit["hook"] is not null ? copy.Hook : p)] };
+        if (PlatformLimits.Problems(copy) is { Count: > 0 } problems)
+            return ProblemWriter.Invalid(http, edit["caption"] is not null ? "caption" : edit.First().Key, string.Join(" ", problems));
+
+        var now = clock.GetUtcNow();
+        var updated = await posts.UpdatePostAsync(owner, postId, p => p.Status != PostStatus.AwaitingApproval ? p
+            : (p with { Revisions = [.. p.Revisions, current with { Number = p.Revisions.Count + 1, Copy = copy, CostUsd = 0, CreatedAt = now, Feedback = null, EditedBy = owner, Notes = [] }] })
+                .With(now, $"Edited by {owner}: {string.Join(", ", edit.Select(e => e.Key))}."), http.RequestAborted);
+        return updated is { Status: PostStatus.AwaitingApproval } ? TypedResults.Ok(new { id = postId, revision = updated.Revisions.Count, link = $"/api/posts/{postId}" })
+            : ProblemWriter.Result(http, 409, "Not editable", "The post was decided while the edit was checked.", "postId");
+    }
+
+    /// <summary>Starts a one-post GeneratePosts run that writes the next revision with the feedback. 202.</summary>
+    public static async Task<IResult> RegenerateAsync(string postId, HttpContext http, IPostCatalog posts,
+        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
+    {
+        var owner = http.User.Owner();
+        var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
+        if (bodyProblem is not null) return bodyProblem;
+        if (body is not JsonObject args || args.Select(p => p.Key).Any(k => k != "feedback")) return ProblemWriter.Invalid(http, "feedback", "Send { feedback } only.");
+        var (feedback, problem) = FieldProblem.OfText(args, "feedback", 2000);
+        if (problem is not null) return ProblemWriter.Invalid(http, problem.Field, problem.Reason);
+
+        if (await posts.GetPostAsync(owner, postId, http.RequestAborted) is not { } post) return PostEndpoints.NotFound(http, postId);
+        if (!post.Editable) return ProblemWriter.Result(http, 409, "Not editable", $"The post is {post.Status}; only a post awaiting approval can be regenerated.", "postId");
+        var revision = post.Revisions.Count + 1;
+        var instanceId = $"posts-{post.BatchId}-{post.Id}-r{revision}";
+        if (await client.GetStatusAsync(instanceId, http.RequestAborted) is { IsActive: true })
+            return ProblemWriter.Result(http, 409, "Already regenerating", "A regeneration of this post is still running.", "postId");
+        var seed = (post.Current?.Seeds.FirstOrDefault() ?? 0) + revision * 1000;
+        await client.StartNewOwnedAsync(ledger, clock, owner, GeneratePostsOrchestrator.Name,
+            new GeneratePostsInput(owner, post.BatchId, post.Brief, post.Creativity, post.PersonaId, post.Usage,
+                [new PostWork(post.Id, post.Kind, post.Platform, seed, revision, feedback)], Regeneration: true),
+            instanceId, http.RequestAborted);
+        var instance = InstancePayloads.Management(http,
+            (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
+        return TypedResults.Accepted(instance.StatusQueryGetUri, new { id = postId, revision, feedback, link = $"/api/posts/{postId}", instance });
+    }
+}

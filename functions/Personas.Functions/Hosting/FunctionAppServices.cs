@@ -1,0 +1,25 @@
+using System.Diagnostics;
+using Azure.Core.Serialization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Personas.Api.Hosting;
+using Personas.Durable;
+
+namespace Personas.Functions.Hosting;
+
+/// <summary>The Function App's services: the API's own, the invocation's Durable client, and the dispatcher.</summary>
+public static class FunctionAppServices
+{
+    public static IServiceCollection AddPersonasFunctionApp(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Workflow inputs and outputs in the same JSON as the local backends (camelCase), so histories read alike.
+        services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(PersonasDataConverter.DefaultOptions));
+        services.AddPersonasApi(configuration);
+        services.AddFunctionsDurableClient();
+        services.AddSingleton<ApiDispatcher>();
+        // The API's exception middleware asks for ASP.NET Core's listener; the Functions web host registers one, a
+        // plain host (tests) does not.
+        services.TryAddSingleton(new DiagnosticListener("Microsoft.AspNetCore"));
+        return services;
+    }
+}

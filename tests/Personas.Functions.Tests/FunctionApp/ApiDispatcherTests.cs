@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Moq;
+using Personas.Api.Auth;
+using Personas.Functions.Hosting;
+
+namespace Personas.Functions.Tests.FunctionApp;
+
+/// <summary>
+/// The Function App's HTTP path without the Functions host (which cannot run here): its own service registration and
+/// dispatcher, fed the request an HTTP trigger receives. Authentication, ownership, problem+json and the binding's
+/// Durable client must behave as in the local host.
+/// </summary>
+public sealed class ApiDispatcherTests : IAsyncLifetime
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "personas-fn-tests", Guid.NewGuid().ToString("N"));
+    private readonly Mock<DurableTaskClient> _durable = new("functions-binding");
+    private IHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Personas:DataDir"] = _dataDir,
+            ["Personas:ApiKeys"] = $"{ApiHost.AliceKey}=alice;{ApiHost.BobKey}=bob",
+        });
+        builder.Services.AddPersonasFunctionApp(builder.Configuration);
+        _host = builder.Build();
+        await _host.StartAsync();
+    }
+
+    private async Task<(int Status, string? ContentType, JsonNode? Body)> SendAsync(string method, string path,
+        string? apiKey, string? json = null)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        http.Request.Method = method;
+        http.Request.Scheme = "https";
+        http.Request.Host = new HostString("personas.example.net");
+        http.Request.Path = path;
+        if (apiKey is not null) http.Request.Headers[ApiKeyAuthenticationHandler.HeaderName] = apiKey;
+        if (json is not null)
+        {
+            http.Request.ContentType = "application/json";
+            http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        }
+        var response = new MemoryStream();
+        http.Response.Body = response;
+        var function = new Mock<FunctionContext>();
+        function.Setup(f => f.InstanceServices).Returns(scope.ServiceProvider);
+
+        await _host.Services.GetRequiredService<ApiDispatcher>().RunAsync(http.Request, _durable.Object, function.Object);
+
+        var text = Encoding.UTF8.GetString(response.ToArray());
+        return (http.Response.StatusCode, http.Response.ContentType, text.Length > 0 ? JsonNode.Parse(text) : null);
+    }
+
+    [Fact]
+    public async Task A_call_without_a_key_gets_401_problem_json()
+    {
+        var (status, type, _) = await SendAsync("GET", "/api/personas", apiKey: null);
+        Assert.Equal(401, status);
+        Assert.StartsWith("application/problem+json", type);
+    }
+
+    [Fact]
+    public async Task Health_asks_the_invocations_durable_client()
+    {
+        var (status, _, body) = await SendAsync("GET", "/api/health", ApiHost.AliceKey);
+        Assert.Equal(200, status);
+        Assert.Equal("durable-functions", body!["store"]!.GetValue<string>());
+        _durable.Verify(c => c.GetInstanceAsync("health-probe", false, It.IsAny<CancellationToken>()), Times.Once);
+        _durable.Verify(c => c.DisposeAsync(), Times.Never); // the binding's client is the extension's to dispose
+    }
+
+    [Fact]
+    public async Task A_persona_created_through_a_function_is_its_owners_alone()
+    {
+        const string create = """
+            { "name": "Ada", "triggerWord": "zqadafn", "mode": "portrait", "consent": { "facialRecognition": true,
+              "aiTraining": true, "likenessUsage": true, "dataRetention": true } }
+            """;
+        var (status, _, created) = await SendAsync("POST", "/api/personas", ApiHost.AliceKey, create);
+        Assert.Equal(201, status);
+        var id = created!["id"]!.GetValue<string>();
+
+        Assert.Equal(200, (await SendAsync("GET", $"/api/personas/{id}", ApiHost.AliceKey)).Status);
+        var (bobStatus, bobType, _) = await SendAsync("GET", $"/api/personas/{id}", ApiHost.BobKey);
+        Assert.Equal(404, bobStatus);
+        Assert.StartsWith("application/problem+json", bobType);
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_problem_that_names_the_field()
+    {
+        var (status, type, body) = await SendAsync("POST", "/api/personas", ApiHost.AliceKey,
+            """{ "name": "Ada", "triggerWord": "no spaces allowed", "mode": "portrait" }""");
+        Assert.Equal(400, status);
+        Assert.StartsWith("application/problem+json", type);
+        Assert.NotNull(body!["errors"]!["triggerWord"]);
+    }
+
+    [Fact]
+    public async Task A_path_outside_the_route_table_is_404() =>
+        Assert.Equal(404, (await SendAsync("GET", "/api/nothing-here", ApiHost.AliceKey)).Status);
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
+    }
+}
