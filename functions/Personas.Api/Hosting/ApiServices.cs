@@ -47,6 +47,7 @@ public static class ApiServices
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyOpenApiTransformer>());
+        services.AddPersonasTelemetry(configuration);
 
         services.AddSingleton<InstanceHistory>();
         services.AddSingleton(configuration.GetSection(PhotoGatesSection).Get<PhotoGates>() ?? new PhotoGates());

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Azure.Core.Serialization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using OpenTelemetry;
 using Personas.Api.Hosting;
 using Personas.Durable;
 
@@ -15,6 +17,8 @@ public static class FunctionAppServices
         // Workflow inputs and outputs in the same JSON as the local backends (camelCase), so histories read alike.
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(PersonasDataConverter.DefaultOptions));
         services.AddPersonasApi(configuration);
+        // Function invocations as spans, parented to the host's request, beside the API's own instrumentation.
+        services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
         services.AddFunctionsDurableClient();
         services.AddSingleton<ApiDispatcher>();
         // The API's exception middleware asks for ASP.NET Core's listener; the Functions web host registers one, a
