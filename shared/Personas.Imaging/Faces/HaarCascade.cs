@@ -12,6 +12,13 @@ public sealed class HaarCascade
 {
     public const string DebianFrontalFace = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";
 
+    /// <summary>
+    /// Where the frontal-face cascade is: Debian's opencv-data, else a copy beside the app (the Function App ships one,
+    /// since no package can be installed there).
+    /// </summary>
+    public static string FrontalFacePath => File.Exists(DebianFrontalFace) ? DebianFrontalFace
+        : Path.Combine(AppContext.BaseDirectory, "models", Path.GetFileName(DebianFrontalFace));
+
     public required int WindowWidth { get; init; }
     public required int WindowHeight { get; init; }
     public required Stage[] Stages { get; init; }

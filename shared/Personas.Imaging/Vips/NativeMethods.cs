@@ -9,9 +9,9 @@ namespace Personas.Imaging.Vips;
 /// </summary>
 internal static unsafe partial class NativeMethods
 {
-    private const string Vips = "libvips.so.42";
-    private const string GObject = "libgobject-2.0.so.0";
-    private const string GLib = "libglib-2.0.so.0";
+    internal const string Vips = "libvips.so.42";
+    internal const string GObject = "libgobject-2.0.so.0";
+    internal const string GLib = "libglib-2.0.so.0";
 
     [StructLayout(LayoutKind.Sequential)]
     public struct GValue

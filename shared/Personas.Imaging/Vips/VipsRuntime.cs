@@ -22,6 +22,7 @@ public static class VipsRuntime
 
     private static bool Start()
     {
+        VipsLibraryResolver.EnsureRegistered();
         LoadOnlyTheHeifModule();
         if (vips_init("personas") != 0) throw VipsException.FromLastError("vips_init");
         vips_block_untrusted_set(1);

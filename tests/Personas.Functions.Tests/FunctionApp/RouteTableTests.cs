@@ -74,8 +74,8 @@ public sealed class RouteTableTests(ApiHost host) : IClassFixture<ApiHost>
 }
 
 /// <summary>
-/// Where the Function App's functions.metadata is: the published app when <c>./personas test</c> published it
-/// (artifacts/functionapp), else the build output, which the Functions SDK writes too.
+/// The Function App's build output (the Functions SDK writes functions.metadata at build). <c>./personas test</c> also
+/// publishes the app and checks that the published metadata and natives are these same files.
 /// </summary>
 internal static class FunctionAppOutput
 {
@@ -83,11 +83,9 @@ internal static class FunctionAppOutput
     {
         get
         {
-            var published = RepoFiles.Path("artifacts", "functionapp", "functions.metadata");
-            if (File.Exists(published)) return published;
             var built = RepoFiles.Path("functions", "Personas.Functions", "bin", "Release", "net10.0", "functions.metadata");
             return File.Exists(built) ? built
-                : throw new FileNotFoundException("Build or publish functions/Personas.Functions first (./personas test does).");
+                : throw new FileNotFoundException("Build functions/Personas.Functions (Release) first; ./personas test does.");
         }
     }
 }
