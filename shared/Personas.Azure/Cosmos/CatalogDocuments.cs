@@ -24,7 +24,8 @@ internal static class DocumentKeys
     public static string InstancePartition(string instanceId) => "instance/" + Require(instanceId, nameof(instanceId));
 
     /// <summary>
-    /// <c>type|part|part</c>, with the characters Cosmos forbids in ids (and our separator) percent-encoded; ids over
+    /// <c>type|part|part</c>, each part reduced to characters that are safe in a URL path: anything else (including
+    /// those Cosmos forbids in ids, and '%', which gateways may decode) becomes <c>~XX</c> per UTF-8 byte. Ids over
     /// Cosmos' 255-character limit become a hash of the full form.
     /// </summary>
     public static string Id(string type, params string[] parts)
@@ -37,8 +38,19 @@ internal static class DocumentKeys
     /// <summary>The UTC instant as fixed-width ISO 8601, so string order is time order.</summary>
     public static string SortKey(DateTimeOffset at) => at.UtcDateTime.ToString("O");
 
-    private static string Escape(string part) => part.Replace("%", "%25").Replace("/", "%2F").Replace("\\", "%5C")
-        .Replace("?", "%3F").Replace("#", "%23").Replace("|", "%7C");
+    private static string Escape(string part)
+    {
+        if (part.All(IsSafe)) return part;
+        var escaped = new StringBuilder(part.Length * 2);
+        foreach (var b in Encoding.UTF8.GetBytes(part))
+        {
+            if (b < 0x80 && IsSafe((char)b)) escaped.Append((char)b);
+            else escaped.Append('~').Append(b.ToString("X2"));
+        }
+        return escaped.ToString();
+    }
+
+    private static bool IsSafe(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@';
 
     private static string Require(string value, string name) =>
         string.IsNullOrEmpty(value) ? throw new ArgumentException($"The {name} must not be empty.", name) : value;
