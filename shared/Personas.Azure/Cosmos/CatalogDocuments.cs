@@ -77,7 +77,9 @@ internal sealed record ItemDocument<TBody>
 /// <summary>The keys of a document, for listings that sort and page before reading bodies.</summary>
 internal sealed record DocumentKey(string Id, string? SortKey);
 
-/// <summary>A photo counted against its persona's cap; <see cref="At"/> dates the reservation (see TryAddPhotos).</summary>
+/// <summary>
+/// A photo counted against its persona's cap; <see cref="At"/> dates the reservation (see TryAddPhotos).
+/// </summary>
 internal sealed record PhotoSlot(string Id, DateTimeOffset At);
 
 /// <summary>Marks a persona whose deletion has begun: it reads as missing from then on.</summary>

@@ -23,7 +23,9 @@ public sealed partial class CosmosCatalog
         (await QueryPartitionAsync<ItemDocument<ProviderJobLink>>(OwnerPartition(owner), DocumentTypes.ProviderJob,
             ct, filters: ("personaId", personaId))).Select(d => d.Body!).ToList();
 
-    /// <summary>A webhook knows no owner: this is the catalog's one cross-partition query (rare, and by two fields).</summary>
+    /// <summary>
+    /// A webhook knows no owner: this is the catalog's one cross-partition query (rare, and by two fields).
+    /// </summary>
     public async Task<ProviderJobLink?> FindProviderJobAsync(string provider, string jobId,
         CancellationToken ct = default)
     {

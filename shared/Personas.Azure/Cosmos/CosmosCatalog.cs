@@ -114,7 +114,9 @@ public sealed partial class CosmosCatalog : ICatalog, IPostCatalog, IInstanceLed
         }
     }
 
-    /// <summary>Deletes the document (only with <paramref name="etag"/>, when given); false when it was not there.</summary>
+    /// <summary>
+    /// Deletes the document (only with <paramref name="etag"/>, when given); false when it was not there.
+    /// </summary>
     private async Task<bool> TryDeleteAsync(string id, string pk, CancellationToken ct, string? etag = null)
     {
         try

@@ -10,6 +10,9 @@ namespace Personas.Azure.Cosmos;
 
 public static class CosmosCatalogServiceCollectionExtensions
 {
+    /// <summary>The service key of the catalog's <see cref="CosmosClient"/>.</summary>
+    public const string ClientKey = "Personas.Catalog";
+
     /// <summary>
     /// Registers <see cref="CosmosCatalog"/> as the <see cref="ICatalog"/>, <see cref="IPostCatalog"/> and
     /// <see cref="IInstanceLedger"/> (one singleton). The host still calls <see cref="ICatalog.InitializeAsync"/> at
@@ -24,7 +27,10 @@ public static class CosmosCatalogServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new CosmosCatalog(CosmosCatalogClient.Create(settings, credential), settings,
+        // Keyed, so it neither takes nor replaces a CosmosClient another component registers; the container
+        // disposes it.
+        services.AddKeyedSingleton(ClientKey, (_, _) => CosmosCatalogClient.Create(settings, credential));
+        services.AddSingleton(sp => new CosmosCatalog(sp.GetRequiredKeyedService<CosmosClient>(ClientKey), settings,
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICatalog>(sp => sp.GetRequiredService<CosmosCatalog>());
         services.AddSingleton<IPostCatalog>(sp => sp.GetRequiredService<CosmosCatalog>());

@@ -52,8 +52,8 @@ internal static class CatalogSamples
         };
     }
 
-    public static Post Post(string owner, string? personaId, int minute, PostStatus status = PostStatus.AwaitingApproval,
-        string batchId = "batch-1", string? id = null) =>
+    public static Post Post(string owner, string? personaId, int minute,
+        PostStatus status = PostStatus.AwaitingApproval, string batchId = "batch-1", string? id = null) =>
         new(id ?? NewId("post"), owner, batchId, personaId, PostKind.Single, SocialPlatform.Instagram,
             new ContentBrief("Launch notes", "A transcript."), 0.5, status, [], Epoch.AddMinutes(minute));
 
@@ -66,7 +66,9 @@ internal static class CatalogSamples
     public static CostEntry Cost(string owner, string personaId, decimal usd, int minute = 0) =>
         new(owner, personaId, Epoch.AddMinutes(minute), "fal", "train", usd, "steps=1000");
 
-    /// <summary>The JSON the rest of the system would see: records holding lists compare by reference otherwise.</summary>
+    /// <summary>
+    /// The JSON the rest of the system would see: records holding lists compare by reference otherwise.
+    /// </summary>
     public static string Json(object? value) => PersonasDataConverter.Default.Serialize(value) ?? "null";
 
     private static Score Score(int value) => new(value, "measured");

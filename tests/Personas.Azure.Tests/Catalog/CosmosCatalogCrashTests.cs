@@ -55,7 +55,8 @@ public sealed class CosmosCatalogCrashTests(CosmosEmulator emulator) : IAsyncLif
         var persona = Persona(_owner, triggerWord: "zkept");
         Assert.True(await _catalog.TryCreatePersonaAsync(persona));
         var id = DocumentKeys.Id(DocumentTypes.TriggerWord, "zkept");
-        var reservation = (await _catalog.Container.ReadItemAsync<TriggerReservation>(id, new PartitionKey(Pk))).Resource;
+        var reservation = (await _catalog.Container.ReadItemAsync<TriggerReservation>(id, new PartitionKey(Pk)))
+            .Resource;
         await _catalog.Container.ReplaceItemAsync(reservation with { Committed = false }, id, new PartitionKey(Pk));
         _time.Advance(TimeSpan.FromHours(1));
 
@@ -67,11 +68,9 @@ public sealed class CosmosCatalogCrashTests(CosmosEmulator emulator) : IAsyncLif
     {
         var persona = Persona(_owner, triggerWord: "ztomb");
         Assert.True(await _catalog.TryCreatePersonaAsync(persona));
-        Assert.True(await _catalog.TryAddPhotosAsync(_owner, persona.Id, [Photo(_owner, persona.Id), Photo(_owner, persona.Id)], 20));
-        var personaId = DocumentKeys.Id(DocumentTypes.Persona, persona.Id);
-        var stored = (await _catalog.Container.ReadItemAsync<PersonaDocument>(personaId, new PartitionKey(Pk))).Resource;
-        await _catalog.Container.ReplaceItemAsync(
-            stored with { Tombstone = new PersonaTombstone(_time.GetUtcNow(), 2), Body = null }, personaId, new PartitionKey(Pk));
+        Assert.True(await _catalog.TryAddPhotosAsync(_owner, persona.Id, TwoPhotos(persona.Id), 20));
+        var stored = await ReadPersonaDocumentAsync(persona.Id);
+        await WritePersonaDocumentAsync(stored with { Tombstone = new PersonaTombstone(Epoch, 2), Body = null });
 
         Assert.Null(await _catalog.GetPersonaAsync(_owner, persona.Id));
         Assert.Empty(await _catalog.ListPersonasAsync(_owner));
@@ -89,13 +88,11 @@ public sealed class CosmosCatalogCrashTests(CosmosEmulator emulator) : IAsyncLif
     {
         var persona = Persona(_owner);
         Assert.True(await _catalog.TryCreatePersonaAsync(persona));
-        var personaId = DocumentKeys.Id(DocumentTypes.Persona, persona.Id);
-        var stored = (await _catalog.Container.ReadItemAsync<PersonaDocument>(personaId, new PartitionKey(Pk))).Resource;
+        var stored = await ReadPersonaDocumentAsync(persona.Id);
         var audit = new AuditEntry(_owner, persona.Id, "persona.deleted", Epoch, "");
         Assert.Equal(0, await _catalog.DeletePersonaAsync(_owner, persona.Id, audit));
         // As if the last step, deleting the tombstoned persona document, had not happened.
-        await _catalog.Container.CreateItemAsync(stored with { Tombstone = new PersonaTombstone(Epoch, 0), Body = null },
-            new PartitionKey(Pk));
+        await WritePersonaDocumentAsync(stored with { Tombstone = new PersonaTombstone(Epoch, 0), Body = null });
 
         Assert.Equal(0, await _catalog.DeletePersonaAsync(_owner, persona.Id, audit with { At = Epoch.AddHours(1) }));
 
@@ -108,14 +105,12 @@ public sealed class CosmosCatalogCrashTests(CosmosEmulator emulator) : IAsyncLif
     {
         var persona = Persona(_owner);
         Assert.True(await _catalog.TryCreatePersonaAsync(persona));
-        var personaId = DocumentKeys.Id(DocumentTypes.Persona, persona.Id);
-        var stored = (await _catalog.Container.ReadItemAsync<PersonaDocument>(personaId, new PartitionKey(Pk))).Resource;
-        await _catalog.Container.ReplaceItemAsync(stored with { PhotoSlots = [new PhotoSlot("lost", _time.GetUtcNow())] },
-            personaId, new PartitionKey(Pk));
+        var stored = await ReadPersonaDocumentAsync(persona.Id);
+        await WritePersonaDocumentAsync(stored with { PhotoSlots = [new PhotoSlot("lost", _time.GetUtcNow())] });
 
-        Assert.False(await _catalog.TryAddPhotosAsync(_owner, persona.Id, [Photo(_owner, persona.Id), Photo(_owner, persona.Id)], 2));
+        Assert.False(await _catalog.TryAddPhotosAsync(_owner, persona.Id, TwoPhotos(persona.Id), 2));
         _time.Advance(TimeSpan.FromMinutes(2));
-        Assert.True(await _catalog.TryAddPhotosAsync(_owner, persona.Id, [Photo(_owner, persona.Id), Photo(_owner, persona.Id)], 2));
+        Assert.True(await _catalog.TryAddPhotosAsync(_owner, persona.Id, TwoPhotos(persona.Id), 2));
 
         Assert.Equal(2, (await _catalog.ListPhotosAsync(_owner, persona.Id)).Count);
     }
@@ -138,6 +133,16 @@ public sealed class CosmosCatalogCrashTests(CosmosEmulator emulator) : IAsyncLif
         Assert.Equal(ulong.MaxValue.ToString(),
             photoJson.RootElement.GetProperty("body").GetProperty("differenceHash").GetString());
     }
+
+    private Domain.Photos.Photo[] TwoPhotos(string personaId) =>
+        [Photo(_owner, personaId, second: 1), Photo(_owner, personaId, second: 2)];
+
+    private async Task<PersonaDocument> ReadPersonaDocumentAsync(string personaId) =>
+        (await _catalog.Container.ReadItemAsync<PersonaDocument>(DocumentKeys.Id(DocumentTypes.Persona, personaId),
+            new PartitionKey(Pk))).Resource;
+
+    private Task WritePersonaDocumentAsync(PersonaDocument document) =>
+        _catalog.Container.UpsertItemAsync(document, new PartitionKey(Pk));
 
     private async Task<JsonDocument> ReadRawAsync(string id)
     {

@@ -7,10 +7,11 @@ namespace Personas.Azure.Tests.Catalog;
 /// <summary>The contract against today's embedded catalog: a real SQLite file in a temporary directory.</summary>
 public sealed class SqliteCatalogContractTests : CatalogContractTests
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "personas-catalog-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory =
+        Path.Combine(Path.GetTempPath(), "personas-catalog-" + Guid.NewGuid().ToString("N"));
 
-    protected override Task<object> CreateStoreAsync() =>
-        Task.FromResult<object>(new SqliteCatalog(Path.Combine(_directory, "catalog.db"), PersonasDataConverter.Default));
+    protected override Task<object> CreateStoreAsync() => Task.FromResult<object>(
+        new SqliteCatalog(Path.Combine(_directory, "catalog.db"), PersonasDataConverter.Default));
 
     // SqliteCatalog.TryAddPhotosAsync counts photos without checking that the persona exists, so photos added
     // after (or racing) a deletion outlive it. Reported to the integrator; the fix is one EXISTS check in its

@@ -15,7 +15,8 @@ public sealed class CosmosEmulator : IAsyncLifetime
     public const string Collection = "cosmos emulator";
 
     // The server ignores authentication; the SDK still wants a base64 key.
-    private const string AnyKey = "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+    private const string AnyKey =
+        "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
     private static readonly TimeSpan StartupDeadline = TimeSpan.FromSeconds(30);
 
     private Process? _server;
@@ -33,14 +34,14 @@ public sealed class CosmosEmulator : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // The SDK reads this once, when the first client computes a query plan: without it cross-partition queries fail.
+        // The SDK reads this when the first client computes a query plan: without it cross-partition queries fail.
         Environment.SetEnvironmentVariable("AZURE_COSMOS_USE_QUERY_PLAN_INTEROP_LINUX", "true");
         var root = FindRepositoryRoot();
         var launcher = Path.Combine(root, "tests", "tools", "cosmos-launch.js");
         var modules = Path.Combine(root, "tools", "node_modules");
         if (!Directory.Exists(Path.Combine(modules, "@vercel", "cosmosdb-server")))
             throw new InvalidOperationException(
-                $"@vercel/cosmosdb-server is not installed under {modules}: run ./personas (it installs the npm tools).");
+                $"@vercel/cosmosdb-server is not installed under {modules}: run ./personas (it installs npm tools).");
 
         var port = FreeLoopbackPort();
         var start = new ProcessStartInfo("node")
@@ -61,7 +62,10 @@ public sealed class CosmosEmulator : IAsyncLifetime
         {
             throw new InvalidOperationException("node is not on PATH; the Cosmos tests need Node.js 20 or later.", e);
         }
-        _server.OutputDataReceived += (_, e) => { if (e.Data?.StartsWith("Ready on", StringComparison.Ordinal) == true) ready.TrySetResult(); };
+        _server.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data?.StartsWith("Ready on", StringComparison.Ordinal) == true) ready.TrySetResult();
+        };
         _server.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.AppendLine(e.Data); };
         _server.EnableRaisingEvents = true;
         _server.Exited += (_, _) => ready.TrySetException(new InvalidOperationException(
@@ -108,7 +112,7 @@ public sealed class CosmosEmulator : IAsyncLifetime
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "tests", "tools", "cosmos-launch.js"))) return dir.FullName;
         throw new InvalidOperationException(
-            $"tests/tools/cosmos-launch.js not found above {AppContext.BaseDirectory}: run the tests from the repository.");
+            $"tests/tools/cosmos-launch.js not found above {AppContext.BaseDirectory}: run the tests in the repo.");
     }
 }
 
