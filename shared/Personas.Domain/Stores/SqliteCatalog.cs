@@ -68,6 +68,9 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
 
     public Task<bool> TryAddPhotosAsync(string owner, string personaId, IReadOnlyList<Photo> photos, int maxPhotos, CancellationToken ct = default) => Write(c =>
     {
+        // Photos racing a deletion must not outlive the persona.
+        if (c.Query("SELECT 1 FROM personas WHERE owner = $owner AND id = $persona", r => r.GetInt32(0),
+                ("$owner", owner), ("$persona", personaId)).Count == 0) return false;
         var existing = c.Query("SELECT count(*) FROM photos WHERE owner = $owner AND persona_id = $persona", r => r.GetInt32(0), ("$owner", owner), ("$persona", personaId))[0];
         if (existing + photos.Count > maxPhotos) return false;
         foreach (var p in photos)
