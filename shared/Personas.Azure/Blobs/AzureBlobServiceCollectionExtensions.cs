@@ -25,13 +25,13 @@ public static class AzureBlobServiceCollectionExtensions
         if (!settings.UsesAzure) return services;
 
         var usesToken = !string.IsNullOrWhiteSpace(settings.ServiceUri);
+        // Kept out of the container: a host may register its own BlobServiceClient for other storage.
+        var client = CreateServiceClient(settings, credential);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => CreateServiceClient(settings, credential));
-        services.AddSingleton(sp => new AzureBlobStore(
-            sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(settings.Container)));
+        services.AddSingleton(new AzureBlobStore(client.GetBlobContainerClient(settings.Container)));
         services.Replace(ServiceDescriptor.Singleton<IBlobStore>(sp => sp.GetRequiredService<AzureBlobStore>()));
-        services.AddSingleton(sp => new BlobSasLinks(sp.GetRequiredService<BlobServiceClient>(), settings.Container,
-            usesToken, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+            new BlobSasLinks(client, settings.Container, usesToken, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
