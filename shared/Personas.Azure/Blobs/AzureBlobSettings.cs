@@ -18,7 +18,7 @@ public sealed partial class AzureBlobSettings
     /// <summary><c>filesystem</c> (default) or <c>azure</c>.</summary>
     public string Provider { get; set; } = FileSystemProvider;
 
-    /// <summary>The account's blob endpoint, e.g. https://account.blob.core.windows.net; used with a credential.</summary>
+    /// <summary>The account's blob endpoint (https://account.blob.core.windows.net); used with a credential.</summary>
     public string? ServiceUri { get; set; }
 
     /// <summary>A storage connection string (Azurite or an account key); the alternative to ServiceUri.</summary>

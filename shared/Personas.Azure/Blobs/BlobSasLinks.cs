@@ -28,7 +28,7 @@ public sealed class BlobSasLinks
     private readonly Lock _keyLock = new();
     private UserDelegationKey? _key;
 
-    /// <param name="service">Built with a TokenCredential (user-delegation SAS) or an account key (service SAS).</param>
+    /// <param name="service">Has a TokenCredential (user-delegation SAS) or an account key (service SAS).</param>
     /// <param name="containerName">The container whose blobs are linked.</param>
     /// <param name="useUserDelegation">True when <paramref name="service"/> authenticates with a token.</param>
     public BlobSasLinks(BlobServiceClient service, string containerName, bool useUserDelegation, TimeProvider clock)
@@ -75,7 +75,10 @@ public sealed class BlobSasLinks
         {
             if (_key is not null && _key.SignedStartsOn <= now - ClockSkew && _key.SignedExpiresOn >= linkExpiresOn)
                 return _key;
-            var options = new BlobGetUserDelegationKeyOptions(now + DelegationKeyLifetime) { StartsOn = now - ClockSkew };
+            var options = new BlobGetUserDelegationKeyOptions(now + DelegationKeyLifetime)
+            {
+                StartsOn = now - ClockSkew,
+            };
             _key = _service.GetUserDelegationKey(options).Value;
             return _key;
         }

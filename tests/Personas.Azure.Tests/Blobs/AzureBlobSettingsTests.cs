@@ -44,7 +44,10 @@ public sealed class AzureBlobSettingsTests
     [InlineData("per_sonas")]
     public void A_container_name_that_Azure_refuses_is_refused_here(string container)
     {
-        var settings = new AzureBlobSettings { Provider = "azure", ConnectionString = KeyedConnection, Container = container };
+        var settings = new AzureBlobSettings
+        {
+            Provider = "azure", ConnectionString = KeyedConnection, Container = container,
+        };
 
         Assert.Contains(settings.Problems(), p => p.Contains("not a valid container name"));
     }

@@ -8,7 +8,8 @@ namespace Personas.Azure.Tests.Blobs;
 /// <summary>The Azure store against a real Azurite; each test gets a container of its own.</summary>
 public sealed class AzureBlobStoreContractTests(Azurite azurite) : BlobStoreContract, IClassFixture<Azurite>
 {
-    private readonly AzureBlobStore _store = new(Clients.ServiceClient(azurite).GetBlobContainerClient(Clients.NewContainerName()));
+    private readonly AzureBlobStore _store =
+        new(Clients.ServiceClient(azurite).GetBlobContainerClient(Clients.NewContainerName()));
 
     protected override IBlobStore Store => _store;
 
@@ -29,7 +30,8 @@ public sealed class AzureBlobStoreContractTests(Azurite azurite) : BlobStoreCont
     {
         // Nothing listens on port 9; any request would end in a connection error, not an ArgumentException.
         var nowhere = new BlobContainerClient(
-            new Uri("http://127.0.0.1:9/devstoreaccount1/personas"), new BlobClientOptions { Retry = { MaxRetries = 0 } });
+            new Uri("http://127.0.0.1:9/devstoreaccount1/personas"),
+            new BlobClientOptions { Retry = { MaxRetries = 0 } });
         var store = new AzureBlobStore(nowhere);
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.PutAsync("../x", new MemoryStream([1])));

@@ -39,7 +39,7 @@ public class Azurite : IAsyncLifetime
 
     protected virtual string Scheme => "http";
 
-    /// <summary>Extra command-line arguments (HTTPS, OAuth) for subclasses; called once the work folder exists.</summary>
+    /// <summary>Extra arguments (HTTPS, OAuth) for subclasses; called once the work folder exists.</summary>
     protected virtual IEnumerable<string> ExtraArguments(string workFolder) => [];
 
     public async Task InitializeAsync()
@@ -68,13 +68,13 @@ public class Azurite : IAsyncLifetime
         await WaitForPortAsync();
     }
 
-    /// <summary>The azurite-blob that tests run: <see cref="BinaryVariable"/> if set, else the one under tools/.</summary>
+    /// <summary>The azurite-blob to run: <see cref="BinaryVariable"/> if set, else the one under tools/.</summary>
     public static string Binary() =>
         Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } chosen
             ? chosen
             : Path.Combine(RepositoryRoot(), "tools", "node_modules", ".bin", "azurite-blob");
 
-    /// <summary>The version in the package.json of the Azurite that <see cref="Binary"/> runs; null if unknown.</summary>
+    /// <summary>The package version of the Azurite that <see cref="Binary"/> runs; null if unknown.</summary>
     public static Version? InstalledVersion()
     {
         var binary = new FileInfo(Binary());

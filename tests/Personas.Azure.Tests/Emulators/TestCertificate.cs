@@ -29,7 +29,7 @@ public sealed class TestCertificate : IDisposable
         return new TestCertificate(certificate, key);
     }
 
-    /// <summary>Writes cert.pem and key.pem (PKCS#8) into <paramref name="folder"/>, as Azurite's --cert/--key take.</summary>
+    /// <summary>Writes cert.pem and key.pem (PKCS#8) into <paramref name="folder"/> for --cert/--key.</summary>
     public (string CertificateFile, string KeyFile) WritePemFiles(string folder)
     {
         var certificateFile = Path.Combine(folder, "cert.pem");
@@ -39,7 +39,7 @@ public sealed class TestCertificate : IDisposable
         return (certificateFile, keyFile);
     }
 
-    /// <summary>A handler that accepts this exact certificate and refuses every other one, system roots included.</summary>
+    /// <summary>A handler that accepts this exact certificate and refuses any other, system roots included.</summary>
     public SocketsHttpHandler TrustingHandler() => new()
     {
         SslOptions = new SslClientAuthenticationOptions
