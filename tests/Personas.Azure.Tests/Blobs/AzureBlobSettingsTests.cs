@@ -77,4 +77,16 @@ public sealed class AzureBlobSettingsTests
             settings.ClientOptions().Version);
         Assert.Equal(new BlobClientOptions().Version, new AzureBlobSettings().ClientOptions().Version);
     }
+
+    [Theory]
+    [InlineData($"AccountKey={SecretKey};this is not a setting")]
+    [InlineData($"DefaultEndpointsProtocol=https;AccountKey={SecretKey}")]
+    public void A_malformed_connection_string_fails_without_echoing_the_key(string connection)
+    {
+        var settings = new AzureBlobSettings { Provider = "azure", ConnectionString = connection };
+
+        var error = Assert.ThrowsAny<Exception>(() => AzureBlobServiceCollectionExtensions.CreateServiceClient(settings));
+
+        Assert.DoesNotContain(SecretKey, error.ToString());
+    }
 }
