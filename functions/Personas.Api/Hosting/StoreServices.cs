@@ -1,3 +1,4 @@
+using Personas.Azure.Blobs;
 using Personas.Azure.Cosmos;
 using Personas.Domain.Blobs;
 using Personas.Domain.Stores;
@@ -32,6 +33,9 @@ public static class StoreServices
                 throw new InvalidOperationException($"{CatalogProviderKey} must be 'sqlite' or 'cosmos', not '{other}'.");
         }
         services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(Path.GetFullPath(settings.DataDir), "blobs")));
+        // Provider=azure replaces the filesystem store with Blob Storage and adds its SAS links; filesystem adds nothing.
+        var blobs = configuration.GetSection(AzureBlobSettings.SectionName).Get<AzureBlobSettings>() ?? new AzureBlobSettings();
+        services.AddPersonasAzureBlobs(blobs);
         return services;
     }
 }

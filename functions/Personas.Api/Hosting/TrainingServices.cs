@@ -1,3 +1,4 @@
+using Personas.Azure.Blobs;
 using System.Security.Cryptography;
 using Azure.Core;
 using Azure.Identity;
@@ -33,7 +34,8 @@ public static class TrainingServices
         services.AddSingleton(sp => new JobCallbackSigner(HMACSHA256.HashData(ApiServices.SigningKey(settings), "job-callbacks"u8), sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton(sp => new FalWebhookVerifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<TimeProvider>(), new Uri(fal.JwksUrl)));
-        services.AddSingleton<IPublicLinks>(sp => new PublicLinks(settings.PublicBaseUrl, sp.GetRequiredService<BlobUrlSigner>()));
+        services.AddSingleton<IPublicLinks>(sp => new PublicLinks(settings.PublicBaseUrl, sp.GetRequiredService<BlobUrlSigner>(),
+            sp.GetService<BlobSasLinks>()));
         services.AddSingleton(sp =>
         {
             var configured = new Dictionary<string, ITrainingProvider>(StringComparer.OrdinalIgnoreCase);
@@ -64,11 +66,16 @@ public static class TrainingServices
     }
 
     /// <summary>Signed blob links and webhook addresses on the host's public address; none without one.</summary>
-    private sealed class PublicLinks(string? baseUrl, BlobUrlSigner signer) : IPublicLinks
+    /// <summary>
+    /// Links a provider can fetch: a read-only SAS straight from Blob Storage when the blobs live there (no traffic
+    /// through the app), else our own signed link on the public address.
+    /// </summary>
+    private sealed class PublicLinks(string? baseUrl, BlobUrlSigner signer, BlobSasLinks? sas) : IPublicLinks
     {
         private readonly Uri? _base = Uri.TryCreate(baseUrl, UriKind.Absolute, out var u) ? u : null;
 
-        public Uri? Blob(string path, TimeSpan lifetime) => _base is null ? null : new Uri(signer.Url(_base, path, lifetime));
+        public Uri? Blob(string path, TimeSpan lifetime) => sas is not null ? sas.Blob(path, lifetime)
+            : _base is null ? null : new Uri(signer.Url(_base, path, lifetime));
 
         public Uri? Webhook(string provider) => _base is null || provider == DryRunTrainingProvider.ProviderName ? null : new Uri(_base, $"api/webhooks/{provider}");
     }

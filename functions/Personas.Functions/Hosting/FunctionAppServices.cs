@@ -16,6 +16,7 @@ public static class FunctionAppServices
     {
         // Workflow inputs and outputs in the same JSON as the local backends (camelCase), so histories read alike.
         services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(PersonasDataConverter.DefaultOptions));
+        RefuseInstanceLocalStores(configuration);
         services.AddPersonasApi(configuration);
         // Function invocations as spans, parented to the host's request, beside the API's own instrumentation.
         services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
@@ -25,5 +26,18 @@ public static class FunctionAppServices
         // plain host (tests) does not.
         services.TryAddSingleton(new DiagnosticListener("Microsoft.AspNetCore"));
         return services;
+    }
+
+    /// <summary>
+    /// A Function App's instances come and go and share no disk: a SQLite catalog or filesystem blobs there would lose
+    /// data and differ per instance, so the app refuses to start with them in Azure.
+    /// </summary>
+    private static void RefuseInstanceLocalStores(IConfiguration configuration)
+    {
+        if (Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID") is null) return;
+        if (!string.Equals(configuration[StoreServices.CatalogProviderKey], "cosmos", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"In Azure the Function App needs {StoreServices.CatalogProviderKey}=cosmos.");
+        if (!string.Equals(configuration["Personas:Blobs:Provider"], "azure", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException("In Azure the Function App needs Personas:Blobs:Provider=azure.");
     }
 }

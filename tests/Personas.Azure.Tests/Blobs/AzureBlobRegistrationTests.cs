@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Personas.Azure.Blobs;
-using Personas.Azure.Tests.Emulators;
+using Personas.TestEmulators;
 using Personas.Domain.Blobs;
 
 namespace Personas.Azure.Tests.Blobs;

@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 using Personas.Azure.Blobs;
-using Personas.Azure.Tests.Emulators;
+using Personas.TestEmulators;
 using Personas.Domain.Blobs;
 
 namespace Personas.Azure.Tests.Blobs;

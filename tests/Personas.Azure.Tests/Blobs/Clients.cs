@@ -2,7 +2,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Personas.Azure.Blobs;
-using Personas.Azure.Tests.Emulators;
+using Personas.TestEmulators;
 
 namespace Personas.Azure.Tests.Blobs;
 

@@ -1,7 +1,7 @@
 using System.Web;
 using Azure.Storage.Blobs;
 using Personas.Azure.Blobs;
-using Personas.Azure.Tests.Emulators;
+using Personas.TestEmulators;
 
 namespace Personas.Azure.Tests.Blobs;
 

@@ -1,4 +1,4 @@
-using Personas.Azure.Tests.Emulators;
+using Personas.TestEmulators;
 
 namespace Personas.Azure.Tests.Blobs;
 

@@ -1,5 +1,5 @@
 using Personas.Azure.Cosmos;
-using Personas.Azure.Tests.Emulators;
+using Personas.TestEmulators;
 
 namespace Personas.Azure.Tests.Catalog;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Personas.Azure.Cosmos;
-using Personas.Azure.Tests.Emulators;
+using Personas.TestEmulators;
 using Personas.Domain.Stores;
 using static Personas.Azure.Tests.Catalog.CatalogSamples;
 

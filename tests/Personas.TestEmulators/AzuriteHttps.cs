@@ -1,4 +1,4 @@
-namespace Personas.Azure.Tests.Emulators;
+namespace Personas.TestEmulators;
 
 /// <summary>
 /// Azurite over HTTPS with <c>--oauth basic</c>, which it needs before it accepts bearer tokens or hands out user

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Azure.Cosmos;
 using Personas.Azure.Cosmos;
 
-namespace Personas.Azure.Tests.Emulators;
+namespace Personas.TestEmulators;
 
 /// <summary>
 /// A cosmosdb-server (npm @vercel/cosmosdb-server, through tests/tools/cosmos-launch.js --fix) on a free loopback
@@ -115,6 +115,3 @@ public sealed class CosmosEmulator : IAsyncLifetime
             $"tests/tools/cosmos-launch.js not found above {AppContext.BaseDirectory}: run the tests in the repo.");
     }
 }
-
-[CollectionDefinition(CosmosEmulator.Collection)]
-public sealed class CosmosEmulatorCollection : ICollectionFixture<CosmosEmulator>;

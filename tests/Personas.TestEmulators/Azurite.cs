@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace Personas.Azure.Tests.Emulators;
+namespace Personas.TestEmulators;
 
 /// <summary>
 /// A real Azurite blob service (the copy ./personas installs under tools/) on a free loopback port, in memory, for one

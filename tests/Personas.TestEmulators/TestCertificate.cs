@@ -4,7 +4,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Personas.Azure.Tests.Emulators;
+namespace Personas.TestEmulators;
 
 /// <summary>A self-signed certificate for 127.0.0.1, made in memory, and HTTP handlers that trust only it.</summary>
 public sealed class TestCertificate : IDisposable
