@@ -3,6 +3,11 @@
 # the azd environment so the next `azd provision` keeps it, and points the lora-trainer job at it.
 set -eu
 
+if [ "${PERSONAS_SKIP_TRAINER_BUILD:-false}" = "true" ]; then
+  echo "build-trainer: PERSONAS_SKIP_TRAINER_BUILD=true; the lora-trainer job keeps its current image." >&2
+  exit 0
+fi
+
 if [ ! -f trainer/Dockerfile ]; then
   echo "build-trainer: trainer/Dockerfile not found; the lora-trainer job keeps its current image." >&2
   exit 0
