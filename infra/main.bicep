@@ -66,6 +66,10 @@ param openAiCapacity int = 30
 @description('Most instances the Flex Consumption app scales out to.')
 param maximumInstanceCount int = 40
 
+@allowed([512, 2048, 4096])
+@description('Memory of each Flex Consumption instance, in MB; photo intake decodes 12 MP images, so 2048 or more.')
+param instanceMemoryMB int = 2048
+
 var tags = { 'azd-env-name': environmentName }
 
 resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
@@ -95,6 +99,7 @@ module resources 'resources.bicep' = {
     openAiModelVersion: openAiModelVersion
     openAiCapacity: openAiCapacity
     maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
   }
 }
 

@@ -21,6 +21,7 @@ param openAiModelName string
 param openAiModelVersion string
 param openAiCapacity int
 param maximumInstanceCount int
+param instanceMemoryMB int
 
 var token = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var trainerJobName = 'lora-trainer'
@@ -145,6 +146,7 @@ module functionApp 'modules/function-app.bicep' = {
     openAiEndpoint: deployOpenAi ? openAi!.outputs.endpoint : ''
     openAiDeployment: deployOpenAi ? openAi!.outputs.deploymentName : ''
     maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
   }
 }
 

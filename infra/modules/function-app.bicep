@@ -21,6 +21,7 @@ param jobsJobName string
 param openAiEndpoint string
 param openAiDeployment string
 param maximumInstanceCount int
+param instanceMemoryMB int
 
 var hostName = '${appName}.azurewebsites.net'
 var baseSettings = [
@@ -89,7 +90,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
           authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId }
         }
       }
-      scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: 2048 }
+      scaleAndConcurrency: { maximumInstanceCount: maximumInstanceCount, instanceMemoryMB: instanceMemoryMB }
       runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
   }

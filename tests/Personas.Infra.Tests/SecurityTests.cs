@@ -112,6 +112,9 @@ public sealed class SecurityTests(CompiledTemplate compiled)
         Assert.Equal("dotnet-isolated", (string?)site["functionAppConfig"]!["runtime"]!["name"]);
         Assert.Equal("10.0", (string?)site["functionAppConfig"]!["runtime"]!["version"]);
         Assert.Equal("[parameters('identityId')]", (string?)site["keyVaultReferenceIdentity"]);
+        var scale = site["functionAppConfig"]!["scaleAndConcurrency"]!;
+        Assert.Equal("[parameters('instanceMemoryMB')]", (string?)scale["instanceMemoryMB"]);
+        Assert.Equal(2048, (int)compiled.Module("main").Parameter("instanceMemoryMB")["defaultValue"]!);
         var deployment = site["functionAppConfig"]!["deployment"]!["storage"]!["authentication"]!;
         Assert.Equal("UserAssignedIdentity", (string?)deployment["type"]);
         // Flex sets the worker runtime in functionAppConfig and refuses these settings.
