@@ -18,18 +18,22 @@ public sealed class BicepCompileTests(CompiledTemplate compiled)
     public async Task TheCheckFailsOnAWarning()
     {
         // Proves the two tests above can fail: an unused parameter is only a warning by default, an error here.
-        var path = Path.Combine(BicepCli.InfraDirectory, $"lint-probe-{Guid.NewGuid():N}.bicep");
-        await File.WriteAllTextAsync(path, "param unused string\n");
+        var directory = Directory.CreateTempSubdirectory("bicep-probe-");
         try
         {
-            var lint = await BicepCli.RunAsync("lint", Path.GetFileName(path));
+            File.Copy(Path.Combine(BicepCli.InfraDirectory, "bicepconfig.json"),
+                Path.Combine(directory.FullName, "bicepconfig.json"));
+            var probe = Path.Combine(directory.FullName, "probe.bicep");
+            await File.WriteAllTextAsync(probe, "param unused string\n");
+
+            var lint = await BicepCli.RunAsync("lint", probe);
 
             Assert.False(lint.Clean);
             Assert.Contains(lint.Diagnostics, d => d.Contains("no-unused-params", StringComparison.Ordinal));
         }
         finally
         {
-            File.Delete(path);
+            directory.Delete(recursive: true);
         }
     }
 

@@ -51,7 +51,7 @@ public sealed class CompiledTemplate : IAsyncLifetime
 
 public sealed record ModuleTemplate(string DeploymentName, JsonObject Template)
 {
-    /// <summary>Resources, whether the template lists them as an array or (language version 2) by symbolic name.</summary>
+    /// <summary>Resources, listed as an array or (language version 2) by symbolic name.</summary>
     public IReadOnlyList<JsonObject> Resources => Template["resources"] switch
     {
         JsonArray array => array.Select(r => r!.AsObject()).ToList(),

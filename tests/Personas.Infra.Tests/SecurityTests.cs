@@ -5,17 +5,20 @@ namespace Personas.Infra.Tests;
 [Collection(CompiledTemplateCollection.Name)]
 public sealed class SecurityTests(CompiledTemplate compiled)
 {
+    private const string Storage = "Microsoft.Storage/storageAccounts";
+
     // Built-in role id -> the resource type its assignment must be scoped to.
     public static TheoryData<string, string, string> RequiredRoles => new()
     {
-        { "Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Microsoft.Storage/storageAccounts" },
-        { "Storage Blob Delegator", "db58b8e5-c6ad-4a2a-8342-4190687cbf4a", "Microsoft.Storage/storageAccounts" },
-        { "Storage Queue Data Contributor", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", "Microsoft.Storage/storageAccounts" },
-        { "Storage Table Data Contributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "Microsoft.Storage/storageAccounts" },
+        { "Storage Blob Data Owner", "b7e6dc6d-f1e8-4753-8033-0f276bb0955b", Storage },
+        { "Storage Blob Delegator", "db58b8e5-c6ad-4a2a-8342-4190687cbf4a", Storage },
+        { "Storage Queue Data Contributor", "974c5e8b-45b9-4653-ba55-5f855dd0fb88", Storage },
+        { "Storage Table Data Contributor", "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", Storage },
         { "Key Vault Secrets User", "4633458b-17de-408a-b874-0445c86b69e6", "Microsoft.KeyVault/vaults" },
         { "Monitoring Metrics Publisher", "3913510d-42f4-4e42-8a64-420c390055eb", "Microsoft.Insights/components" },
         { "AcrPull", "7f951dda-4ed3-4680-a7ca-43fe172d538d", "Microsoft.ContainerRegistry/registries" },
-        { "Cognitive Services OpenAI User", "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd", "Microsoft.CognitiveServices/accounts" },
+        { "Cognitive Services OpenAI User", "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
+            "Microsoft.CognitiveServices/accounts" },
     };
 
     [Fact]
