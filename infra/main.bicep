@@ -13,6 +13,10 @@ param location string
 @description('Object id of the deploying user; empty: no data-plane roles for the deployer.')
 param principalId string = ''
 
+@allowed(['User', 'ServicePrincipal'])
+@description('What principalId is: a user (azd up from a shell) or a service principal (a pipeline).')
+param principalType string = 'User'
+
 @secure()
 @description('Personas__ApiKeys: "key1=owner1;key2=owner2". Stored in Key Vault.')
 param apiKeys string
@@ -86,6 +90,7 @@ module resources 'resources.bicep' = {
     location: location
     tags: tags
     principalId: principalId
+    principalType: principalType
     apiKeys: apiKeys
     blobSigningKey: blobSigningKey
     falKey: falKey

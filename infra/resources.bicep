@@ -3,6 +3,7 @@ param environmentName string
 param location string
 param tags object
 param principalId string
+param principalType string
 @secure()
 param apiKeys string
 @secure()
@@ -61,6 +62,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     principalId: identity.outputs.principalId
     deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
   }
 }
 
@@ -82,6 +84,7 @@ module vault 'modules/keyvault.bicep' = {
     tags: tags
     principalId: identity.outputs.principalId
     deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
     secretValues: secretValues
     settingNames: presentSecretSettings
   }

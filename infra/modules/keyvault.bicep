@@ -6,6 +6,8 @@ param tags object
 param principalId string
 @description('The deploying user; empty: none. Gets Secrets Officer to set provider keys after deploy.')
 param deployerPrincipalId string
+@description('User or ServicePrincipal.')
+param deployerPrincipalType string
 @secure()
 @description('App setting name -> secret value.')
 param secretValues object
@@ -53,7 +55,7 @@ resource officer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!emp
   scope: vault
   properties: {
     principalId: deployerPrincipalId
-    principalType: 'User'
+    principalType: deployerPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsOfficer)
   }
 }

@@ -7,6 +7,8 @@ param tags object
 param principalId string
 @description('The deploying user; empty: none.')
 param deployerPrincipalId string
+@description('User or ServicePrincipal.')
+param deployerPrincipalType string
 
 var deploymentContainerName = 'app-package'
 var roles = {
@@ -66,7 +68,7 @@ resource deployerAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01'
   scope: account
   properties: {
     principalId: deployerPrincipalId
-    principalType: 'User'
+    principalType: deployerPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.blobDataContributor)
   }
 }
