@@ -3,10 +3,10 @@ using Personas.Trainer.Callbacks;
 namespace Personas.Trainer.Training;
 
 /// <summary>
-/// Turns trainer output into <c>running</c> callbacks, at most one per interval (the final step always goes) and one
-/// at a time: while one is being delivered, newer steps wait for the next line. Output reading never waits on the
-/// host. A refused callback cancels <see cref="Stopping"/>, so the agent ends the trainer instead of training for a
-/// run the host will not accept.
+/// Turns trainer output into <c>running</c> callbacks, at most one per interval and one at a time; the newest step
+/// seen during a delivery follows it when due, so the final step always goes. Output reading never waits on the host.
+/// A refused callback cancels <see cref="Stopping"/>, so the agent ends the trainer instead of training for a run the
+/// host will not accept.
 /// </summary>
 public sealed class ProgressReporter(CallbackClient callbacks, int totalSteps, TimeSpan interval, TimeProvider clock,
     AgentLog log, CancellationToken ct) : IDisposable
@@ -15,6 +15,7 @@ public sealed class ProgressReporter(CallbackClient callbacks, int totalSteps, T
     private readonly ProgressParser _parser = new(totalSteps);
     private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(ct);
     private Task _inFlight = Task.CompletedTask;
+    private bool _sending;
     private long _lastSentAt;
     private int _lastStep = -1;
 
@@ -28,18 +29,38 @@ public sealed class ProgressReporter(CallbackClient callbacks, int totalSteps, T
         lock (_gate)
         {
             LastStepSeen = step;
-            var now = clock.GetTimestamp();
-            var due = _lastStep < 0 || step == totalSteps || clock.GetElapsedTime(_lastSentAt, now) >= interval;
-            if (step == _lastStep || !due || !_inFlight.IsCompleted) return;
-            (_lastStep, _lastSentAt) = (step, now);
-            _inFlight = SendAsync(step);
+            if (_sending || !Due(step)) return;
+            _sending = true;
+            _inFlight = SendLoopAsync(step);
         }
     }
 
-    /// <summary>Waits for the callback being delivered, if any.</summary>
+    /// <summary>Waits for the callbacks being delivered, if any.</summary>
     public Task FlushAsync()
     {
         lock (_gate) return _inFlight;
+    }
+
+    private bool Due(int step) => step != _lastStep && (_lastStep < 0 || step == totalSteps
+        || clock.GetElapsedTime(_lastSentAt) >= interval);
+
+    /// <summary>Sends a step, then the newest step seen meanwhile if it is due, so the final step is never lost.</summary>
+    private async Task SendLoopAsync(int step)
+    {
+        while (true)
+        {
+            lock (_gate) (_lastStep, _lastSentAt) = (step, clock.GetTimestamp());
+            await SendAsync(step);
+            lock (_gate)
+            {
+                if (Rejection is not null || _stopping.IsCancellationRequested || LastStepSeen is not { } seen || !Due(seen))
+                {
+                    _sending = false;
+                    return;
+                }
+                step = seen;
+            }
+        }
     }
 
     private async Task SendAsync(int step)
