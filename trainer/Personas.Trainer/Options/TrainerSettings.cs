@@ -48,7 +48,8 @@ public sealed partial record TrainerSettings
             DatasetUrl = reader.Url("PERSONAS_DATASET_URL", allowLoopback),
             TriggerWord = reader.Required("PERSONAS_TRIGGER_WORD", TriggerPattern(), "letters and digits (1-64)"),
             Mode = reader.Optional("PERSONAS_MODE", ModePattern(), "portrait or fullbody") ?? "portrait",
-            Steps = reader.Int("PERSONAS_STEPS", 1, 100_000) ?? reader.Missing("PERSONAS_STEPS", 0),
+            Steps = reader.Text("PERSONAS_STEPS") is null ? reader.Missing("PERSONAS_STEPS", 0)
+                : reader.Int("PERSONAS_STEPS", 1, 100_000) ?? 0,
             LearningRate = reader.Double("PERSONAS_LEARNING_RATE", 1e-7, 1),
             Rank = reader.Int("PERSONAS_RANK", 1, 256),
             Resolution = reader.Int("PERSONAS_RESOLUTION", 256, 4096),
