@@ -10,7 +10,7 @@ namespace Personas.Trainer.Options;
 public sealed partial record TrainerSettings
 {
     /// <summary>ai-toolkit reading the config file the agent writes (trainer/Dockerfile installs it at /opt/ai-toolkit).</summary>
-    public const string DefaultCommand = "cd /opt/ai-toolkit && python run.py {configFile}";
+    public const string DefaultCommand = "cd /opt/ai-toolkit && python3 run.py {configFile}";
 
     public required string RunId { get; init; }
     public required Uri DatasetUrl { get; init; }
