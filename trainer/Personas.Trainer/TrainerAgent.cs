@@ -21,7 +21,8 @@ public sealed class TrainerAgent
     private readonly AgentLog _log;
     private readonly TimeProvider _clock;
 
-    private TrainerAgent(TrainerSettings settings, CallbackClient callbacks, HttpClient http, AgentLog log, TimeProvider clock)
+    private TrainerAgent(TrainerSettings settings, CallbackClient callbacks, HttpClient http, AgentLog log,
+        TimeProvider clock)
     {
         (_settings, _callbacks, _http, _log, _clock) = (settings, callbacks, http, log, clock);
     }
@@ -52,7 +53,8 @@ public sealed class TrainerAgent
         var (datasetDir, outputDir) = (Path.Combine(runDir, "dataset"), Path.Combine(runDir, "output"));
         try
         {
-            _log.Info($"run {_settings.RunId}: {_settings.Steps} steps, reporting to {AgentLog.Safe(_settings.CallbackUrl)}");
+            _log.Info($"run {_settings.RunId}: {_settings.Steps} steps, " +
+                $"reporting to {AgentLog.Safe(_settings.CallbackUrl)}");
             await _callbacks.SendAsync(CallbackEvent.Running(0, _settings.Steps, "preparing the dataset"), ct);
             if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
             Directory.CreateDirectory(outputDir);
@@ -82,7 +84,7 @@ public sealed class TrainerAgent
         {
             return await FailAsync(ExitCodes.DatasetRefused, $"The dataset was refused: {ex.Message}", ct);
         }
-        catch (ArgumentException ex) // the trainer command's template
+        catch (TrainerSettingsException ex) // the trainer command's template
         {
             return await FailAsync(ExitCodes.InvalidSettings, ex.Message, ct);
         }
@@ -102,13 +104,16 @@ public sealed class TrainerAgent
         }
     }
 
-    /// <returns>The trainer's result, or null when the host refused a progress callback and the trainer was ended.</returns>
-    private async Task<TrainerResult?> TrainAsync(string runDir, string datasetDir, string outputDir, CancellationToken ct)
+    /// <returns>The trainer's result, or null when the host refused a progress callback and the trainer was ended.
+    /// </returns>
+    private async Task<TrainerResult?> TrainAsync(string runDir, string datasetDir, string outputDir,
+        CancellationToken ct)
     {
         var configFile = Path.Combine(runDir, "config.yaml");
         await File.WriteAllTextAsync(configFile, AiToolkitConfig.For(_settings, datasetDir, outputDir), ct);
         var command = CommandTemplate.Fill(_settings.TrainerCommand, Placeholders(configFile, datasetDir, outputDir));
-        using var progress = new ProgressReporter(_callbacks, _settings.Steps, _settings.ProgressInterval, _clock, _log, ct);
+        using var progress = new ProgressReporter(_callbacks, _settings.Steps, _settings.ProgressInterval, _clock, _log,
+            ct);
         try
         {
             var result = await new TrainerProcess(_log).RunAsync(command, runDir, progress.Observe, progress.Stopping);

@@ -24,7 +24,10 @@ public sealed class AzuriteBlobs : IAsyncDisposable
         var exe = RepoFiles.Path("tools", "node_modules", ".bin", "azurite-blob");
         if (!File.Exists(exe)) throw new InvalidOperationException($"Azurite is not installed at {exe}: run ./personas test.");
         var port = TestEnvironment.FreeLoopbackPort();
-        var start = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(exe)
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
         foreach (var arg in new[] { "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
             "--inMemoryPersistence", "--blobHost", "127.0.0.1", "--blobPort", $"{port}" }) start.ArgumentList.Add(arg);
         var azurite = new AzuriteBlobs { _process = Process.Start(start)! };
@@ -34,12 +37,14 @@ public sealed class AzuriteBlobs : IAsyncDisposable
         azurite._process.BeginErrorReadLine();
         await Eventually.GetAsync(async () =>
         {
-            if (azurite._process.HasExited) throw new InvalidOperationException($"Azurite exited with {azurite._process.ExitCode}.");
+            if (azurite._process.HasExited)
+                throw new InvalidOperationException($"Azurite exited with {azurite._process.ExitCode}.");
             using var probe = new TcpClient();
             try { await probe.ConnectAsync("127.0.0.1", port); return "listening"; }
             catch (SocketException) { return null; }
         }, "Azurite to listen", seconds: 30);
-        var service = new BlobServiceClient($"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        var service = new BlobServiceClient(
+            $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
             $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;");
         azurite.Artifacts = service.GetBlobContainerClient("training-artifacts");
         await azurite.Artifacts.CreateIfNotExistsAsync();

@@ -17,18 +17,22 @@ public sealed class CallbackClientTests : IAsyncLifetime
     private readonly StringWriter _log = new();
     private WebApplication _server = null!;
 
-    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync(app => app.MapPost("/hook", async (HttpContext http) =>
+    public async Task InitializeAsync() => _server = await LoopbackServer.StartAsync(app => app.MapPost("/hook",
+        async (HttpContext http) =>
     {
         using var body = new MemoryStream();
         await http.Request.Body.CopyToAsync(body);
         var h = http.Request.Headers;
-        var verdict = _hostSigner.Verify(h["X-Personas-Run"], h["X-Personas-Timestamp"], h["X-Personas-Event"], h["X-Personas-Signature"], body.ToArray());
+        var verdict = _hostSigner.Verify(h["X-Personas-Run"], h["X-Personas-Timestamp"], h["X-Personas-Event"],
+            h["X-Personas-Signature"], body.ToArray());
         _received.Enqueue((h["X-Personas-Event"].ToString(), verdict.Valid));
         return Results.StatusCode(verdict.Valid ? (_answers.TryDequeue(out var status) ? status : 200) : 401);
     }));
 
-    private CallbackClient Client(string secret, int maxAttempts = 5) => new(new HttpClient(), new Uri(_server.Urls.First() + "/hook"), RunId, secret,
-        new CallbackClientOptions { MaxAttempts = maxAttempts, FirstDelay = TimeSpan.FromMilliseconds(1) }, new AgentLog(_log, TimeProvider.System));
+    private CallbackClient Client(string secret, int maxAttempts = 5) =>
+        new(new HttpClient(), new Uri(_server.Urls.First() + "/hook"), RunId, secret,
+            new CallbackClientOptions { MaxAttempts = maxAttempts, FirstDelay = TimeSpan.FromMilliseconds(1) },
+            new AgentLog(_log, TimeProvider.System));
 
     [Fact]
     public async Task Its_signature_is_the_hosts_and_transient_failures_are_retried_under_one_event_id()
@@ -47,7 +51,8 @@ public sealed class CallbackClientTests : IAsyncLifetime
     [Fact]
     public async Task A_401_stops_at_once_and_the_secret_is_never_logged()
     {
-        var error = await Assert.ThrowsAsync<CallbackException>(() => Client("wrong-secret-value").SendAsync(CallbackEvent.Failed("x"), default));
+        var error = await Assert.ThrowsAsync<CallbackException>(() =>
+            Client("wrong-secret-value").SendAsync(CallbackEvent.Failed("x"), default));
 
         Assert.True(error.IsRejected);
         Assert.Equal(401, error.Status);

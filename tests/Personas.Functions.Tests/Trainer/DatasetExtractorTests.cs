@@ -52,7 +52,8 @@ public sealed class DatasetExtractorTests : IDisposable
     {
         var zip = Zip(File("01_zqx.jpg"), File(name));
 
-        var error = await Assert.ThrowsAsync<DatasetException>(() => new DatasetExtractor(10, 10_000).ExtractAsync(zip, Target, default));
+        var error = await Assert.ThrowsAsync<DatasetException>(() =>
+            new DatasetExtractor(10, 10_000).ExtractAsync(zip, Target, default));
 
         Assert.Contains("only flat image", error.Message);
         Assert.False(Directory.Exists(Target));
@@ -66,7 +67,8 @@ public sealed class DatasetExtractorTests : IDisposable
     {
         var zip = Zip(File("01_zqx.jpg"), File("02_zqx.jpg", mode: 0xA1FF)); // S_IFLNK | 0777
 
-        var error = await Assert.ThrowsAsync<DatasetException>(() => new DatasetExtractor(10, 10_000).ExtractAsync(zip, Target, default));
+        var error = await Assert.ThrowsAsync<DatasetException>(() =>
+            new DatasetExtractor(10, 10_000).ExtractAsync(zip, Target, default));
         Assert.Contains("'02_zqx.jpg' is a link", error.Message);
     }
 
@@ -84,7 +86,8 @@ public sealed class DatasetExtractorTests : IDisposable
         async Task<string> Refusal(string zip) =>
             (await Assert.ThrowsAsync<DatasetException>(() => extractor.ExtractAsync(zip, Target, default))).Message;
 
-        Assert.Contains("4 entries; the limit is 3", await Refusal(Zip(File("1.jpg"), File("2.jpg"), File("3.jpg"), File("4.jpg"))));
+        Assert.Contains("4 entries; the limit is 3",
+            await Refusal(Zip(File("1.jpg"), File("2.jpg"), File("3.jpg"), File("4.jpg"))));
         Assert.Contains("more than the limit of 1000 bytes", await Refusal(Zip(File("1.jpg", 600), File("2.jpg", 600))));
         Assert.Contains("holds '01_ZQX.jpg' twice", await Refusal(Zip(File("01_zqx.jpg"), File("01_ZQX.jpg"))));
         Assert.Contains("no images", await Refusal(Zip(File("01_zqx.txt"))));

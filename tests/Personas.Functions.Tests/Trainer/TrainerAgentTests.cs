@@ -44,7 +44,9 @@ public sealed class TrainerAgentTests(TrainerJobsHost host) : IClassFixture<Trai
     {
         var script = CommandTemplate.Quote(RepoFiles.Path("tests", "Personas.Functions.Tests", "fake-trainer.sh"));
         var run = $"sh {script} {{datasetDir}} {{outputDir}} {{steps}} {{triggerWord}}";
-        return waitForGo ? run + $" && i=0; until [ -e {GoFile} ] || [ $i -ge 600 ]; do sleep 0.1; i=$((i+1)); done" : run;
+        // The wait is on a condition (the file), with a 60 s deadline.
+        var wait = $" && i=0; until [ -e {GoFile} ] || [ $i -ge 600 ]; do sleep 0.1; i=$((i+1)); done";
+        return waitForGo ? run + wait : run;
     }
 
     private string GoFile => Path.Combine(_workDir, "go");
@@ -59,8 +61,8 @@ public sealed class TrainerAgentTests(TrainerJobsHost host) : IClassFixture<Trai
 
         // The trainer's last progress line reached the host while the trainer still runs.
         var training = await Eventually.GetAsync(async () =>
-            await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200) is var s && s["currentStep"]?.GetValue<int>() == 200
-                ? s : null, "the trainer's progress in the persona's status");
+            await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200) is var s
+                && s["currentStep"]?.GetValue<int>() == 200 ? s : null, "the trainer's progress in the persona's status");
         Assert.Equal("Training", training["status"]!.GetValue<string>());
         Assert.Equal(200, training["totalSteps"]!.GetValue<int>());
         await File.WriteAllTextAsync(GoFile, "");
@@ -69,11 +71,15 @@ public sealed class TrainerAgentTests(TrainerJobsHost host) : IClassFixture<Trai
         var ready = await WaitForStatusAsync(_alice, id, "Ready", "Failed");
         Assert.Equal("Ready", ready["status"]!.GetValue<string>());
         var model = ready["models"]!.AsArray().Single()!;
-        var stored = await File.ReadAllBytesAsync(Path.Combine(host.DataDir, "blobs", model["weightsBlob"]!.GetValue<string>()));
-        var uploaded = (await host.Blobs.Artifacts.GetBlobClient($"{env["PERSONAS_RUN_ID"]}/lora.safetensors").DownloadContentAsync()).Value.Content.ToArray();
+        var stored = await File.ReadAllBytesAsync(
+            Path.Combine(host.DataDir, "blobs", model["weightsBlob"]!.GetValue<string>()));
+        var runFolder = env["PERSONAS_RUN_ID"];
+        var uploaded = (await host.Blobs.Artifacts.GetBlobClient($"{runFolder}/lora.safetensors").DownloadContentAsync())
+            .Value.Content.ToArray();
         Assert.Equal(uploaded, stored);
         Assert.Equal("lora for zqxagent, 200 steps", Encoding.UTF8.GetString(stored));
-        Assert.True((await host.Blobs.Artifacts.GetBlobClient($"{env["PERSONAS_RUN_ID"]}/lora-step00000500.safetensors").ExistsAsync()).Value);
+        var checkpoint = host.Blobs.Artifacts.GetBlobClient($"{runFolder}/lora-step00000500.safetensors");
+        Assert.True((await checkpoint.ExistsAsync()).Value);
 
         // Nothing secret in the log: not the callback secret, not the SAS.
         Assert.DoesNotContain(env["PERSONAS_CALLBACK_SECRET"], log.ToString());
@@ -138,7 +144,8 @@ public sealed class TrainerAgentTests(TrainerJobsHost host) : IClassFixture<Trai
         Assert.Contains(lines, l => l.Contains("refused the running callback with 401", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("trainer |", StringComparison.Ordinal)); // it never trained
         Assert.DoesNotContain("not-this-runs-secret", log.ToString());
-        Assert.Equal("Training", (await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200))["status"]!.GetValue<string>());
+        var status = await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200);
+        Assert.Equal("Training", status["status"]!.GetValue<string>());
     }
 
     public void Dispose()

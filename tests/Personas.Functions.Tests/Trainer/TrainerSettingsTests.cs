@@ -68,8 +68,9 @@ public sealed class TrainerSettingsTests
     {
         var values = new Dictionary<string, string> { ["datasetDir"] = "/work/it's here", ["steps"] = "10" };
 
-        Assert.Equal("train '/work/it'\\''s here' --steps '10'", CommandTemplate.Fill("train {datasetDir} --steps {steps}", values));
-        var error = Assert.Throws<ArgumentException>(() => CommandTemplate.Fill("train {stpes}", values));
+        Assert.Equal("train '/work/it'\\''s here' --steps '10'",
+            CommandTemplate.Fill("train {datasetDir} --steps {steps}", values));
+        var error = Assert.Throws<TrainerSettingsException>(() => CommandTemplate.Fill("train {stpes}", values));
         Assert.Contains("unknown placeholder {stpes}", error.Message);
     }
 }

@@ -16,7 +16,8 @@ public static class ArtifactFiles
     {
         var files = Directory.EnumerateFiles(outputDir, "*.safetensors", SearchOption.AllDirectories)
             .Where(f => !new FileInfo(f).Attributes.HasFlag(FileAttributes.ReparsePoint))
-            .OrderBy(f => f.Count(c => c == System.IO.Path.DirectorySeparatorChar)).ThenBy(f => f, StringComparer.Ordinal)
+            .OrderBy(f => f.Count(c => c == System.IO.Path.DirectorySeparatorChar))
+            .ThenBy(f => f, StringComparer.Ordinal)
             .ToList();
         var weights = files.FirstOrDefault(f => System.IO.Path.GetFileName(f) == outputName)
             ?? throw new ArtifactException($"The trainer exited with 0 but wrote no {outputName}.");

@@ -22,7 +22,8 @@ public sealed class ArtifactUploader
     private readonly TimeSpan _linkLifetime;
     private readonly TimeProvider _clock;
 
-    public ArtifactUploader(Uri containerUrl, TimeSpan linkLifetime, TimeProvider clock, TokenCredential? credential = null)
+    public ArtifactUploader(Uri containerUrl, TimeSpan linkLifetime, TimeProvider clock,
+        TokenCredential? credential = null)
     {
         _hasSas = new BlobUriBuilder(containerUrl).Sas?.Signature is { Length: > 0 };
         _container = _hasSas
@@ -47,7 +48,8 @@ public sealed class ArtifactUploader
                 {
                     HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
                 }, ct);
-                uploaded.Add(new CallbackArtifact(file.Kind, file.Name, (key is null ? blob.Uri : ReadLink(blob, key)).ToString()));
+                var link = key is null ? blob.Uri : ReadLink(blob, key);
+                uploaded.Add(new CallbackArtifact(file.Kind, file.Name, link.ToString()));
             }
             return uploaded;
         }

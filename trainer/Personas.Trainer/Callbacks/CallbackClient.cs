@@ -34,8 +34,8 @@ public sealed class CallbackClient(HttpClient http, Uri callbackUrl, string runI
             if (status is >= 400 and < 500 and not 408 and not 429)
                 throw new CallbackException(Refusal(status, callback.Status), status, isRejected: true);
             if (attempt >= options.MaxAttempts)
-                throw new CallbackException($"The {callback.Status} callback was not accepted after {attempt} attempts " +
-                    $"(last: {outcome}).", status, isRejected: false);
+                throw new CallbackException($"The {callback.Status} callback was not accepted after {attempt} " +
+                    $"attempts (last: {outcome}).", status, isRejected: false);
             await Task.Delay(delay, options.Clock, ct);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxDelay.Ticks));
         }
@@ -45,7 +45,8 @@ public sealed class CallbackClient(HttpClient http, Uri callbackUrl, string runI
     {
         // Signed afresh on each attempt: the host refuses timestamps more than a few minutes old.
         var timestamp = options.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, callbackUrl) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, callbackUrl);
+        request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add("X-Personas-Run", runId);
         request.Headers.Add("X-Personas-Timestamp", timestamp);
@@ -70,8 +71,8 @@ public sealed class CallbackClient(HttpClient http, Uri callbackUrl, string runI
 
     private static string Refusal(int status, string what) => status switch
     {
-        401 => $"The host refused the {what} callback with 401: the callback secret or this machine's clock is wrong. " +
-            "Not retrying.",
+        401 => $"The host refused the {what} callback with 401: the callback secret or this machine's clock is " +
+            "wrong. Not retrying.",
         404 => $"The host answered 404 to the {what} callback: it does not know this run (deleted or never started). " +
             "Not retrying.",
         _ => $"The host refused the {what} callback with {status}. Not retrying.",

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 
 namespace Personas.Trainer.Dataset;
 
-/// <summary>Fetches the dataset zip to a file, refusing anything larger than the cap (announced or actually sent).</summary>
+/// <summary>Fetches the dataset zip to a file, refusing more than the cap (announced or actually sent).</summary>
 public sealed class DatasetDownloader(HttpClient http, long maxBytes)
 {
     /// <exception cref="DatasetException">The link answered an error, or the zip is too large.</exception>

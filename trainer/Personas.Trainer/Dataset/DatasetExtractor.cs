@@ -33,7 +33,7 @@ public sealed partial class DatasetExtractor(int maxFiles, long maxBytes)
                 var path = Path.GetFullPath(Path.Combine(target, entry.Name));
                 // The name rule already forbids separators; this holds even if that rule is ever loosened.
                 if (Path.GetDirectoryName(path) != target.TrimEnd(Path.DirectorySeparatorChar))
-                    throw new DatasetException($"The dataset entry '{entry.FullName}' points outside the dataset folder.");
+                    throw new DatasetException($"The dataset entry '{entry.FullName}' points outside its folder.");
                 await using var source = entry.Open();
                 await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
                 written += await BoundedCopy.CopyAsync(source, file, maxBytes - written, "The unpacked dataset", ct);

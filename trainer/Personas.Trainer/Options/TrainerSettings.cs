@@ -9,7 +9,7 @@ namespace Personas.Trainer.Options;
 /// </summary>
 public sealed partial record TrainerSettings
 {
-    /// <summary>ai-toolkit reading the config file the agent writes (trainer/Dockerfile installs it at /opt/ai-toolkit).</summary>
+    /// <summary>ai-toolkit reading the job file the agent writes (trainer/Dockerfile installs it there).</summary>
     public const string DefaultCommand = "cd /opt/ai-toolkit && python3 run.py {configFile}";
 
     public required string RunId { get; init; }
@@ -33,7 +33,7 @@ public sealed partial record TrainerSettings
     public int MaxDatasetFiles { get; init; } = 400;
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan ArtifactLinkLifetime { get; init; } = TimeSpan.FromHours(6);
-    /// <summary>Tests and local development only: plain http to 127.0.0.1/localhost (emulators, a local host).</summary>
+    /// <summary>Tests and local development only: plain http to 127.0.0.1/localhost (emulators).</summary>
     public bool AllowLoopbackHttp { get; init; }
 
     /// <summary>Reads and checks the env; every problem is reported at once, none with a secret in it.</summary>
@@ -61,7 +61,7 @@ public sealed partial record TrainerSettings
             WorkDir = reader.Text("PERSONAS_WORK_DIR") ?? Path.Combine(Path.GetTempPath(), "personas-trainer"),
             OutputName = reader.Optional("PERSONAS_OUTPUT_NAME", OutputNamePattern(), "a .safetensors file name")
                 ?? "lora.safetensors",
-            MaxDatasetBytes = reader.Int("PERSONAS_MAX_DATASET_MB", 1, 16_384) is { } mb ? mb * 1024L * 1024 : 512L << 20,
+            MaxDatasetBytes = (reader.Int("PERSONAS_MAX_DATASET_MB", 1, 16_384) ?? 512) * 1024L * 1024,
             MaxDatasetFiles = reader.Int("PERSONAS_MAX_DATASET_FILES", 2, 10_000) ?? 400,
             ProgressInterval = TimeSpan.FromSeconds(reader.Double("PERSONAS_PROGRESS_INTERVAL_SECONDS", 0, 3600) ?? 15),
             ArtifactLinkLifetime = TimeSpan.FromHours(reader.Double("PERSONAS_ARTIFACT_LINK_HOURS", 0.1, 168) ?? 6),
@@ -103,12 +103,14 @@ public sealed partial record TrainerSettings
 
         public string Secret(string name) => Text(name) ?? Missing(name, "");
 
-        public bool Flag(string name) => Text(name) is { } value && (value == "1" || bool.TryParse(value, out var on) && on);
+        public bool Flag(string name) =>
+            Text(name) is { } value && (value == "1" || bool.TryParse(value, out var on) && on);
 
         public int? Int(string name, int min, int max)
         {
             if (Text(name) is not { } value) return null;
-            if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+            if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+                && n >= min && n <= max)
                 return n;
             Problems.Add($"{name} must be a whole number from {min} to {max}.");
             return null;
@@ -117,14 +119,15 @@ public sealed partial record TrainerSettings
         public double? Double(string name, double min, double max)
         {
             if (Text(name) is not { } value) return null;
-            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max)
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
+                && n >= min && n <= max)
                 return n;
             Problems.Add($"{name} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to " +
                 $"{max.ToString(CultureInfo.InvariantCulture)}.");
             return null;
         }
 
-        /// <summary>An absolute https URL (or loopback http when allowed). Only its scheme and host are ever quoted.</summary>
+        /// <summary>An absolute https URL (or loopback http when allowed). Only its host is ever quoted.</summary>
         public Uri Url(string name, bool allowLoopbackHttp)
         {
             var placeholder = new Uri("https://invalid.invalid/");

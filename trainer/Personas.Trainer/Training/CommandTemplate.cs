@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Personas.Trainer.Options;
 
 namespace Personas.Trainer.Training;
 
@@ -9,11 +10,13 @@ namespace Personas.Trainer.Training;
 /// </summary>
 public static partial class CommandTemplate
 {
+    /// <exception cref="TrainerSettingsException">The template names a placeholder that does not exist.</exception>
     public static string Fill(string template, IReadOnlyDictionary<string, string> values) =>
         Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var value)
             ? Quote(value)
-            : throw new ArgumentException($"PERSONAS_TRAINER_COMMAND has an unknown placeholder {m.Value}; known: " +
-                string.Join(", ", values.Keys.Select(k => "{" + k + "}")) + "."));
+            : throw new TrainerSettingsException([
+                $"PERSONAS_TRAINER_COMMAND has an unknown placeholder {m.Value}; known: " +
+                string.Join(", ", values.Keys.Select(k => "{" + k + "}")) + "."]));
 
     /// <summary>Single quotes for /bin/sh, with embedded quotes closed, escaped and reopened.</summary>
     public static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

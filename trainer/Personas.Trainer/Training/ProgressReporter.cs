@@ -44,7 +44,7 @@ public sealed class ProgressReporter(CallbackClient callbacks, int totalSteps, T
     private bool Due(int step) => step != _lastStep && (_lastStep < 0 || step == totalSteps
         || clock.GetElapsedTime(_lastSentAt) >= interval);
 
-    /// <summary>Sends a step, then the newest step seen meanwhile if it is due, so the final step is never lost.</summary>
+    /// <summary>Sends a step, then the newest step seen meanwhile when due, so the final step is never lost.</summary>
     private async Task SendLoopAsync(int step)
     {
         while (true)
@@ -53,7 +53,8 @@ public sealed class ProgressReporter(CallbackClient callbacks, int totalSteps, T
             await SendAsync(step);
             lock (_gate)
             {
-                if (Rejection is not null || _stopping.IsCancellationRequested || LastStepSeen is not { } seen || !Due(seen))
+                if (Rejection is not null || _stopping.IsCancellationRequested
+                    || LastStepSeen is not { } seen || !Due(seen))
                 {
                     _sending = false;
                     return;
@@ -67,7 +68,8 @@ public sealed class ProgressReporter(CallbackClient callbacks, int totalSteps, T
     {
         try
         {
-            await callbacks.SendAsync(CallbackEvent.Running(step, totalSteps, $"step {step}/{totalSteps}"), _stopping.Token);
+            var running = CallbackEvent.Running(step, totalSteps, $"step {step}/{totalSteps}");
+            await callbacks.SendAsync(running, _stopping.Token);
         }
         catch (CallbackException ex) when (ex.IsRejected)
         {

@@ -15,7 +15,8 @@ public sealed class TrainerProcess(AgentLog log)
     private static readonly string[] HiddenVariables =
         ["PERSONAS_CALLBACK_SECRET", "PERSONAS_ARTIFACTS_URL", "PERSONAS_DATASET_URL"];
 
-    public async Task<TrainerResult> RunAsync(string command, string workDir, Action<string> onLine, CancellationToken ct)
+    public async Task<TrainerResult> RunAsync(string command, string workDir, Action<string> onLine,
+        CancellationToken ct)
     {
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -25,7 +26,8 @@ public sealed class TrainerProcess(AgentLog log)
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(command);
         foreach (var name in HiddenVariables) start.Environment.Remove(name);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("/bin/sh could not be started.");
+        using var process = Process.Start(start)
+            ?? throw new InvalidOperationException("/bin/sh could not be started.");
         process.StandardInput.Close();
         await using var kill = ct.Register(() =>
         {
