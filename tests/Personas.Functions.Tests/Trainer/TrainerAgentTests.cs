@@ -87,6 +87,26 @@ public sealed class TrainerAgentTests(TrainerJobsHost host) : IClassFixture<Trai
     }
 
     [Fact]
+    public async Task Stopping_the_agent_ends_the_trainers_process_tree()
+    {
+        var (id, env) = await StartAsync("zqxagentstop", steps: 200);
+        var pidFile = Path.Combine(_workDir, "trainer.pid");
+        env["PERSONAS_TRAINER_COMMAND"] = $"echo $$ > {CommandTemplate.Quote(pidFile)}; " + FakeTrainer(waitForGo: true);
+        using var stop = new CancellationTokenSource();
+        var agent = TrainerAgent.RunAsync(env, TextWriter.Null, stop.Token);
+        await Eventually.GetAsync(async () =>
+            await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200) is var s
+                && s["currentStep"]?.GetValue<int>() == 200 ? s : null, "the trainer to be running");
+
+        await stop.CancelAsync(); // what SIGTERM does in Program.cs
+
+        Assert.Equal(ExitCodes.Stopped, await agent);
+        var shell = int.Parse(await File.ReadAllTextAsync(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(Directory.Exists($"/proc/{shell}"), "the trainer's shell still runs");
+        Assert.False(File.Exists(GoFile));
+    }
+
+    [Fact]
     public async Task A_failing_trainer_fails_the_run_with_its_last_error_line()
     {
         var (id, env) = await StartAsync("zqxagentoom", steps: 101); // fake-trainer.sh runs out of memory at 101 steps
