@@ -22,13 +22,15 @@ public sealed class ArtifactUploader
     private readonly TimeSpan _linkLifetime;
     private readonly TimeProvider _clock;
 
+    /// <param name="credential">Without a SAS: the identity to write with (default: DefaultAzureCredential).</param>
+    /// <param name="clientOptions">Blob client options (transport, retries, service version).</param>
     public ArtifactUploader(Uri containerUrl, TimeSpan linkLifetime, TimeProvider clock,
-        TokenCredential? credential = null)
+        TokenCredential? credential = null, BlobClientOptions? clientOptions = null)
     {
         _hasSas = new BlobUriBuilder(containerUrl).Sas?.Signature is { Length: > 0 };
         _container = _hasSas
-            ? new BlobContainerClient(containerUrl)
-            : new BlobContainerClient(containerUrl, credential ?? new DefaultAzureCredential());
+            ? new BlobContainerClient(containerUrl, clientOptions)
+            : new BlobContainerClient(containerUrl, credential ?? new DefaultAzureCredential(), clientOptions);
         _linkLifetime = linkLifetime;
         _clock = clock;
     }
