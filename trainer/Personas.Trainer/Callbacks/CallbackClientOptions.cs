@@ -1,0 +1,13 @@
+namespace Personas.Trainer.Callbacks;
+
+public sealed class CallbackClientOptions
+{
+    /// <summary>Attempts per event before giving up (the host's poller then notices the execution's end).</summary>
+    public int MaxAttempts { get; set; } = 10;
+    /// <summary>The wait after the first failed attempt; it doubles up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan FirstDelay { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>One attempt's time limit.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+}
