@@ -35,10 +35,12 @@ var baseSettings = [
   { name: 'Personas__Blobs__Provider', value: 'azure' }
   { name: 'Personas__Blobs__ServiceUri', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}' }
   { name: 'Personas__Blobs__Container', value: 'personas' }
+  { name: 'Personas__Blobs__ManagedIdentityClientId', value: identityClientId }
   { name: 'Personas__Catalog__Provider', value: 'cosmos' }
   { name: 'Personas__Cosmos__Endpoint', value: cosmosEndpoint }
   { name: 'Personas__Cosmos__Database', value: cosmosDatabase }
   { name: 'Personas__Cosmos__Container', value: cosmosContainer }
+  { name: 'Personas__Cosmos__ManagedIdentityClientId', value: identityClientId }
   { name: 'Personas__PublicBaseUrl', value: 'https://${hostName}' }
   { name: 'Personas__Jobs__SubscriptionId', value: subscription().subscriptionId }
   { name: 'Personas__Jobs__ResourceGroup', value: jobsResourceGroup }
@@ -51,6 +53,9 @@ var openAiSettings = empty(openAiEndpoint)
       { name: 'Personas__Llm__Endpoint', value: openAiEndpoint }
       { name: 'Personas__Llm__TextModel', value: openAiDeployment }
       { name: 'Personas__Llm__VisionModel', value: openAiDeployment }
+      // No key: the identity's Entra token (Cognitive Services OpenAI User on the account).
+      { name: 'Personas__Llm__Auth', value: 'entra' }
+      { name: 'Personas__Llm__ManagedIdentityClientId', value: identityClientId }
     ]
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

@@ -26,6 +26,8 @@ public sealed partial class AppSettingsTests(CompiledTemplate compiled)
     [InlineData("Personas__Blobs__ServiceUri",
         "[format('https://{0}.blob.{1}', parameters('storageAccountName'), environment().suffixes.storage)]")]
     [InlineData("Personas__Blobs__Container", "personas")]
+    [InlineData("Personas__Blobs__ManagedIdentityClientId", "[parameters('identityClientId')]")]
+    [InlineData("Personas__Cosmos__ManagedIdentityClientId", "[parameters('identityClientId')]")]
     [InlineData("Personas__Catalog__Provider", "cosmos")]
     [InlineData("Personas__Cosmos__Endpoint", "[parameters('cosmosEndpoint')]")]
     [InlineData("Personas__Cosmos__Database", "[parameters('cosmosDatabase')]")]
@@ -68,7 +70,9 @@ public sealed partial class AppSettingsTests(CompiledTemplate compiled)
         var expression = (string)FunctionApp.Variable("openAiSettings")!;
         var names = SettingNameInExpression().Matches(expression).Select(m => m.Groups[1].Value);
 
-        Assert.Equal(["Personas__Llm__Endpoint", "Personas__Llm__TextModel", "Personas__Llm__VisionModel"], names);
+        Assert.Equal(["Personas__Llm__Endpoint", "Personas__Llm__TextModel", "Personas__Llm__VisionModel",
+            "Personas__Llm__Auth", "Personas__Llm__ManagedIdentityClientId"], names);
+        Assert.Contains("'Personas__Llm__Auth', 'value', 'entra'", expression, StringComparison.Ordinal);
         Assert.StartsWith(
             "[if(empty(parameters('openAiEndpoint')), createArray()", expression, StringComparison.Ordinal);
         var endpoint = compiled.Module("openai").Template["outputs"]!["endpoint"]!["value"]!.ToString();
