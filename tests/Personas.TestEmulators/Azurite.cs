@@ -39,6 +39,11 @@ public class Azurite : IAsyncLifetime
 
     protected virtual string Scheme => "http";
 
+    /// <summary>
+    /// Accept any REST version, for clients that cannot pin one (a program under test that builds its own client).
+    /// </summary>
+    public bool SkipApiVersionCheck { get; init; }
+
     /// <summary>Extra arguments (HTTPS, OAuth) for subclasses; called once the work folder exists.</summary>
     protected virtual IEnumerable<string> ExtraArguments(string workFolder) => [];
 
@@ -59,7 +64,8 @@ public class Azurite : IAsyncLifetime
         {
             "--silent", "--disableTelemetry", "--inMemoryPersistence",
             "--blobHost", "127.0.0.1", "--blobPort", $"{Port}",
-        }.Concat(ExtraArguments(workFolder))) info.ArgumentList.Add(argument);
+        }.Concat(SkipApiVersionCheck ? ["--skipApiVersionCheck"] : []).Concat(ExtraArguments(workFolder)))
+            info.ArgumentList.Add(argument);
         _process = Process.Start(info)!;
         _process.OutputDataReceived += (_, e) => Remember(e.Data);
         _process.ErrorDataReceived += (_, e) => Remember(e.Data);
