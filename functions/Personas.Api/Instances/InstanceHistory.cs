@@ -8,19 +8,23 @@ namespace Personas.Api.Instances;
 /// <summary>
 /// An instance's history for <c>?showHistory=true</c>. The SDK's client cannot stream history through our sidecar,
 /// so it is read from the backend directly: DurableTask.Core hands it over as its own JSON (Newtonsoft, PascalCase,
-/// event types as numbers), which is mapped here onto the Durable Functions payload shape.
+/// event types as numbers), which is mapped here onto the Durable Functions payload shape. Under Durable Functions
+/// there is no sidecar of ours (the extension owns the backend), so history is not served there.
 /// </summary>
-public sealed class InstanceHistory(SidecarServer sidecar)
+public sealed class InstanceHistory(IServiceProvider services)
 {
+    private readonly SidecarServer? _sidecar = services.GetService<SidecarServer>();
+
     /// <summary>
     /// The events, oldest first; null when the backend keeps no readable history (the memory backend).
     /// </summary>
     public async Task<IReadOnlyList<HistoryEventPayload>?> ReadAsync(string instanceId)
     {
+        if (_sidecar is null) return null;
         string json;
         try
         {
-            json = await sidecar.Backend.Client.GetOrchestrationHistoryAsync(instanceId, null);
+            json = await _sidecar.Backend.Client.GetOrchestrationHistoryAsync(instanceId, null);
         }
         catch (Exception ex) when (ex is NotImplementedException or NotSupportedException)
         {

@@ -44,7 +44,9 @@ public sealed class ApiDispatcherTests : IAsyncLifetime
         http.Request.Method = method;
         http.Request.Scheme = "https";
         http.Request.Host = new HostString("personas.example.net");
-        http.Request.Path = path;
+        var query = path.IndexOf('?');
+        http.Request.Path = query < 0 ? path : path[..query];
+        if (query >= 0) http.Request.QueryString = new QueryString(path[query..]);
         if (apiKey is not null) http.Request.Headers[ApiKeyAuthenticationHandler.HeaderName] = apiKey;
         if (json is not null)
         {
@@ -105,6 +107,40 @@ public sealed class ApiDispatcherTests : IAsyncLifetime
         Assert.Equal(400, status);
         Assert.StartsWith("application/problem+json", type);
         Assert.NotNull(body!["errors"]!["triggerWord"]);
+    }
+
+    [Fact]
+    public async Task An_owned_instance_is_read_through_the_binding_and_history_is_declined_not_crashed()
+    {
+        const string id = "fn-instance-1";
+        await _host.Services.GetRequiredService<Domain.Stores.IInstanceLedger>()
+            .ClaimAsync(id, "alice", null, DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        _durable.Setup(c => c.GetInstanceAsync(id, true, It.IsAny<CancellationToken>())).ReturnsAsync(
+            new OrchestrationMetadata("RuntimeDemo", id) { RuntimeStatus = OrchestrationRuntimeStatus.Running,
+                CreatedAt = now, LastUpdatedAt = now });
+
+        var (status, _, body) = await SendAsync("GET", $"/api/instances/{id}", ApiHost.AliceKey);
+        Assert.Equal(202, status); // Durable Functions' answer for an instance still running
+        Assert.Equal("Running", body!["runtimeStatus"]!.GetValue<string>());
+        Assert.Equal(404, (await SendAsync("GET", $"/api/instances/{id}", ApiHost.BobKey)).Status);
+        var (historyStatus, type, problem) = await SendAsync("GET", $"/api/instances/{id}?showHistory=true", ApiHost.AliceKey);
+        Assert.Equal(501, historyStatus);
+        Assert.StartsWith("application/problem+json", type);
+        Assert.Contains("showHistory", problem!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Every_activity_can_be_built_from_the_function_apps_services()
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<InvocationDurableClient>().Client = _durable.Object;
+        var activities = typeof(Orchestrations.PersonasWorkflows).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsClass: true } && typeof(Microsoft.DurableTask.ITaskActivity).IsAssignableFrom(t))
+            .ToList();
+        Assert.NotEmpty(activities);
+        foreach (var activity in activities)
+            Assert.NotNull(ActivatorUtilities.GetServiceOrCreateInstance(scope.ServiceProvider, activity));
     }
 
     [Fact]
