@@ -48,8 +48,14 @@ public sealed partial class SqliteOrchestrationService
         var status = orchestrationState?.OrchestrationStatus ?? state.OrchestrationStatus;
         var failure = orchestrationState?.FailureDetails;
         var addsActivities = outboundMessages.Count > 0;
+        var historyCount = (continued ? 0 : claim.HistoryCount) + events.Count;
+        // What the next claim of this instance would read back; not kept once it has finished.
+        var cached = IsTerminal(status) || state.Events.Count != historyCount
+            ? null
+            : state.Events.Select(SqliteEventJson.Normalize).ToList();
         await _db.WriteAsync(c =>
         {
+            _history.Remove(workItem.InstanceId);
             var now = Ticks(Now);
             var leaseNow = Ticks(LeaseNow);
             var updated = _db.Exec(c, """
@@ -63,7 +69,7 @@ public sealed partial class SqliteOrchestrationService
                 ("$custom", state.Status), ("$failure", failure is null ? null : SqliteEventJson.WriteFailure(failure)),
                 ("$tags", SqliteEventJson.WriteObject(state.Tags)), ("$now", now),
                 ("$completed", IsTerminal(status) ? now : null),
-                ("$count", (continued ? 0 : claim.HistoryCount) + events.Count),
+                ("$count", historyCount),
                 ("$id", workItem.InstanceId), ("$token", claim.Token));
             if (updated != 1) throw new LockLostException($"orchestration '{workItem.InstanceId}'");
 
@@ -98,6 +104,7 @@ public sealed partial class SqliteOrchestrationService
                 _db.Exec(c, "DELETE FROM activities WHERE instance_id = $id AND lock_until <= $now",
                     ("$id", workItem.InstanceId), ("$now", leaseNow));
             }
+            if (cached is not null) _history.Set(workItem.InstanceId, executionId, cached);
             return 0;
         });
         claim.Done = true;
@@ -189,7 +196,8 @@ public sealed partial class SqliteOrchestrationService
             """, r => (Exec: r.GetString(0), Status: (OrchestrationStatus)r.GetInt32(1), Count: r.GetInt32(2)),
             ("$token", token), ("$until", Ticks(until)), ("$id", id), ("$leaseNow", leaseNow)).FirstOrDefault();
         if (row.Exec is null) return null;
-        var history = _db.Query(c, "SELECT event FROM history WHERE instance_id = $id ORDER BY seq",
+        var history = _history.Get(id, row.Exec, row.Count) ?? _db.Query(c,
+            "SELECT event FROM history WHERE instance_id = $id ORDER BY seq",
             r => SqliteEventJson.Read(r.GetString(0)), ("$id", id));
         // An instance not started yet is claimed before its start time only to be terminated: its start comes along.
         var rows = _db.Query(c, """
