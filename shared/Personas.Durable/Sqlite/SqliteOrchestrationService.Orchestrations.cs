@@ -48,6 +48,9 @@ public sealed partial class SqliteOrchestrationService
         var status = orchestrationState?.OrchestrationStatus ?? state.OrchestrationStatus;
         var failure = orchestrationState?.FailureDetails;
         var addsActivities = outboundMessages.Count > 0;
+        // Serialized here, not in the transaction: the single writer is what every episode and result waits for.
+        var activityRows = outboundMessages.Select(m => (Message: m, Json: SqliteEventJson.Write(m.Event))).ToList();
+        var timerRows = timerMessages.Select(m => (Message: m, Json: SqliteEventJson.Write(m.Event))).ToList();
         var historyCount = (continued ? 0 : claim.HistoryCount) + events.Count;
         // What the next claim of this instance would read back; not kept once it has finished.
         var cached = IsTerminal(status) || state.Events.Count != historyCount
@@ -89,9 +92,9 @@ public sealed partial class SqliteOrchestrationService
             for (var i = 0; i < events.Count; i++)
                 _db.Exec(c, "INSERT INTO history(instance_id, seq, event) VALUES ($id, $seq, $event)",
                     ("$id", workItem.InstanceId), ("$seq", seqStart + i), ("$event", events[i]));
-            foreach (var m in outboundMessages) InsertActivity(c, m);
-            foreach (var m in timerMessages)
-                InsertMessage(c, m, Ticks(((TimerFiredEvent)m.Event).FireAt));
+            foreach (var (m, json) in activityRows) InsertActivity(c, m, json);
+            foreach (var (m, json) in timerRows)
+                InsertMessage(c, m, Ticks(((TimerFiredEvent)m.Event).FireAt), json);
             foreach (var m in orchestratorMessages)
             {
                 if (m.Event is ExecutionStartedEvent) StartChild(c, m, workItem.InstanceId, executionId);
@@ -266,35 +269,33 @@ public sealed partial class SqliteOrchestrationService
         }
     }
 
-    private void InsertActivity(SqliteConnection c, TaskMessage m)
+    private void InsertActivity(SqliteConnection c, TaskMessage m, string json)
     {
-        var scheduled = (TaskScheduledEvent)m.Event;
         _db.Exec(c, """
             INSERT OR IGNORE INTO activities(instance_id, execution_id, task_id, event)
             VALUES ($id, $exec, $task, $event)
             """, ("$id", m.OrchestrationInstance.InstanceId), ("$exec", m.OrchestrationInstance.ExecutionId),
-            ("$task", scheduled.EventId), ("$event", SqliteEventJson.Write(scheduled)));
+            ("$task", m.Event.EventId), ("$event", json));
     }
 
     /// <summary>
     /// Queues a message for an instance; one that no longer runs (or never existed) drops it, with one line of log
-    /// that names the instance and the event type only (payloads may hold personal data).
+    /// that names the instance and the event type only (payloads may hold personal data). Pass the event's JSON
+    /// when it was written before the transaction, which then has less to do on the writer.
     /// </summary>
-    private bool InsertMessage(SqliteConnection c, TaskMessage m, long visibleAt)
+    private bool InsertMessage(SqliteConnection c, TaskMessage m, long visibleAt, string? json = null)
     {
         var id = m.OrchestrationInstance.InstanceId;
-        var status = InstanceStatus(c, id);
-        if (status is null || TerminalStatuses.Contains(status.Value))
-        {
-            LogDropped(id, m.Event.EventType, status is null ? "does not exist" : "has finished");
-            return false;
-        }
-        _db.Exec(c, """
+        var inserted = _db.Exec(c, """
             INSERT INTO messages(instance_id, execution_id, event_type, visible_at, event)
-            VALUES ($id, $exec, $type, $visible, $event)
+            SELECT $id, $exec, $type, $visible, $event
+            WHERE EXISTS (SELECT 1 FROM instances WHERE id = $id AND status NOT IN (1, 3, 4, 5))
             """, ("$id", id), ("$exec", m.OrchestrationInstance.ExecutionId), ("$type", (int)m.Event.EventType),
-            ("$visible", visibleAt), ("$event", SqliteEventJson.Write(m.Event)));
-        return true;
+            ("$visible", visibleAt), ("$event", json ?? SqliteEventJson.Write(m.Event)));
+        if (inserted == 1) return true;
+        var status = InstanceStatus(c, id);
+        LogDropped(id, m.Event.EventType, status is null ? "does not exist" : "has finished");
+        return false;
     }
 
     private async Task ReleaseBufferedAsync()
