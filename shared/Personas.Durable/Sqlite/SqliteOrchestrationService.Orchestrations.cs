@@ -51,6 +51,8 @@ public sealed partial class SqliteOrchestrationService
         // Serialized here, not in the transaction: the single writer is what every episode and result waits for.
         var activityRows = outboundMessages.Select(m => (Message: m, Json: SqliteEventJson.Write(m.Event))).ToList();
         var timerRows = timerMessages.Select(m => (Message: m, Json: SqliteEventJson.Write(m.Event))).ToList();
+        var failureJson = failure is null ? null : SqliteEventJson.WriteFailure(failure);
+        var tagsJson = SqliteEventJson.WriteObject(state.Tags);
         var historyCount = (continued ? 0 : claim.HistoryCount) + events.Count;
         // What the next claim of this instance would read back; not kept once it has finished.
         var cached = IsTerminal(status) || state.Events.Count != historyCount
@@ -69,8 +71,7 @@ public sealed partial class SqliteOrchestrationService
                 WHERE id = $id AND lock_token = $token
                 """, ("$exec", executionId), ("$name", state.Name ?? ""), ("$version", state.Version),
                 ("$status", (int)status), ("$input", state.Input), ("$output", state.Output),
-                ("$custom", state.Status), ("$failure", failure is null ? null : SqliteEventJson.WriteFailure(failure)),
-                ("$tags", SqliteEventJson.WriteObject(state.Tags)), ("$now", now),
+                ("$custom", state.Status), ("$failure", failureJson), ("$tags", tagsJson), ("$now", now),
                 ("$completed", IsTerminal(status) ? now : null),
                 ("$count", historyCount),
                 ("$id", workItem.InstanceId), ("$token", claim.Token));
