@@ -12,17 +12,12 @@ namespace Personas.Durable.Sqlite;
 internal sealed class SqliteDb : IDisposable
 {
     private const int MaxGroup = 128;
-    // Commits between two checkpoints, which copy the WAL into the file (and fsync) on a connection of their own:
-    // done inside a commit, as SQLite's automatic checkpoint does, they held up every writer behind it.
-    private const int CommitsPerCheckpoint = 64;
     private readonly string _connectionString;
     private readonly Channel<IWrite> _writes = Channel.CreateUnbounded<IWrite>(new() { SingleReader = true });
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
     private SqliteConnection? _writer;
     private Task? _loop;
     private bool _erasePending;
-    private int _commitsSinceCheckpoint;
-    private Task _checkpoint = Task.CompletedTask;
 
     public SqliteDb(string path)
     {
@@ -57,7 +52,6 @@ internal sealed class SqliteDb : IDisposable
     {
         _writes.Writer.TryComplete();
         try { _loop?.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
-        try { _checkpoint.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
         foreach (var command in _statements.Values) command.Dispose();
         _writer?.Dispose();
     }
@@ -74,17 +68,8 @@ internal sealed class SqliteDb : IDisposable
                 Control("BEGIN IMMEDIATE");
                 foreach (var op in group) op.Execute(this, _writer);
                 Control("COMMIT");
-                if (++_commitsSinceCheckpoint >= CommitsPerCheckpoint && _checkpoint.IsCompleted)
-                {
-                    _commitsSinceCheckpoint = 0;
-                    _checkpoint = Task.Run(Checkpoint);
-                }
                 _erasePending |= group.Exists(op => op.Erase);
-                if (_erasePending)
-                {
-                    _checkpoint.Wait(); // a checkpoint in progress would make the truncating one fail
-                    _erasePending = !Erase(_writer);
-                }
+                if (_erasePending) _erasePending = !Erase(_writer);
                 foreach (var op in group) op.Publish();
             }
             catch (Exception e)
@@ -141,20 +126,6 @@ internal sealed class SqliteDb : IDisposable
         }
     }
 
-    /// <summary>
-    /// Copies what it can of the WAL into the file without waiting for anyone (PASSIVE); the writer starts the WAL
-    /// over once all of it has been copied. A failure only leaves the WAL longer until the next one.
-    /// </summary>
-    private void Checkpoint()
-    {
-        try
-        {
-            using var connection = Open(writer: false);
-            Run(connection, "PRAGMA wal_checkpoint(PASSIVE)");
-        }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException) { }
-    }
-
     private static void Run(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -169,8 +140,7 @@ internal sealed class SqliteDb : IDisposable
         // NORMAL with WAL: a commit is durable against a process crash, and against power loss up to the last
         // checkpoint; FULL would fsync every commit, which is what kept the old engine slow.
         Run(connection, writer
-            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; " +
-                "PRAGMA wal_autocheckpoint = 0;"
+            ? "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;"
             : "PRAGMA busy_timeout = 30000;");
         return connection;
     }
