@@ -69,3 +69,58 @@ public sealed class EventJsonTests : IDisposable
         Assert.Equal("child-1", ((SubOrchestrationInstanceCreatedEvent)created).InstanceId);
     }
 }
+
+/// <summary>
+/// Rows are written straight to text with the event type first; they must hold what the document form held, and
+/// rows written before (event type anywhere) must still load.
+/// </summary>
+public sealed class EventJsonFormatTests
+{
+    private static readonly DateTime At = new(2026, 3, 4, 5, 6, 7, 890, DateTimeKind.Utc);
+
+    public static TheoryData<HistoryEvent> Events() =>
+    [
+        new ExecutionStartedEvent(-1, "\"in\"") { Name = "Orch", Version = "1", ScheduledStartTime = At },
+        new ExecutionStartedEvent(-1, "\"in\"")
+        {
+            Name = "Orch", Tags = new Dictionary<string, string> { ["owner"] = "u1" },
+            ParentInstance = new ParentInstance { Name = "P", TaskScheduleId = 2 },
+        },
+        new OrchestratorStartedEvent(-1) { Timestamp = At },
+        new TaskScheduledEvent(3, "Act", "2", "[1,\"two\"]"),
+        new TaskCompletedEvent(-1, 3, "{\"a\":\"b\\\"c\"}"),
+        new TaskFailedEvent(-1, 3, "why", "stack", new FailureDetails("E", "msg", "st", null, true)),
+        new TimerCreatedEvent(4, At),
+        new TimerFiredEvent(-1, At) { TimerId = 4 },
+        new EventRaisedEvent(-1, "1") { Name = "go" },
+        new SubOrchestrationInstanceCreatedEvent(5) { Name = "Child", InstanceId = "c-1", Input = "null" },
+        new ExecutionCompletedEvent(6, "\"out\"", OrchestrationStatus.Failed,
+            new FailureDetails("E", "msg", null, null, false)),
+        new OrchestratorCompletedEvent(-1),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void A_row_holds_what_the_document_form_held_and_starts_with_its_type(HistoryEvent e)
+    {
+        var row = SqliteEventJson.Write(e);
+        Assert.StartsWith($"{{\"EventType\":{(int)e.EventType},", row, StringComparison.Ordinal);
+        var parse = new Newtonsoft.Json.Linq.JsonLoadSettings();
+        Assert.True(Newtonsoft.Json.Linq.JToken.DeepEquals(Newtonsoft.Json.Linq.JObject.Parse(row, parse),
+            Newtonsoft.Json.Linq.JObject.Parse(SqliteEventJson.WriteDocument(e), parse)), row);
+        var back = SqliteEventJson.Read(row);
+        Assert.Equal(e.GetType(), back.GetType());
+        Assert.Equal(row, SqliteEventJson.Write(back));
+    }
+
+    [Fact]
+    public void A_row_from_before_with_the_type_last_still_loads()
+    {
+        const string old = "{\"TaskScheduledId\":3,\"Result\":\"\\\"y\\\"\",\"EventId\":-1,\"IsPlayed\":false," +
+            "\"Timestamp\":\"2026-03-04T05:06:07.89Z\",\"EventType\":5}";
+        var back = Assert.IsType<TaskCompletedEvent>(SqliteEventJson.Read(old));
+        Assert.Equal((3, "\"y\""), (back.TaskScheduledId, back.Result));
+        Assert.Equal(At, back.Timestamp);
+        Assert.Equal(DateTimeKind.Utc, back.Timestamp.Kind);
+    }
+}

@@ -65,9 +65,9 @@ internal sealed class SqliteDb : IDisposable
             try
             {
                 _writer ??= Open(writer: true);
-                Run(_writer, "BEGIN IMMEDIATE");
-                foreach (var op in group) op.Execute(_writer);
-                Run(_writer, "COMMIT");
+                Control("BEGIN IMMEDIATE");
+                foreach (var op in group) op.Execute(this, _writer);
+                Control("COMMIT");
                 _erasePending |= group.Exists(op => op.Erase);
                 if (_erasePending) _erasePending = !Erase(_writer);
                 foreach (var op in group) op.Publish();
@@ -99,6 +99,9 @@ internal sealed class SqliteDb : IDisposable
         command.Parameters.Clear();
         return command;
     }
+
+    /// <summary>Transaction control on the writer, prepared once like the rest (two of these run per operation).</summary>
+    private void Control(string sql) => Command(_writer!, sql).ExecuteNonQuery();
 
     public bool IsCached(SqliteConnection connection) => ReferenceEquals(connection, _writer);
 
@@ -145,7 +148,7 @@ internal sealed class SqliteDb : IDisposable
     private interface IWrite
     {
         bool Erase { get; }
-        void Execute(SqliteConnection connection);
+        void Execute(SqliteDb db, SqliteConnection connection);
         void Publish();
         void Fail(Exception error);
     }
@@ -159,20 +162,20 @@ internal sealed class SqliteDb : IDisposable
 
         public TaskCompletionSource<T> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Execute(SqliteConnection connection)
+        public void Execute(SqliteDb db, SqliteConnection connection)
         {
-            Run(connection, "SAVEPOINT op");
+            db.Control("SAVEPOINT op");
             try
             {
                 _value = write(connection);
                 _error = null;
-                Run(connection, "RELEASE op");
+                db.Control("RELEASE op");
             }
             catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 5 or 6 })
             {
                 // This operation alone is undone; a busy/locked error is left to fail the whole group instead.
-                Run(connection, "ROLLBACK TO op");
-                Run(connection, "RELEASE op");
+                db.Control("ROLLBACK TO op");
+                db.Control("RELEASE op");
                 _error = e;
             }
         }

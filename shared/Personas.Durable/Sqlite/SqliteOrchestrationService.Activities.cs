@@ -21,13 +21,14 @@ public sealed partial class SqliteOrchestrationService
     public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
     {
         var (seq, token) = ParseActivityId(workItem);
+        var json = SqliteEventJson.Write(responseMessage.Event); // off the single writer
         await _db.WriteAsync(c =>
         {
             var deleted = _db.Exec(c, "DELETE FROM activities WHERE seq = $s AND lock_token = $t",
                 ("$s", seq), ("$t", token));
             var of = responseMessage.OrchestrationInstance.InstanceId;
             if (deleted != 1) throw new LockLostException($"activity {seq} of '{of}'");
-            InsertMessage(c, responseMessage, Ticks(Now));
+            InsertMessage(c, responseMessage, Ticks(Now), json);
             return 0;
         });
         _orchestrationWork.Notify();

@@ -146,6 +146,7 @@ public sealed partial class SqliteOrchestrationService
 
     private void DeleteInstance(SqliteConnection c, string id)
     {
+        _history.Remove(id);
         foreach (var table in new[] { "history", "messages", "activities" })
             _db.Exec(c, $"DELETE FROM {table} WHERE instance_id = $id", ("$id", id));
         _db.Exec(c, "DELETE FROM instances WHERE id = $id", ("$id", id));

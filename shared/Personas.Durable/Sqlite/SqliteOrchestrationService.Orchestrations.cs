@@ -48,8 +48,19 @@ public sealed partial class SqliteOrchestrationService
         var status = orchestrationState?.OrchestrationStatus ?? state.OrchestrationStatus;
         var failure = orchestrationState?.FailureDetails;
         var addsActivities = outboundMessages.Count > 0;
+        // Serialized here, not in the transaction: the single writer is what every episode and result waits for.
+        var activityRows = outboundMessages.Select(m => (Message: m, Json: SqliteEventJson.Write(m.Event))).ToList();
+        var timerRows = timerMessages.Select(m => (Message: m, Json: SqliteEventJson.Write(m.Event))).ToList();
+        var failureJson = failure is null ? null : SqliteEventJson.WriteFailure(failure);
+        var tagsJson = SqliteEventJson.WriteObject(state.Tags);
+        var historyCount = (continued ? 0 : claim.HistoryCount) + events.Count;
+        // What the next claim of this instance would read back; not kept once it has finished.
+        var cached = IsTerminal(status) || state.Events.Count != historyCount
+            ? null
+            : state.Events.Select(SqliteEventJson.Normalize).ToList();
         await _db.WriteAsync(c =>
         {
+            _history.Remove(workItem.InstanceId);
             var now = Ticks(Now);
             var leaseNow = Ticks(LeaseNow);
             var updated = _db.Exec(c, """
@@ -60,10 +71,9 @@ public sealed partial class SqliteOrchestrationService
                 WHERE id = $id AND lock_token = $token
                 """, ("$exec", executionId), ("$name", state.Name ?? ""), ("$version", state.Version),
                 ("$status", (int)status), ("$input", state.Input), ("$output", state.Output),
-                ("$custom", state.Status), ("$failure", failure is null ? null : SqliteEventJson.WriteFailure(failure)),
-                ("$tags", SqliteEventJson.WriteObject(state.Tags)), ("$now", now),
+                ("$custom", state.Status), ("$failure", failureJson), ("$tags", tagsJson), ("$now", now),
                 ("$completed", IsTerminal(status) ? now : null),
-                ("$count", (continued ? 0 : claim.HistoryCount) + events.Count),
+                ("$count", historyCount),
                 ("$id", workItem.InstanceId), ("$token", claim.Token));
             if (updated != 1) throw new LockLostException($"orchestration '{workItem.InstanceId}'");
 
@@ -83,9 +93,9 @@ public sealed partial class SqliteOrchestrationService
             for (var i = 0; i < events.Count; i++)
                 _db.Exec(c, "INSERT INTO history(instance_id, seq, event) VALUES ($id, $seq, $event)",
                     ("$id", workItem.InstanceId), ("$seq", seqStart + i), ("$event", events[i]));
-            foreach (var m in outboundMessages) InsertActivity(c, m);
-            foreach (var m in timerMessages)
-                InsertMessage(c, m, Ticks(((TimerFiredEvent)m.Event).FireAt));
+            foreach (var (m, json) in activityRows) InsertActivity(c, m, json);
+            foreach (var (m, json) in timerRows)
+                InsertMessage(c, m, Ticks(((TimerFiredEvent)m.Event).FireAt), json);
             foreach (var m in orchestratorMessages)
             {
                 if (m.Event is ExecutionStartedEvent) StartChild(c, m, workItem.InstanceId, executionId);
@@ -98,6 +108,7 @@ public sealed partial class SqliteOrchestrationService
                 _db.Exec(c, "DELETE FROM activities WHERE instance_id = $id AND lock_until <= $now",
                     ("$id", workItem.InstanceId), ("$now", leaseNow));
             }
+            if (cached is not null) _history.Set(workItem.InstanceId, executionId, cached);
             return 0;
         });
         claim.Done = true;
@@ -148,30 +159,41 @@ public sealed partial class SqliteOrchestrationService
         ? claim
         : throw new InvalidOperationException($"Work item for '{workItem.InstanceId}' was not claimed here.");
 
-    /// <summary>Claims a batch of instances with due messages under one fresh token, in one transaction.</summary>
+    /// <summary>
+    /// Claims a batch of instances with due messages under one fresh token, in one transaction. The transaction only
+    /// locks and reads rows; their JSON is parsed after it, off the single writer.
+    /// </summary>
     private async Task<(int Claimed, DateTime? NextDue)> ClaimOrchestrationsAsync()
     {
         var now = Now;
         var leaseNow = LeaseNow;
         var until = leaseNow + _options.LeaseDuration;
         var token = NewToken();
-        var (items, nextDue) = await _db.WriteAsync(c =>
+        var (rows, nextDue) = await _db.WriteAsync(c =>
         {
             var ids = _db.Query(c, ClaimInstancesSql, r => r.GetString(0), ("$now", Ticks(now)),
                 ("$leaseNow", Ticks(leaseNow)),
                 ("$suspended", (int)OrchestrationStatus.Suspended), ("$resumed", (int)EventType.ExecutionResumed),
                 ("$terminated", (int)EventType.ExecutionTerminated), ("$started", (int)EventType.ExecutionStarted),
                 ("$max", _options.ClaimBatchSize));
-            var claimed = new List<(TaskOrchestrationWorkItem, Claim)>();
+            var claimed = new List<ClaimedRows>();
             foreach (var id in ids)
-                if (ClaimInstance(c, id, token, Ticks(now), Ticks(leaseNow), until) is { } item) claimed.Add(item);
+                if (ClaimInstance(c, id, token, Ticks(now), Ticks(leaseNow), until) is { } row) claimed.Add(row);
             long? due = null;
             if (claimed.Count == 0)
                 due = _db.Query(c, "SELECT min(visible_at) FROM messages WHERE visible_at > $now", r => r.Long(0),
                     ("$now", Ticks(now))).FirstOrDefault();
             return (claimed, due);
         });
+        var items = new List<(TaskOrchestrationWorkItem Item, Claim Claim)>();
+        var stale = new List<(string Id, List<long> Consumed)>();
+        foreach (var row in rows)
+        {
+            if (WorkItem(row, token, until) is { } item) items.Add(item);
+            else stale.Add((row.Id, row.Consumed));
+        }
         if (items.Count > 0) HoldInstances(token);
+        if (stale.Count > 0) await DropStaleAsync(stale, token);
         foreach (var (item, claim) in items)
         {
             _claims.AddOrUpdate(item, claim);
@@ -180,8 +202,9 @@ public sealed partial class SqliteOrchestrationService
         return (items.Count, nextDue is { } t ? FromTicks(t) : null);
     }
 
-    private (TaskOrchestrationWorkItem, Claim)? ClaimInstance(SqliteConnection c, string id, string token, long now,
-        long leaseNow, DateTime until)
+    /// <summary>Locks one instance and reads its history (unless kept in memory) and its due messages.</summary>
+    private ClaimedRows? ClaimInstance(SqliteConnection c, string id, string token, long now, long leaseNow,
+        DateTime until)
     {
         var row = _db.Query(c, """
             UPDATE instances SET lock_token = $token, lock_until = $until WHERE id = $id AND lock_until <= $leaseNow
@@ -189,48 +212,86 @@ public sealed partial class SqliteOrchestrationService
             """, r => (Exec: r.GetString(0), Status: (OrchestrationStatus)r.GetInt32(1), Count: r.GetInt32(2)),
             ("$token", token), ("$until", Ticks(until)), ("$id", id), ("$leaseNow", leaseNow)).FirstOrDefault();
         if (row.Exec is null) return null;
-        var history = _db.Query(c, "SELECT event FROM history WHERE instance_id = $id ORDER BY seq",
-            r => SqliteEventJson.Read(r.GetString(0)), ("$id", id));
+        var cached = _history.Get(id, row.Exec, row.Count);
+        var history = cached is null
+            ? _db.Query(c, "SELECT event FROM history WHERE instance_id = $id ORDER BY seq", r => r.GetString(0),
+                ("$id", id))
+            : null;
         // An instance not started yet is claimed before its start time only to be terminated: its start comes along.
-        var rows = _db.Query(c, """
+        var messages = _db.Query(c, """
             SELECT seq, execution_id, event_type, event FROM messages
             WHERE instance_id = $id AND (visible_at <= $now OR ($fresh AND event_type = $started))
             ORDER BY visible_at, seq
-            """, r => (Seq: r.GetInt64(0), Exec: r.Str(1), Type: (EventType)r.GetInt32(2), Json: r.GetString(3)),
+            """, r => new MessageRow(r.GetInt64(0), r.Str(1), (EventType)r.GetInt32(2), r.GetString(3)),
             ("$id", id), ("$now", now), ("$fresh", row.Count == 0), ("$started", (int)EventType.ExecutionStarted));
-        var delivered = new List<TaskMessage>();
-        var consumed = new List<long>();
+        // Held back while suspended: anything but a resume or a terminate.
+        var due = row.Status == OrchestrationStatus.Suspended
+            ? messages.Where(m => m.Type is EventType.ExecutionResumed or EventType.ExecutionTerminated).ToList()
+            : messages;
+        return new ClaimedRows(id, row.Exec, row.Count, cached, history, due, [.. due.Select(m => m.Seq)]);
+    }
+
+    /// <summary>
+    /// The work item of a claimed instance, or null when its messages are all stale (for an older execution) or
+    /// repeats of results its history already holds.
+    /// </summary>
+    private static (TaskOrchestrationWorkItem, Claim)? WorkItem(ClaimedRows row, string token, DateTime until)
+    {
+        var history = row.Cached ?? row.HistoryJson!.Select(SqliteEventJson.Read).ToList();
         var seen = SqliteDedupe.Completions(history);
-        foreach (var m in rows)
+        var delivered = new List<TaskMessage>();
+        foreach (var m in row.Messages)
         {
-            if (row.Status == OrchestrationStatus.Suspended
-                && m.Type is not (EventType.ExecutionResumed or EventType.ExecutionTerminated)) continue;
-            consumed.Add(m.Seq);
             if (m.Exec is not null && m.Exec != row.Exec) continue; // for an older execution
             var e = SqliteEventJson.Read(m.Json);
             if (!SqliteDedupe.IsNew(e, seen, history.Count > 0)) continue; // delivered before
             delivered.Add(new TaskMessage
             {
                 Event = e,
-                OrchestrationInstance = new OrchestrationInstance { InstanceId = id, ExecutionId = m.Exec },
+                OrchestrationInstance = new OrchestrationInstance { InstanceId = row.Id, ExecutionId = m.Exec },
             });
         }
-        if (delivered.Count == 0)
-        {
-            // Only stale or duplicate messages: drop them now and leave the instance unlocked.
-            foreach (var seq in consumed) _db.Exec(c, "DELETE FROM messages WHERE seq = $s", ("$s", seq));
-            _db.Exec(c, "UPDATE instances SET lock_token = NULL, lock_until = 0 WHERE id = $id", ("$id", id));
-            return null;
-        }
+        if (delivered.Count == 0) return null;
         var item = new TaskOrchestrationWorkItem
         {
-            InstanceId = id,
+            InstanceId = row.Id,
             OrchestrationRuntimeState = new OrchestrationRuntimeState(history),
             NewMessages = delivered,
             LockedUntilUtc = until,
         };
-        return (item, new Claim(token, row.Exec, row.Count, consumed));
+        return (item, new Claim(token, row.Exec, row.HistoryCount, row.Consumed));
     }
+
+    /// <summary>
+    /// Instances claimed only for stale or repeated messages: the messages go and the instance is unlocked, while our
+    /// token still holds it. If this fails, the lease runs out and the next claim drops them.
+    /// </summary>
+    private async Task DropStaleAsync(List<(string Id, List<long> Consumed)> stale, string token)
+    {
+        try
+        {
+            await _db.WriteAsync(c =>
+            {
+                foreach (var (id, consumed) in stale)
+                {
+                    if (_db.Exec(c, "UPDATE instances SET lock_token = NULL, lock_until = 0 " +
+                            "WHERE id = $id AND lock_token = $token", ("$id", id), ("$token", token)) != 1) continue;
+                    foreach (var seq in consumed) _db.Exec(c, "DELETE FROM messages WHERE seq = $s", ("$s", seq));
+                }
+                return 0;
+            });
+        }
+        catch (Exception e) when (e is SqliteException or InvalidOperationException)
+        {
+            _log.LogWarning(e, "Dropping stale messages of {Count} instances failed; their leases will run out.",
+                stale.Count);
+        }
+    }
+
+    private sealed record MessageRow(long Seq, string? Exec, EventType Type, string Json);
+
+    private sealed record ClaimedRows(string Id, string Exec, int HistoryCount, List<HistoryEvent>? Cached,
+        List<string>? HistoryJson, List<MessageRow> Messages, List<long> Consumed);
 
     /// <summary>
     /// A sub-orchestration's start: creates the child, or, when an unfinished instance already has that id, fails the
@@ -258,35 +319,33 @@ public sealed partial class SqliteOrchestrationService
         }
     }
 
-    private void InsertActivity(SqliteConnection c, TaskMessage m)
+    private void InsertActivity(SqliteConnection c, TaskMessage m, string json)
     {
-        var scheduled = (TaskScheduledEvent)m.Event;
         _db.Exec(c, """
             INSERT OR IGNORE INTO activities(instance_id, execution_id, task_id, event)
             VALUES ($id, $exec, $task, $event)
             """, ("$id", m.OrchestrationInstance.InstanceId), ("$exec", m.OrchestrationInstance.ExecutionId),
-            ("$task", scheduled.EventId), ("$event", SqliteEventJson.Write(scheduled)));
+            ("$task", m.Event.EventId), ("$event", json));
     }
 
     /// <summary>
     /// Queues a message for an instance; one that no longer runs (or never existed) drops it, with one line of log
-    /// that names the instance and the event type only (payloads may hold personal data).
+    /// that names the instance and the event type only (payloads may hold personal data). Pass the event's JSON
+    /// when it was written before the transaction, which then has less to do on the writer.
     /// </summary>
-    private bool InsertMessage(SqliteConnection c, TaskMessage m, long visibleAt)
+    private bool InsertMessage(SqliteConnection c, TaskMessage m, long visibleAt, string? json = null)
     {
         var id = m.OrchestrationInstance.InstanceId;
-        var status = InstanceStatus(c, id);
-        if (status is null || TerminalStatuses.Contains(status.Value))
-        {
-            LogDropped(id, m.Event.EventType, status is null ? "does not exist" : "has finished");
-            return false;
-        }
-        _db.Exec(c, """
+        var inserted = _db.Exec(c, """
             INSERT INTO messages(instance_id, execution_id, event_type, visible_at, event)
-            VALUES ($id, $exec, $type, $visible, $event)
+            SELECT $id, $exec, $type, $visible, $event
+            WHERE EXISTS (SELECT 1 FROM instances WHERE id = $id AND status NOT IN (1, 3, 4, 5))
             """, ("$id", id), ("$exec", m.OrchestrationInstance.ExecutionId), ("$type", (int)m.Event.EventType),
-            ("$visible", visibleAt), ("$event", SqliteEventJson.Write(m.Event)));
-        return true;
+            ("$visible", visibleAt), ("$event", json ?? SqliteEventJson.Write(m.Event)));
+        if (inserted == 1) return true;
+        var status = InstanceStatus(c, id);
+        LogDropped(id, m.Event.EventType, status is null ? "does not exist" : "has finished");
+        return false;
     }
 
     private async Task ReleaseBufferedAsync()

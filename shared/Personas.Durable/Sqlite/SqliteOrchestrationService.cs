@@ -17,6 +17,9 @@ namespace Personas.Durable.Sqlite;
 public sealed partial class SqliteOrchestrationService : IOrchestrationService, IOrchestrationServiceClient,
     IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient, IDisposable
 {
+    // Instances whose history stays in memory between episodes (a few KB each for short workflows).
+    private const int HistoryCacheCapacity = 10_000;
+
     private static readonly int[] TerminalStatuses = [(int)OrchestrationStatus.Completed,
         (int)OrchestrationStatus.Failed, (int)OrchestrationStatus.Canceled, (int)OrchestrationStatus.Terminated];
 
@@ -26,6 +29,7 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
     private readonly SqliteDb _db;
     private readonly SqliteWorkSignal _orchestrationWork = new();
     private readonly SqliteWorkSignal _activityWork = new();
+    private readonly SqliteHistoryCache _history = new(HistoryCacheCapacity);
     // Waiters for an instance to finish, woken by the commit that finishes it (not by every commit).
     private readonly ConcurrentDictionary<string, SqliteWorkSignal> _finished = new(StringComparer.Ordinal);
     private CancellationTokenSource _stopping = new();
@@ -40,6 +44,9 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
     }
 
     public string DatabasePath => _db.Path;
+
+    /// <summary>Instances whose history this process keeps in memory (tests).</summary>
+    internal int CachedHistoryCount => _history.Count;
 
     public int MaxConcurrentTaskOrchestrationWorkItems => _options.MaxConcurrentOrchestrations;
     public int MaxConcurrentTaskActivityWorkItems => _options.MaxConcurrentActivities;
@@ -79,6 +86,7 @@ public sealed partial class SqliteOrchestrationService : IOrchestrationService, 
 
     public Task DeleteAsync(bool deleteInstanceStore) => _db.WriteAsync(c =>
     {
+        _history.Clear();
         foreach (var table in new[] { "history", "messages", "activities", "instances", "schema_info" })
             _db.Exec(c, $"DROP TABLE IF EXISTS {table}");
         return 0;
