@@ -18,14 +18,19 @@ namespace Personas.Api.Hosting;
 /// </summary>
 public static class ApiPipeline
 {
-    /// <summary>Problem+json for exceptions and bare error statuses, then the API key, then the route's policy.</summary>
+    /// <summary>
+    /// Problem+json for exceptions and bare error statuses, then the API key, then the route's policy.
+    /// </summary>
     public static IApplicationBuilder UsePersonasApiMiddleware(this IApplicationBuilder app) => app
         .UseExceptionHandler()
         .UseStatusCodePages()
         .UseAuthentication()
         .UseAuthorization();
 
-    /// <summary>Every route of the API. Each has a unique name: the Function App's functions are named after them.</summary>
+    /// <summary>
+    /// Every route of the API. The Function App declares each to the Functions host again (RouteTableTests holds the
+    /// two to each other).
+    /// </summary>
     public static IEndpointRouteBuilder MapPersonasApi(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/api/openapi.json").WithName("OpenApi");

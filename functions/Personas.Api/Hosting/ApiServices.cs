@@ -23,20 +23,23 @@ namespace Personas.Api.Hosting;
 /// </summary>
 public static class ApiServices
 {
-    /// <summary>The photo gates (<see cref="PhotoGates"/>) bind from here: Personas:Photos:MinPhotos and so on.</summary>
+    /// <summary>The photo gates (<see cref="PhotoGates"/>) bind from here: Personas:Photos:MinPhotos and so on.
+    /// </summary>
     public const string PhotoGatesSection = "Personas:Photos";
 
     public static PersonasSettings AddPersonasApi(this IServiceCollection services, IConfiguration configuration)
     {
-        var settings = configuration.GetSection(PersonasSettings.Section).Get<PersonasSettings>() ?? new PersonasSettings();
+        var settings = configuration.GetSection(PersonasSettings.Section).Get<PersonasSettings>()
+            ?? new PersonasSettings();
         services.Configure<PersonasSettings>(configuration.GetSection(PersonasSettings.Section));
         services.AddSingleton(CreateKeyRing(settings, out var devKey));
         if (devKey is not null) services.AddSingleton(devKey);
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName)
-            .RequireAuthenticatedUser().Build());
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
+                ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().SetFallbackPolicy(
+            new AuthorizationPolicyBuilder(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionProblems>();
         services.AddRouting();
@@ -58,7 +61,8 @@ public static class ApiServices
         services.AddSingleton<PhotoIntake>();
         var llm = configuration.GetSection(LlmOptions.Section).Get<LlmOptions>() ?? new LlmOptions();
         services.AddSingleton<ICaptioner>(llm.Configured ? new VisionCaptioner(llm) : new TemplateCaptioner());
-        services.AddSingleton(sp => new PhotoDownloader(PhotoDownloader.CreateHandler(), sp.GetRequiredService<PhotoGates>()));
+        services.AddSingleton(sp =>
+            new PhotoDownloader(PhotoDownloader.CreateHandler(), sp.GetRequiredService<PhotoGates>()));
         services.AddSingleton(sp => new BlobUrlSigner(SigningKey(settings), sp.GetRequiredService<TimeProvider>()));
         services.AddTraining(configuration, settings);
         services.AddGeneration(configuration);
@@ -66,7 +70,9 @@ public static class ApiServices
         return settings;
     }
 
-    /// <summary>The signing key for download links: the setting, or locally a random one kept in the data directory.</summary>
+    /// <summary>
+    /// The signing key for download links: the setting, or locally a random one kept in the data directory.
+    /// </summary>
     internal static byte[] SigningKey(PersonasSettings settings)
     {
         if (!string.IsNullOrEmpty(settings.BlobSigningKey))
@@ -78,7 +84,8 @@ public static class ApiServices
         if (PersonasSettings.RunningInAzure)
             throw new InvalidOperationException(
                 "Personas:BlobSigningKey must be set when running in Azure, so every instance signs links alike.");
-        return System.Text.Encoding.UTF8.GetBytes(LocalSecret.LoadOrCreate(settings.DataDir, "blob-signing-key", "", 32).Value);
+        var local = LocalSecret.LoadOrCreate(settings.DataDir, "blob-signing-key", "", 32);
+        return System.Text.Encoding.UTF8.GetBytes(local.Value);
     }
 
     private static ApiKeyRing CreateKeyRing(PersonasSettings settings, out DevKeyNotice? devKey)

@@ -26,15 +26,20 @@ public static class StoreServices
                 services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<SqliteCatalog>());
                 break;
             case "cosmos":
-                var cosmos = configuration.GetSection(CosmosSettings.SectionName).Get<CosmosSettings>() ?? new CosmosSettings();
+                var cosmos = configuration.GetSection(CosmosSettings.SectionName).Get<CosmosSettings>()
+                    ?? new CosmosSettings();
                 services.AddPersonasCosmosCatalog(cosmos);
                 break;
             case var other:
-                throw new InvalidOperationException($"{CatalogProviderKey} must be 'sqlite' or 'cosmos', not '{other}'.");
+                throw new InvalidOperationException(
+                    $"{CatalogProviderKey} must be 'sqlite' or 'cosmos', not '{other}'.");
         }
-        services.AddSingleton<IBlobStore>(new FileSystemBlobStore(Path.Combine(Path.GetFullPath(settings.DataDir), "blobs")));
-        // Provider=azure replaces the filesystem store with Blob Storage and adds its SAS links; filesystem adds nothing.
-        var blobs = configuration.GetSection(AzureBlobSettings.SectionName).Get<AzureBlobSettings>() ?? new AzureBlobSettings();
+        var blobDir = Path.Combine(Path.GetFullPath(settings.DataDir), "blobs");
+        services.AddSingleton<IBlobStore>(new FileSystemBlobStore(blobDir));
+        // Provider=azure replaces the filesystem store with Blob Storage and adds its SAS links; filesystem adds
+        // nothing.
+        var blobs = configuration.GetSection(AzureBlobSettings.SectionName).Get<AzureBlobSettings>()
+            ?? new AzureBlobSettings();
         services.AddPersonasAzureBlobs(blobs);
         return services;
     }

@@ -36,13 +36,16 @@ public static class TelemetryServices
     /// <summary>The SDK's spans for orchestrations and activities.</summary>
     public const string DurableTaskSource = "Microsoft.DurableTask";
 
-    public static IServiceCollection AddPersonasTelemetry(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPersonasTelemetry(this IServiceCollection services,
+        IConfiguration configuration)
     {
-        var settings = configuration.GetSection(TelemetrySettings.Section).Get<TelemetrySettings>() ?? new TelemetrySettings();
+        var settings = configuration.GetSection(TelemetrySettings.Section).Get<TelemetrySettings>()
+            ?? new TelemetrySettings();
         var exporter = settings.ResolvedExporter();
         if (exporter is not ("azuremonitor" or "otlp" or "console" or "none"))
             throw new InvalidOperationException(
-                $"{TelemetrySettings.Section}:Exporter must be azuremonitor, otlp, console or none, not '{settings.Exporter}'.");
+                $"{TelemetrySettings.Section}:Exporter must be azuremonitor, otlp, console or none, " +
+                $"not '{settings.Exporter}'.");
 
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(settings.ServiceName))

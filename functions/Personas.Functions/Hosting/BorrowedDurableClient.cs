@@ -19,7 +19,8 @@ internal sealed class BorrowedDurableClient(DurableTaskClient inner) : DurableTa
         CancellationToken cancellation) => inner.RaiseEventAsync(instanceId, eventName, eventPayload, cancellation);
 
     public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs,
-        CancellationToken cancellation) => inner.WaitForInstanceStartAsync(instanceId, getInputsAndOutputs, cancellation);
+        CancellationToken cancellation) =>
+        inner.WaitForInstanceStartAsync(instanceId, getInputsAndOutputs, cancellation);
 
     public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId,
         bool getInputsAndOutputs, CancellationToken cancellation) =>

@@ -12,10 +12,12 @@ namespace Personas.Functions.Hosting;
 /// <summary>The Function App's services: the API's own, the invocation's Durable client, and the dispatcher.</summary>
 public static class FunctionAppServices
 {
-    public static IServiceCollection AddPersonasFunctionApp(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddPersonasFunctionApp(this IServiceCollection services,
+        IConfiguration configuration)
     {
         // Workflow inputs and outputs in the same JSON as the local backends (camelCase), so histories read alike.
-        services.Configure<WorkerOptions>(o => o.Serializer = new JsonObjectSerializer(PersonasDataConverter.DefaultOptions));
+        services.Configure<WorkerOptions>(o =>
+            o.Serializer = new JsonObjectSerializer(PersonasDataConverter.DefaultOptions));
         RefuseInstanceLocalStores(configuration);
         services.AddPersonasApi(configuration);
         // Function invocations as spans, parented to the host's request, beside the API's own instrumentation.
@@ -35,8 +37,9 @@ public static class FunctionAppServices
     private static void RefuseInstanceLocalStores(IConfiguration configuration)
     {
         if (Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID") is null) return;
-        if (!string.Equals(configuration[StoreServices.CatalogProviderKey], "cosmos", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"In Azure the Function App needs {StoreServices.CatalogProviderKey}=cosmos.");
+        var catalog = StoreServices.CatalogProviderKey;
+        if (!string.Equals(configuration[catalog], "cosmos", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"In Azure the Function App needs {catalog}=cosmos.");
         if (!string.Equals(configuration["Personas:Blobs:Provider"], "azure", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException("In Azure the Function App needs Personas:Blobs:Provider=azure.");
     }

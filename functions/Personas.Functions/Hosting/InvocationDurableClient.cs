@@ -19,8 +19,9 @@ public static class FunctionsDurableServices
     public static IServiceCollection AddFunctionsDurableClient(this IServiceCollection services)
     {
         services.AddScoped<InvocationDurableClient>();
-        services.AddScoped<DurableTaskClient>(sp => new BorrowedDurableClient(sp.GetRequiredService<InvocationDurableClient>().Client
-            ?? throw new InvalidOperationException("This function has no [DurableClient] binding, so it cannot reach workflows.")));
+        services.AddScoped<DurableTaskClient>(sp => new BorrowedDurableClient(
+            sp.GetRequiredService<InvocationDurableClient>().Client ?? throw new InvalidOperationException(
+                "This function has no [DurableClient] binding, so it cannot reach workflows.")));
         services.AddSingleton(new DurableSettings { Backend = BackendName });
         return services;
     }

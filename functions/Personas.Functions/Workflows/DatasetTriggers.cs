@@ -22,12 +22,15 @@ public static class DatasetTriggers
     [Function(nameof(PackageDatasetActivity))]
     public static Task<DatasetPackages> PackageDataset([ActivityTrigger] PackageDatasetInput input, string instanceId,
         FunctionContext context) =>
-        WorkflowTriggers.RunAsync<PackageDatasetActivity, PackageDatasetInput, DatasetPackages>(input, instanceId, context);
+        WorkflowTriggers.RunAsync<PackageDatasetActivity, PackageDatasetInput, DatasetPackages>(
+            input, instanceId, context);
 
     [Function(nameof(PlanDatasetActivity))]
-    public static Task<IReadOnlyList<string>> PlanDataset([ActivityTrigger] PrepareDatasetInput input, string instanceId,
+    public static Task<IReadOnlyList<string>> PlanDataset(
+        [ActivityTrigger] PrepareDatasetInput input, string instanceId,
         FunctionContext context) =>
-        WorkflowTriggers.RunAsync<PlanDatasetActivity, PrepareDatasetInput, IReadOnlyList<string>>(input, instanceId, context);
+        WorkflowTriggers.RunAsync<PlanDatasetActivity, PrepareDatasetInput, IReadOnlyList<string>>(
+            input, instanceId, context);
 
     [Function(nameof(SetPersonaStatusActivity))]
     public static Task<bool> SetPersonaStatus([ActivityTrigger] SetPersonaStatusInput input, string instanceId,

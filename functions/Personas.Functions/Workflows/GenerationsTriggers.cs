@@ -17,5 +17,6 @@ public static class GenerationsTriggers
     [Function(nameof(GenerateImagesActivity))]
     public static Task<Generation> GenerateImages([ActivityTrigger] GenerateWithPersonaInput input, string instanceId,
         FunctionContext context) =>
-        WorkflowTriggers.RunAsync<GenerateImagesActivity, GenerateWithPersonaInput, Generation>(input, instanceId, context);
+        WorkflowTriggers.RunAsync<GenerateImagesActivity, GenerateWithPersonaInput, Generation>(
+            input, instanceId, context);
 }

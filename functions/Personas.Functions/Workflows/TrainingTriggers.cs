@@ -33,7 +33,8 @@ public static class TrainingTriggers
     [Function(nameof(JudgeValidationActivity))]
     public static Task<ModelValidation> JudgeValidation([ActivityTrigger] JudgeValidationInput input, string instanceId,
         FunctionContext context) =>
-        WorkflowTriggers.RunAsync<JudgeValidationActivity, JudgeValidationInput, ModelValidation>(input, instanceId, context);
+        WorkflowTriggers.RunAsync<JudgeValidationActivity, JudgeValidationInput, ModelValidation>(
+            input, instanceId, context);
 
     [Function(nameof(PollTrainingActivity))]
     public static Task<TrainingStatus> PollTraining([ActivityTrigger] TrainingJob input, string instanceId,
@@ -48,10 +49,13 @@ public static class TrainingTriggers
     [Function(nameof(SubmitTrainingActivity))]
     public static Task<SubmittedTraining> SubmitTraining([ActivityTrigger] TrainPersonaInput input, string instanceId,
         FunctionContext context) =>
-        WorkflowTriggers.RunAsync<SubmitTrainingActivity, TrainPersonaInput, SubmittedTraining>(input, instanceId, context);
+        WorkflowTriggers.RunAsync<SubmitTrainingActivity, TrainPersonaInput, SubmittedTraining>(
+            input, instanceId, context);
 
     [Function(nameof(ValidateCandidateActivity))]
-    public static Task<CandidateValidation> ValidateCandidate([ActivityTrigger] ValidateCandidateInput input, string instanceId,
+    public static Task<CandidateValidation> ValidateCandidate(
+        [ActivityTrigger] ValidateCandidateInput input, string instanceId,
         FunctionContext context) =>
-        WorkflowTriggers.RunAsync<ValidateCandidateActivity, ValidateCandidateInput, CandidateValidation>(input, instanceId, context);
+        WorkflowTriggers.RunAsync<ValidateCandidateActivity, ValidateCandidateInput, CandidateValidation>(
+            input, instanceId, context);
 }

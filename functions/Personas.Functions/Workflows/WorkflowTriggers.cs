@@ -19,9 +19,11 @@ internal static class WorkflowTriggers
     public static async Task<TOut> RunAsync<TActivity, TIn, TOut>(TIn input, string instanceId, FunctionContext context,
         DurableTaskClient? durable = null) where TActivity : ITaskActivity
     {
-        if (durable is not null) context.InstanceServices.GetRequiredService<InvocationDurableClient>().Client = durable;
+        if (durable is not null)
+            context.InstanceServices.GetRequiredService<InvocationDurableClient>().Client = durable;
         var activity = ActivatorUtilities.GetServiceOrCreateInstance<TActivity>(context.InstanceServices);
-        var output = await activity.RunAsync(new TriggeredActivityContext(context.FunctionDefinition.Name, instanceId), input);
+        var activityContext = new TriggeredActivityContext(context.FunctionDefinition.Name, instanceId);
+        var output = await activity.RunAsync(activityContext, input);
         return (TOut)output!;
     }
 
