@@ -14,7 +14,9 @@ public static class LocalHost
 {
     public const int DefaultPort = 7071;
 
-    /// <param name="replaceServices">Runs after every registration; tests swap a seam here (an Azure credential for a local ARM fake).</param>
+    /// <param name="replaceServices">
+    /// Runs after every registration; tests swap a seam here (an Azure credential for a local ARM fake).
+    /// </param>
     public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null,
         Action<IServiceCollection>? replaceServices = null)
     {
@@ -26,7 +28,8 @@ public static class LocalHost
         ChooseUrls(builder);
         // Nothing here uses cookies or data protection; its "no XML encryptor" warning would only confuse.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
-        // Per-request framework lines (auth challenges, request timing) drown what matters; raise Logging:LogLevel to see them.
+        // Per-request framework lines (auth challenges, request timing) drown what matters; raise Logging:LogLevel
+        // to see them.
         if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
@@ -39,7 +42,8 @@ public static class LocalHost
 
         var app = builder.Build();
         if (app.Services.GetRequiredService<ApiKeyRing>().ShortKeyCount is > 0 and var shortKeys)
-            app.Logger.LogWarning("{Count} of the configured API keys are shorter than {Length} characters; use long random keys outside local testing.",
+            app.Logger.LogWarning("{Count} of the configured API keys are shorter than {Length} characters; " +
+                "use long random keys outside local testing.",
                 shortKeys, ApiKeyRing.RecommendedKeyLength);
         app.UsePersonasApiMiddleware();
         app.MapPersonasApi();

@@ -15,7 +15,8 @@ switch (command)
         await app.StartAsync();
         Console.WriteLine($"Personas is listening on {string.Join(", ", app.Urls)}");
         if (app.Services.GetService<DevKeyNotice>() is { } devKey)
-            Console.WriteLine($"Local dev API key (owner 'dev'{(devKey.Created ? ", new" : "")}, saved in {devKey.Path}):{Environment.NewLine}  X-Api-Key: {devKey.Key}");
+            Console.WriteLine($"Local dev API key (owner 'dev'{(devKey.Created ? ", new" : "")}, saved in {devKey.Path}):" +
+                $"{Environment.NewLine}  X-Api-Key: {devKey.Key}");
         await app.WaitForShutdownAsync();
         return 0;
     case "demo":

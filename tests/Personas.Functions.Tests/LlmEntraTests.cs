@@ -4,6 +4,7 @@ using Azure.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Personas.Providers.Llm;
+using Personas.TestEmulators;
 
 namespace Personas.Functions.Tests;
 
@@ -14,7 +15,7 @@ namespace Personas.Functions.Tests;
 public sealed class LlmEntraTests : IAsyncLifetime
 {
     private WebApplication _fake = null!;
-    private System.Security.Cryptography.X509Certificates.X509Certificate2 _certificate = null!;
+    private TestCertificate _certificate = null!;
     private readonly List<(string Path, string Authorization)> _requests = [];
 
     public async Task InitializeAsync() => (_fake, _certificate) = await LoopbackServer.StartHttpsAsync(app =>
@@ -37,10 +38,7 @@ public sealed class LlmEntraTests : IAsyncLifetime
         TextModel = "text-deploy",
         Credential = credential,
         // Trust only this test's certificate.
-        Transport = new HttpClientPipelineTransport(new HttpClient(new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == _certificate.Thumbprint,
-        })),
+        Transport = new HttpClientPipelineTransport(new HttpClient(_certificate.TrustingHandler())),
     };
 
     [Fact]

@@ -1,9 +1,8 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
+using Personas.TestEmulators;
 
 namespace Personas.Functions.Tests;
 
@@ -21,21 +20,17 @@ internal static class LoopbackServer
         return app;
     }
 
-    /// <summary>The same over https with a fresh self-signed certificate for 127.0.0.1, for clients that insist on TLS.</summary>
-    public static async Task<(WebApplication App, X509Certificate2 Certificate)> StartHttpsAsync(Action<WebApplication> mapRoutes)
+    /// <summary>The same over https with a fresh self-signed certificate for 127.0.0.1, for clients that insist on TLS.
+    /// </summary>
+    public static async Task<(WebApplication App, TestCertificate Certificate)> StartHttpsAsync(
+        Action<WebApplication> mapRoutes)
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        var certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
-
+        var certificate = TestCertificate.ForLoopback();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
+        builder.WebHost.ConfigureKestrel(k =>
+            k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate.ServerCertificate)));
         var app = builder.Build();
         mapRoutes(app);
         await app.StartAsync();

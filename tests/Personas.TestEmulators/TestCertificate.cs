@@ -29,6 +29,9 @@ public sealed class TestCertificate : IDisposable
         return new TestCertificate(certificate, key);
     }
 
+    /// <summary>The certificate with its private key, for a server of the test's own (Kestrel).</summary>
+    public X509Certificate2 ServerCertificate => _certificate;
+
     /// <summary>Writes cert.pem and key.pem (PKCS#8) into <paramref name="folder"/> for --cert/--key.</summary>
     public (string CertificateFile, string KeyFile) WritePemFiles(string folder)
     {

@@ -34,13 +34,13 @@ public static class StoreServices
                 throw new InvalidOperationException(
                     $"{CatalogProviderKey} must be 'sqlite' or 'cosmos', not '{other}'.");
         }
-        var blobDir = Path.Combine(Path.GetFullPath(settings.DataDir), "blobs");
-        services.AddSingleton<IBlobStore>(new FileSystemBlobStore(blobDir));
-        // Provider=azure replaces the filesystem store with Blob Storage and adds its SAS links; filesystem adds
-        // nothing.
         var blobs = configuration.GetSection(AzureBlobSettings.SectionName).Get<AzureBlobSettings>()
             ?? new AzureBlobSettings();
+        // Validates the settings either way; azure registers Blob Storage and its SAS links, filesystem nothing.
         services.AddPersonasAzureBlobs(blobs);
+        if (!blobs.UsesAzure)
+            services.AddSingleton<IBlobStore>(new FileSystemBlobStore(
+                Path.Combine(Path.GetFullPath(settings.DataDir), "blobs")));
         return services;
     }
 }

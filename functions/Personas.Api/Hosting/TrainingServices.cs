@@ -31,10 +31,12 @@ public static class TrainingServices
             ManagedIdentityClientId = string.IsNullOrWhiteSpace(jobs.ManagedIdentityClientId) ? null : jobs.ManagedIdentityClientId,
         }));
         // The job callback key is derived from the signing key, so there is one secret to keep and each use gets its own key.
-        services.AddSingleton(sp => new JobCallbackSigner(HMACSHA256.HashData(ApiServices.SigningKey(settings), "job-callbacks"u8), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new JobCallbackSigner(
+            HMACSHA256.HashData(ApiServices.SigningKey(settings), "job-callbacks"u8), sp.GetRequiredService<TimeProvider>()));
 
         services.AddSingleton(sp => new FalWebhookVerifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<TimeProvider>(), new Uri(fal.JwksUrl)));
-        services.AddSingleton<IPublicLinks>(sp => new PublicLinks(settings.PublicBaseUrl, sp.GetRequiredService<BlobUrlSigner>(),
+        services.AddSingleton<IPublicLinks>(sp => new PublicLinks(settings.PublicBaseUrl,
+            sp.GetRequiredService<BlobUrlSigner>(),
             sp.GetService<BlobSasLinks>()));
         services.AddSingleton(sp =>
         {

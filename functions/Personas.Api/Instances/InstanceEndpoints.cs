@@ -59,7 +59,8 @@ public static class InstanceEndpoints
         IReadOnlyList<HistoryEventPayload>? history = null;
         if (showHistory && (history = await histories.ReadAsync(instanceId)) is null)
             return ProblemWriter.Result(http, 501, "History not available",
-                "This host's durable backend does not serve a readable history; ask without showHistory.", "showHistory");
+                "This host's durable backend does not serve a readable history; ask without showHistory.",
+                "showHistory");
         var payload = InstancePayloads.Status(instance, showInput, history);
         if (!instance.IsActive) return TypedResults.Ok(payload);
         http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();

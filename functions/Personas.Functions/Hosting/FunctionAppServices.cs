@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using OpenTelemetry;
 using Personas.Api.Hosting;
+using Personas.Azure.Blobs;
 using Personas.Durable;
 
 namespace Personas.Functions.Hosting;
@@ -40,7 +41,9 @@ public static class FunctionAppServices
         var catalog = StoreServices.CatalogProviderKey;
         if (!string.Equals(configuration[catalog], "cosmos", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"In Azure the Function App needs {catalog}=cosmos.");
-        if (!string.Equals(configuration["Personas:Blobs:Provider"], "azure", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException("In Azure the Function App needs Personas:Blobs:Provider=azure.");
+        var blobs = $"{AzureBlobSettings.SectionName}:{nameof(AzureBlobSettings.Provider)}";
+        if (!string.Equals(configuration[blobs], AzureBlobSettings.AzureProvider, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException(
+                $"In Azure the Function App needs {blobs}={AzureBlobSettings.AzureProvider}.");
     }
 }

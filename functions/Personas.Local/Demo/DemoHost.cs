@@ -25,7 +25,8 @@ public static class DemoHost
             ["Logging:LogLevel:Default"] = "Warning",
             [$"{PersonasSettings.Section}:ApiKeys"] = string.Join(';', new[] { configuredKeys, $"{demoKey}=demo" }.Where(k => !string.IsNullOrEmpty(k))),
         };
-        if (flow == "persona") overrides[$"{ApiServices.PhotoGatesSection}:MinPhotos"] = PersonaDemo.MinPhotos.ToString();
+        if (flow == "persona")
+            overrides[$"{ApiServices.PhotoGatesSection}:MinPhotos"] = PersonaDemo.MinPhotos.ToString();
         var app = LocalHost.Build([], overrides);
         await app.StartAsync();
         try

@@ -100,7 +100,9 @@ internal sealed class SqliteDb : IDisposable
         return command;
     }
 
-    /// <summary>Transaction control on the writer, prepared once like the rest (two of these run per operation).</summary>
+    /// <summary>
+    /// Transaction control on the writer, prepared once like the rest (two of these run per operation).
+    /// </summary>
     private void Control(string sql) => Command(_writer!, sql).ExecuteNonQuery();
 
     public bool IsCached(SqliteConnection connection) => ReferenceEquals(connection, _writer);

@@ -21,9 +21,12 @@ public sealed partial class FaceDetector(HaarCascade cascade)
     /// <summary>Evaluate eight windows at once where the CPU allows it; off only to check that both paths agree.</summary>
     internal bool UseVectors { get; init; } = true;
 
-    private static readonly Lazy<FaceDetector> Frontal = new(() => new FaceDetector(HaarCascade.Load(HaarCascade.FrontalFacePath)));
+    private static readonly Lazy<FaceDetector> Frontal =
+        new(() => new FaceDetector(HaarCascade.Load(HaarCascade.FrontalFacePath)));
 
-    /// <summary>The detector over OpenCV's frontal-face cascade (<see cref="HaarCascade.FrontalFacePath"/>), loaded once.</summary>
+    /// <summary>
+    /// The detector over OpenCV's frontal-face cascade (<see cref="HaarCascade.FrontalFacePath"/>), loaded once.
+    /// </summary>
     public static FaceDetector FrontalFace => Frontal.Value;
 
     public IReadOnlyList<DetectedFace> Detect(GrayImage image, int minFaceSize = 0)

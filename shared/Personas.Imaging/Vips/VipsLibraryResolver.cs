@@ -13,7 +13,9 @@ internal static class VipsLibraryResolver
     /// <summary>A libvips file to use instead of the system's, as in tests of the bundled build.</summary>
     public const string OverrideVariable = "PERSONAS_VIPS_LIBRARY";
 
-    /// <summary>Where an app that cannot install packages keeps its own libvips, relative to the app's folder.</summary>
+    /// <summary>
+    /// Where an app that cannot install packages keeps its own libvips, relative to the app's folder.
+    /// </summary>
     public const string BundledPath = "native/libvips.so.42";
 
     private static readonly Lazy<(nint Vips, bool CarriesGlib)> Loaded = new(Load);
@@ -42,7 +44,8 @@ internal static class VipsLibraryResolver
             : NativeLibrary.TryLoad(NativeMethods.Vips, out var system) ? system
             : File.Exists(bundled) ? NativeLibrary.Load(bundled)
             : throw new DllNotFoundException(
-                $"libvips ({NativeMethods.Vips}) was not found. Install Debian's libvips42 (./personas does), or ship " +
+                $"libvips ({NativeMethods.Vips}) was not found. Install Debian's libvips42 (./personas does), " +
+                "or ship " +
                 $"NetVips.Native.linux-x64's file as {BundledPath} beside the app (the Function App does).");
         // Debian's libvips links GLib dynamically; the bundled one exports GLib's symbols itself.
         return (vips, NativeLibrary.TryGetExport(vips, "g_object_ref", out _));

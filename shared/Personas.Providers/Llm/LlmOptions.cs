@@ -46,7 +46,9 @@ public sealed class LlmOptions
 
     public bool Configured => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(VisionModel);
 
-    /// <summary>A chat client for <paramref name="model"/> on this endpoint, authenticated as <see cref="Auth"/> says.</summary>
+    /// <summary>
+    /// A chat client for <paramref name="model"/> on this endpoint, authenticated as <see cref="Auth"/> says.
+    /// </summary>
     public OpenAI.Chat.ChatClient ChatClient(string model)
     {
         var options = new OpenAI.OpenAIClientOptions { Endpoint = new Uri(Endpoint!) };
@@ -60,8 +62,11 @@ public sealed class LlmOptions
                 if (options.Endpoint.Scheme != Uri.UriSchemeHttps)
                     throw new InvalidOperationException($"{Section}:Auth entra needs an https {Section}:Endpoint.");
                 var credential = Credential ?? new DefaultAzureCredential(new DefaultAzureCredentialOptions
-                    { ManagedIdentityClientId = string.IsNullOrEmpty(ManagedIdentityClientId) ? null : ManagedIdentityClientId });
-#pragma warning disable OPENAI001 // the token-policy constructor is marked experimental; it is the documented Entra path
+                {
+                    ManagedIdentityClientId = string.IsNullOrEmpty(ManagedIdentityClientId) ? null : ManagedIdentityClientId,
+                });
+                // The token-policy constructor is marked experimental; it is the documented Entra path.
+#pragma warning disable OPENAI001
                 return new(model, new BearerTokenPolicy(credential, AzureOpenAiScope), options);
 #pragma warning restore OPENAI001
             default:
