@@ -111,11 +111,15 @@ public sealed class DatasetApiTests(ApiHost host) : IClassFixture<ApiHost>
         var deleted = await PersonaDeletion.DeleteAndWaitAsync(_alice, id);
         Assert.Equal(2, deleted["photos"]!.GetValue<int>());
         Assert.Empty(PersonaDeletion.Leftovers(host.DataDir, id));
+        Assert.Empty(PersonaDeletion.RawDatabaseHits(host.DataDir, "zqxgone2"));
         Assert.False(Directory.Exists(personaFiles));
         await Problem(await _alice.GetAsync($"/api/personas/{id}"), 404);
         await Problem(await _alice.DeleteAsync($"/api/personas/{id}"), 404);
         var audit = (await _alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!;
-        Assert.Contains(audit, e => e!["personaId"]!.GetValue<string>() == id && e["action"]!.GetValue<string>() == "persona.deleted");
+        var entry = Assert.Single(audit, e => e!["personaId"]!.GetValue<string>() == id
+            && e["action"]!.GetValue<string>() == "persona.deleted")!;
+        Assert.DoesNotContain("zqxgone2", entry["details"]!.GetValue<string>());
+        Assert.Matches(@"trigger hmac:[0-9a-f]{16}\)", entry["details"]!.GetValue<string>());
         Assert.DoesNotContain((await host.Client(ApiHost.BobKey).GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!, e => e!["personaId"]!.GetValue<string>() == id);
         await CreateAsync(_alice, "zqxgone2"); // the trigger word is free again
     }

@@ -44,6 +44,25 @@ internal static class PersonaDeletion
         return left;
     }
 
+    /// <summary>
+    /// The database files (main, WAL) whose raw bytes still contain <paramref name="text"/>: deleted rows linger in
+    /// free pages and in the WAL unless they are overwritten and checkpointed.
+    /// </summary>
+    public static List<string> RawDatabaseHits(string dataDir, string text)
+    {
+        var needle = System.Text.Encoding.UTF8.GetBytes(text);
+        return Directory.EnumerateFiles(dataDir, "personas.db*")
+            .Where(file => ReadShared(file).AsSpan().IndexOf(needle) >= 0).Select(Path.GetFileName).ToList()!;
+    }
+
+    private static byte[] ReadShared(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     private static List<T> Query<T>(SqliteConnection db, string sql, Func<SqliteDataReader, T> read, string? personaId = null)
     {
         using var command = db.CreateCommand();

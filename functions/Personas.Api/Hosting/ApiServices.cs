@@ -11,6 +11,7 @@ using Personas.Api.Posts;
 using Personas.Api.Problems;
 using Personas.Api.Training;
 using Personas.Domain.Datasets;
+using Personas.Domain.Personas;
 using Personas.Imaging.Faces;
 using Personas.Imaging.Preparation;
 using Personas.Providers.Llm;
@@ -64,6 +65,7 @@ public static class ApiServices
         services.AddSingleton(sp =>
             new PhotoDownloader(PhotoDownloader.CreateHandler(), sp.GetRequiredService<PhotoGates>()));
         services.AddSingleton(sp => new BlobUrlSigner(SigningKey(settings), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new AuditFingerprint(SigningKey(settings)));
         services.AddTraining(configuration, settings);
         services.AddGeneration(configuration);
         services.AddPosts(configuration, settings, llm);

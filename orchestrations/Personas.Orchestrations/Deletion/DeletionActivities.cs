@@ -71,8 +71,8 @@ public sealed class StopPersonaWorkActivity(ICatalog catalog, IPostCatalog posts
 /// records, so a failure before it leaves the persona in place for a retry.
 /// </summary>
 public sealed class ErasePersonaActivity(ICatalog catalog, IPostCatalog posts, IInstanceLedger ledger, IBlobStore blobs,
-    DurableTaskClient client, TrainingProviders providers, Publishers publishers, TimeProvider clock)
-    : TaskActivity<StopWorkInput, DeletionSummary>
+    DurableTaskClient client, TrainingProviders providers, Publishers publishers, AuditFingerprint fingerprint,
+    TimeProvider clock) : TaskActivity<StopWorkInput, DeletionSummary>
 {
     public override async Task<DeletionSummary> RunAsync(TaskActivityContext context, StopWorkInput input)
     {
@@ -95,7 +95,7 @@ public sealed class ErasePersonaActivity(ICatalog catalog, IPostCatalog posts, I
             await ledger.ForgetInstanceAsync(instance.InstanceId, ct);
         }
         var photos = await catalog.DeletePersonaAsync(persona.Owner, persona.Id, new AuditEntry(persona.Owner, persona.Id, "persona.deleted", clock.GetUtcNow(),
-            $"Deleted '{persona.Name}' (trigger '{persona.TriggerWord}'): {persona.Models.Count} trained version(s), {generations} generation(s), {files} stored files, " +
+            $"Deleted persona (name {fingerprint.Of(persona.Name)}, trigger {fingerprint.Of(persona.TriggerWord)}): {persona.Models.Count} trained version(s), {generations} generation(s), {files} stored files, " +
             $"{purged} workflow histories, and the photo records.{string.Concat(notes.Select(n => " " + n))}"), ct) ?? 0;
         return new DeletionSummary(photos, files, generations, persona.Models.Count, purged, notes.Count, input.Force);
     }

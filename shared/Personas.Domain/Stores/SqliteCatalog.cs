@@ -90,7 +90,15 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
         return photo;
     });
 
-    public Task<int?> DeletePersonaAsync(string owner, string personaId, AuditEntry audit, CancellationToken ct = default) => Write(c =>
+    public async Task<int?> DeletePersonaAsync(string owner, string personaId, AuditEntry audit,
+        CancellationToken ct = default)
+    {
+        var photos = await DeletePersonaRowsAsync(owner, personaId, audit);
+        if (photos is not null) EraseFreedPages();
+        return photos;
+    }
+
+    private Task<int?> DeletePersonaRowsAsync(string owner, string personaId, AuditEntry audit) => Write(c =>
     {
         if (c.Execute("DELETE FROM personas WHERE owner = $owner AND id = $id", ("$owner", owner), ("$id", personaId)) == 0) return (int?)null;
         var photos = c.Execute("DELETE FROM photos WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
@@ -141,6 +149,26 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
     public Task<IReadOnlyList<Generation>> ListGenerationsAsync(string owner, string personaId, CancellationToken ct = default) =>
         Read<IReadOnlyList<Generation>>(c => c.Query("SELECT doc FROM generations WHERE owner = $owner AND persona_id = $persona ORDER BY created_at",
             r => json.Deserialize<Generation>(r.GetString(0))!, ("$owner", owner), ("$persona", personaId)));
+
+    /// <summary>
+    /// secure_delete zeroes deleted rows in place, but the WAL keeps older copies of every page the deletion touched,
+    /// and b-tree rebalancing leaves copies in pages' unused space: VACUUM rewrites the file with live rows only and a
+    /// truncating checkpoint empties the WAL. Both wait (busy_timeout) for other writers and readers; if one holds on
+    /// past it, the next deletion erases again. Returns whether the WAL was emptied.
+    /// </summary>
+    public bool EraseFreedPages()
+    {
+        try
+        {
+            using var connection = Open();
+            connection.Execute("VACUUM");
+            return connection.Query("PRAGMA wal_checkpoint(TRUNCATE)", r => r.GetInt32(0)).Single() == 0;
+        }
+        catch (SqliteException)
+        {
+            return false; // the deletion itself has committed; only the erasure of old page copies is late
+        }
+    }
 
     private Task<T> Write<T>(Func<SqliteConnection, T> write)
     {
