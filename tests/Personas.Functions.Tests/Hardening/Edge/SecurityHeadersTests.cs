@@ -1,5 +1,7 @@
 using System.Net;
+using Personas.Api.Auth;
 using Personas.Api.Hosting;
+using Personas.TestEmulators;
 
 namespace Personas.Functions.Tests.Hardening.Edge;
 
@@ -55,5 +57,51 @@ public sealed class SecurityHeadersTests(ApiHost host) : IClassFixture<ApiHost>
         var response = await client.SendAsync(request);
         Assert.Equal(SecurityHeaders.StrictTransportSecurity,
             string.Join(",", response.Headers.GetValues("Strict-Transport-Security")));
+    }
+}
+
+/// <summary>The real host serving HTTPS itself (Kestrel with a loopback certificate): HSTS is sent.</summary>
+public sealed class HttpsSecurityHeadersTests : IAsyncLifetime
+{
+    private sealed class HttpsHost(TestCertificate certificate) : ApiHost
+    {
+        protected override Task<IDictionary<string, string?>> ExtraSettingsAsync()
+        {
+            var (certificateFile, keyFile) = certificate.WritePemFiles(Directory.CreateDirectory(DataDir).FullName);
+            return Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>
+            {
+                ["urls"] = "https://127.0.0.1:0",
+                ["Kestrel:Certificates:Default:Path"] = certificateFile,
+                ["Kestrel:Certificates:Default:KeyPath"] = keyFile,
+            });
+        }
+    }
+
+    private readonly TestCertificate _certificate = TestCertificate.ForLoopback();
+    private HttpsHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = new HttpsHost(_certificate);
+        await _host.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        _certificate.Dispose();
+    }
+
+    [Fact]
+    public async Task An_answer_over_https_asks_for_https_only_and_names_no_server()
+    {
+        Assert.Equal("https", _host.BaseAddress.Scheme);
+        using var client = new HttpClient(_certificate.TrustingHandler()) { BaseAddress = _host.BaseAddress };
+        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, ApiHost.AliceKey);
+        var response = await client.GetAsync("/api/personas");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(SecurityHeaders.StrictTransportSecurity,
+            string.Join(",", response.Headers.GetValues("Strict-Transport-Security")));
+        Assert.False(response.Headers.Contains("Server"));
     }
 }
