@@ -36,7 +36,8 @@ internal sealed class CountingJwks : IAsyncDisposable
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 }
 
-/// <summary>The fal webhook through the real host: forged calls do not refetch the JWKS, an outage answers 503.</summary>
+/// <summary>The fal webhook through the real host: forged calls do not refetch the JWKS; an outage answers 503.
+/// </summary>
 public sealed class FalJwksOutageTests
 {
     private sealed class Host(CountingJwks jwks) : ApiHost
@@ -84,7 +85,10 @@ public sealed class FalJwksOutageTests
             Assert.Equal(1, jwks.Fetches);
 
             // Headers that cannot be right are refused before any key is needed.
-            var unsigned = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/fal") { Content = new StringContent("{}") };
+            var unsigned = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/fal")
+            {
+                Content = new StringContent("{}"),
+            };
             await HttpAssertions.Problem(await client.SendAsync(unsigned), 401, "signature");
             Assert.Equal(1, jwks.Fetches);
 
@@ -126,7 +130,8 @@ public sealed class FalJwksOutageTests
     }
 }
 
-/// <summary>The verifier's key cache on an injected clock: when refetches happen, and recovery after an outage.</summary>
+/// <summary>The verifier's key cache on an injected clock: when refetches happen, and recovery after an outage.
+/// </summary>
 public sealed class FalSigningKeyCacheTests : IAsyncLifetime
 {
     private readonly FixedClock _clock = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));

@@ -18,7 +18,8 @@ namespace Personas.Functions.Tests.Hardening.Edge;
 public sealed class FunctionAppRateLimitTests : IAsyncLifetime
 {
     private const int FailedAuthPerAddress = 3;
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "personas-fn-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir =
+        Path.Combine(Path.GetTempPath(), "personas-fn-tests", Guid.NewGuid().ToString("N"));
     private IHost _host = null!;
 
     public async Task InitializeAsync()

@@ -74,7 +74,8 @@ public sealed class RateLimitTests(RateLimitedHost host) : IClassFixture<RateLim
         var responses = await SendAsync(300,
             i => Request(HttpMethod.Get, "/api/personas", forwardedFor: $"10.{i % 250}.0.1, 203.0.113.7",
                 badKey: $"guess-{i:D4}-0123456789"));
-        Assert.Equal(RateLimitedHost.FailedAuthPerAddress, responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.Equal(RateLimitedHost.FailedAuthPerAddress,
+            responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
         Assert.Equal(300 - RateLimitedHost.FailedAuthPerAddress, responses.Count(r => (int)r.StatusCode == 429));
         await AssertTooManyAsync(responses[^1]);
 
@@ -188,13 +189,14 @@ public sealed class RateLimitSettingsTests
         var dataDir = Path.Combine(Path.GetTempPath(), "personas-edge-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            var error = Assert.Throws<InvalidOperationException>(() => LocalHost.Build([], new Dictionary<string, string?>
+            var settings = new Dictionary<string, string?>
             {
                 ["urls"] = "http://127.0.0.1:0",
                 ["Personas:DataDir"] = dataDir,
                 ["Personas:ApiKeys"] = $"{ApiHost.AliceKey}=alice",
                 [$"Personas:RateLimits:{setting}"] = value,
-            }));
+            };
+            var error = Assert.Throws<InvalidOperationException>(() => LocalHost.Build([], settings));
             Assert.Contains($"Personas:RateLimits:{setting}", error.Message);
         }
         finally
