@@ -116,13 +116,13 @@ public sealed class ApiRateLimiter : IDisposable
 
     internal static TokenBucketRateLimiterOptions BucketOptions(int limit, int windowSeconds)
     {
-        var perToken = TimeSpan.FromSeconds((double)windowSeconds / limit);
-        var period = perToken >= TimeSpan.FromSeconds(1) ? perToken : TimeSpan.FromSeconds(1);
+        // Whole tokens per period, and a period of a second or more that makes the rate exactly limit per window.
+        var tokensPerPeriod = (int)Math.Ceiling((double)limit / windowSeconds);
         return new TokenBucketRateLimiterOptions
         {
             TokenLimit = limit,
-            ReplenishmentPeriod = period,
-            TokensPerPeriod = Math.Max(1, (int)Math.Round(limit * period.TotalSeconds / windowSeconds)),
+            ReplenishmentPeriod = TimeSpan.FromSeconds((double)tokensPerPeriod * windowSeconds / limit),
+            TokensPerPeriod = tokensPerPeriod,
             QueueLimit = 0,
             AutoReplenishment = false,
         };

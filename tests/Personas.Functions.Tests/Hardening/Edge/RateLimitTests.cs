@@ -209,12 +209,13 @@ public sealed class RateLimitSettingsTests
     [InlineData(6000, 60, 1, 100)]
     [InlineData(30, 60, 2, 1)]
     [InlineData(5, 3600, 720, 1)]
+    [InlineData(90, 60, 4.0 / 3, 2)]
     public void Buckets_refill_at_the_limit_per_window_at_most_once_a_second(int limit, int window,
         double periodSeconds, int tokensPerPeriod)
     {
         var options = ApiRateLimiter.BucketOptions(limit, window);
         Assert.Equal(limit, options.TokenLimit);
-        Assert.Equal(TimeSpan.FromSeconds(periodSeconds), options.ReplenishmentPeriod);
+        Assert.Equal(periodSeconds, options.ReplenishmentPeriod.TotalSeconds, precision: 6);
         Assert.Equal(tokensPerPeriod, options.TokensPerPeriod);
         Assert.Equal(0, options.QueueLimit);
     }
