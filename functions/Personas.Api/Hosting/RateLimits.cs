@@ -88,7 +88,7 @@ public sealed class ApiRateLimiter : IDisposable
         if (http.User.Identity?.IsAuthenticated == true)
             return Bucket($"owner:{http.User.Owner()}", _settings.PerOwner);
         var address = ClientAddress.Of(http, _settings.ClientAddressHeader);
-        // A key was presented and authentication did not accept it.
+        // A key that authentication did not accept counts against the stricter failed-key bucket.
         return string.IsNullOrWhiteSpace(http.Request.Headers[ApiKeyAuthenticationHandler.HeaderName])
             ? Bucket($"address:{address}", _settings.PerAddress)
             : Bucket($"failed:{address}", _settings.FailedAuthPerAddress);
