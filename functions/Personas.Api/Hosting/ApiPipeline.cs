@@ -19,12 +19,16 @@ namespace Personas.Api.Hosting;
 public static class ApiPipeline
 {
     /// <summary>
-    /// Problem+json for exceptions and bare error statuses, then the API key, then the route's policy.
+    /// Security headers on every answer, problem+json for exceptions and bare error statuses, then the API key, then
+    /// the rate limits (which tell a valid key from a guessed one), then the route's policy. Routing must already
+    /// have run: the limits read the endpoint's name.
     /// </summary>
     public static IApplicationBuilder UsePersonasApiMiddleware(this IApplicationBuilder app) => app
+        .UseSecurityHeaders()
         .UseExceptionHandler()
         .UseStatusCodePages()
         .UseAuthentication()
+        .UseRateLimiter()
         .UseAuthorization();
 
     /// <summary>

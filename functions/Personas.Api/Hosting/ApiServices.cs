@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Personas.Api.Auth;
 using Personas.Api.Blobs;
@@ -44,6 +45,9 @@ public static class ApiServices
         services.AddProblemDetails();
         services.AddExceptionHandler<ExceptionProblems>();
         services.AddRouting();
+        services.AddPersonasRateLimits(configuration);
+        // No "Server: Kestrel" in answers, in whichever host's Kestrel serves them.
+        services.Configure<KestrelServerOptions>(o => o.AddServerHeader = false);
         services.TryAddSingleton(TimeProvider.System);
         services.ConfigureHttpJsonOptions(o =>
         {

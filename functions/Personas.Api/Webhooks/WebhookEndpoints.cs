@@ -29,7 +29,8 @@ public static class WebhookEndpoints
     {
         var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous();
         group.MapPost("/fal", FalAsync).WithName("FalWebhook")
-            .WithSummary("fal.ai queue completion, signed with Ed25519 (keys from fal's JWKS).").Produces(200).ProducesProblem(401).ProducesProblem(404);
+            .WithSummary("fal.ai queue completion, signed with Ed25519 (keys from fal's JWKS).").Produces(200)
+            .ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
         group.MapPost("/replicate", ReplicateAsync).WithName("ReplicateWebhook")
             .WithSummary("Replicate training events, signed Standard-Webhooks style (HMAC-SHA256 with the whsec_ secret).").Produces(200).ProducesProblem(401).ProducesProblem(404);
         group.MapPost("/jobs", JobsAsync).WithName("JobsWebhook")
@@ -62,6 +63,7 @@ public static class WebhookEndpoints
         var headers = http.Request.Headers;
         var verdict = await verifier.VerifyAsync(headers["X-Fal-Webhook-Request-Id"], headers["X-Fal-Webhook-User-Id"], headers["X-Fal-Webhook-Timestamp"],
             headers["X-Fal-Webhook-Signature"], body, http.RequestAborted);
+        if (verdict.RetryAfter is { } wait) return KeysUnavailable(http, logs, "fal", verdict.Problem!, wait);
         if (!verdict.Valid) return Unauthorized(http, logs, "fal", verdict.Problem!);
 
         JsonObject delivery;
@@ -107,6 +109,22 @@ public static class WebhookEndpoints
         if (await client.GetStatusAsync(instanceId, ct) is not { IsActive: true }) return;
         await client.RaiseEventOnceAsync(ledger, instanceId, TrainPersonaOrchestrator.UpdateEvent, status,
             deliveryKey, ct);
+    }
+
+    /// <summary>
+    /// 503 with Retry-After: the signature could not be checked because the provider's keys are unavailable. The
+    /// provider retries deliveries, so nothing is lost; the reason stays in our log.
+    /// </summary>
+    private static IResult KeysUnavailable(HttpContext http, ILoggerFactory logs, string provider, string problem,
+        TimeSpan retryAfter)
+    {
+        logs.CreateLogger("Personas.Webhooks").LogWarning(
+            "Could not check a {Provider} webhook's signature: {Problem}", provider, problem);
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(
+            System.Globalization.CultureInfo.InvariantCulture);
+        return ProblemWriter.Result(http, StatusCodes.Status503ServiceUnavailable, "Signing keys unavailable",
+            "The provider's signing keys could not be fetched, so the delivery was not checked or applied. " +
+            "Retry later.");
     }
 
     private static IResult Unauthorized(HttpContext http, ILoggerFactory logs, string provider, string problem)

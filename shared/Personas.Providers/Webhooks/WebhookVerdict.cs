@@ -2,12 +2,16 @@ namespace Personas.Providers.Webhooks;
 
 /// <summary>
 /// The outcome of checking a webhook's signature. <see cref="DeliveryId"/> identifies the delivery, so a retried
-/// delivery can be recognised and applied once.
+/// delivery can be recognised and applied once. <see cref="RetryAfter"/> is set when the signature could not be
+/// checked at all (the provider's keys are unavailable): the sender should retry, not be told it is forged.
 /// </summary>
-public sealed record WebhookVerdict(bool Valid, string? Problem, string? DeliveryId)
+public sealed record WebhookVerdict(bool Valid, string? Problem, string? DeliveryId, TimeSpan? RetryAfter = null)
 {
     public static WebhookVerdict Accept(string deliveryId) => new(true, null, deliveryId);
     public static WebhookVerdict Reject(string problem) => new(false, problem, null);
+
+    public static WebhookVerdict Unavailable(string problem, TimeSpan retryAfter) =>
+        new(false, problem, null, retryAfter);
 
     /// <summary>A signature older or newer than this is refused, against replays (300 s in both providers' guidance).</summary>
     public static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(300);
