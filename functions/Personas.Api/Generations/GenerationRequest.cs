@@ -44,8 +44,8 @@ public sealed record GenerationRequest(string PersonaId, string Prompt, double B
         if (problems.Count > 0) return (null, problems);
 
         var seed = body["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
-        return (new GenerationRequest(personaId!, prompt!, body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength,
-            platform!.ToLowerInvariant(), seed, (int?)body["count"]?.GetValue<double>() ?? 1, usage!,
+        var blend = body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength;
+        return (new GenerationRequest(personaId!, prompt!, blend, platform!.ToLowerInvariant(), seed, (int?)body["count"]?.GetValue<double>() ?? 1, usage!,
             (int?)body["modelVersion"]?.GetValue<double>()), null);
     }
 }

@@ -7,8 +7,8 @@ using Personas.Api.Problems;
 namespace Personas.Api.Posts;
 
 /// <summary>The checked body of <c>POST /api/posts/generate-smart</c>: the content, and which posts to make from it.</summary>
-public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind> Kinds, IReadOnlyList<SocialPlatform> Platforms,
-    double Creativity, string? PersonaId, string Usage, long Seed)
+public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind> Kinds,
+    IReadOnlyList<SocialPlatform> Platforms, double Creativity, string? PersonaId, string Usage, long Seed)
 {
     public const int MaxTranscript = 100_000, MaxPosts = 12;
     public static readonly string[] Tones = ["professional", "casual", "inspirational", "bold"];
@@ -20,7 +20,8 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
     public static (SmartPostRequest? Request, IReadOnlyList<FieldProblem>? Problems) Parse(JsonObject? body)
     {
         if (body is null)
-            return (null, [new("body", "Send a JSON object with projectTitle, transcript and/or contentAnalysis, and settings.")]);
+            return (null, [new("body", "Send a JSON object with projectTitle, transcript and/or contentAnalysis, "
+                + "and settings.")]);
         var problems = new List<FieldProblem>();
         foreach (var unknown in body.Select(p => p.Key).Where(k => !Fields.Contains(k)))
             problems.Add(new(unknown, $"is not a field; use {string.Join(", ", Fields)}."));
@@ -30,7 +31,8 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
         problems.AddIfAny(transcriptProblem);
         var (analysis, analysisProblems) = Analysis(body["contentAnalysis"]);
         problems.AddRange(analysisProblems);
-        if (transcriptProblem is null && analysisProblems.Count == 0 && string.IsNullOrWhiteSpace(transcript) && analysis is null)
+        if (transcriptProblem is null && analysisProblems.Count == 0 && string.IsNullOrWhiteSpace(transcript)
+            && analysis is null)
             problems.Add(new("transcript", "Send a transcript, a contentAnalysis, or both."));
         var settings = Settings(body["settings"], problems);
         if (problems.Count > 0) return (null, problems);
@@ -52,7 +54,7 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
             : (transcript, null);
     }
 
-    /// <summary>The settings when they are all fine; otherwise null, with each problem added to <paramref name="problems"/>.</summary>
+    /// <summary>The settings when all are fine; otherwise null, each problem added to <paramref name="problems"/>.</summary>
     private static CheckedSettings? Settings(JsonNode? node, List<FieldProblem> problems)
     {
         if (node is not JsonObject settings)
@@ -97,7 +99,8 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
     private static (ContentAnalysis?, List<FieldProblem>) Analysis(JsonNode? node)
     {
         if (node is null) return (null, []);
-        if (node is not JsonObject o) return (null, [new("contentAnalysis", "must be an object: { keyTopics, moments, sentiment }.")]);
+        if (node is not JsonObject o)
+            return (null, [new("contentAnalysis", "must be an object: { keyTopics, moments, sentiment }.")]);
         var problems = new List<FieldProblem>();
         foreach (var unknown in o.Select(p => p.Key).Where(k => k is not ("keyTopics" or "moments" or "sentiment")))
             problems.Add(new($"contentAnalysis.{unknown}", "is not a field; use keyTopics, moments, sentiment."));

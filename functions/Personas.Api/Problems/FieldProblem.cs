@@ -57,7 +57,7 @@ public sealed record FieldProblem(string Field, string Reason)
         return (values, null);
     }
 
-    /// <summary>Field → reasons, fields in the order first seen, as problem details' <c>errors</c> carries them.</summary>
+    /// <summary>Field → reasons, fields in the order first seen, the shape of problem details' <c>errors</c>.</summary>
     public static Dictionary<string, string[]> Group(IEnumerable<FieldProblem> problems)
     {
         var grouped = new Dictionary<string, List<string>>(StringComparer.Ordinal);

@@ -21,7 +21,7 @@ public static class JsonTextRules
         "prompt", "caption", "hook", "cta", "transcript", "moments", "feedback", "reason", "sentences",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>More than this many fields at fault is an attack or a broken client: the answer names the first ones.</summary>
+    /// <summary>More fields at fault than this is an attack or a broken client: the answer names the first ones.</summary>
     public const int MaxProblems = 20;
 
     public const string InvalidUnicode =
@@ -29,9 +29,10 @@ public static class JsonTextRules
     public const string ControlInFreeText =
         "must not contain control characters; only tab, line feed and carriage return are allowed here.";
     public const string ControlInName = "must not contain control characters, line breaks or tabs.";
-    public const string BadFieldName = "has a field name that is not valid text (a control character or lone surrogate).";
+    public const string BadFieldName =
+        "has a field name that is not valid text (a control character or lone surrogate).";
 
-    /// <summary>Every string in the body that breaks the rules, as problems keyed by JSON path; empty when all is fine.</summary>
+    /// <summary>Every string in the body that breaks the rules, keyed by JSON path; empty when all is fine.</summary>
     public static List<FieldProblem> Check(JsonElement root)
     {
         var problems = new List<FieldProblem>();
@@ -82,7 +83,7 @@ public static class JsonTextRules
         }
     }
 
-    /// <summary>The string, or null when it cannot be decoded (System.Text.Json refuses lone surrogates and bad UTF-8).</summary>
+    /// <summary>The string, or null when it cannot be decoded (System.Text.Json refuses lone surrogates, bad UTF-8).</summary>
     private static string? Text(JsonElement element)
     {
         try { return element.GetString(); }

@@ -47,7 +47,8 @@ public static class TrainingRequest
         var asked = node.GetValue<string>();
         var name = providers.Names.FirstOrDefault(n => n.Equals(asked, StringComparison.OrdinalIgnoreCase));
         return name is not null ? (name, null)
-            : (null, new("provider", $"'{Clip(asked)}' is not configured; configured: {string.Join(", ", providers.Names)}."));
+            : (null, new("provider",
+                $"'{Clip(asked)}' is not configured; configured: {string.Join(", ", providers.Names)}."));
     }
 
     private static double? Value(JsonObject body, string field) => body[field]?.GetValue<double>();

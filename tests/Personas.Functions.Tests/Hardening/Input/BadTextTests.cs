@@ -14,7 +14,10 @@ public sealed class BadTextTests(ApiHost host) : IClassFixture<ApiHost>
 
     private const string Consent =
         """{"facialRecognition":true,"aiTraining":true,"likenessUsage":true,"dataRetention":true}""";
-    private const string Settings = """{"contentTypes":["single"],"platforms":["linkedin"]}""";
+    private const string SettingsOpen = """{"contentTypes":["single"],"platforms":["linkedin"]""";
+    private const string Settings = SettingsOpen + "}";
+    private const string Smart = "/api/posts/generate-smart";
+    private const string TitleAndTranscript = """{"projectTitle":"t","transcript":"t","settings":""";
 
     /// <summary>Method, path, body with X where the bad text goes, and the JSON path the answer must name.</summary>
     public static TheoryData<string, string, string, string> Fields => new()
@@ -27,20 +30,19 @@ public sealed class BadTextTests(ApiHost host) : IClassFixture<ApiHost>
         { "POST", "/api/generate-with-persona", """{"personaId":"p","prompt":X,"platform":"instagram"}""", "prompt" },
         { "POST", "/api/generate-with-persona", """{"personaId":"p","prompt":"a","platform":X}""", "platform" },
         { "POST", "/api/generate-with-persona", """{"personaId":"p","prompt":"a","platform":"instagram","usage":X}""", "usage" },
-        { "POST", "/api/posts/generate-smart", $$"""{"projectTitle":X,"transcript":"t","settings":{{Settings}}}""", "projectTitle" },
-        { "POST", "/api/posts/generate-smart", $$"""{"projectTitle":"t","transcript":X,"settings":{{Settings}}}""", "transcript" },
-        { "POST", "/api/posts/generate-smart", $$"""{"projectTitle":"t","contentAnalysis":{"moments":["ok",X]},"settings":{{Settings}}}""",
+        { "POST", Smart, $$"""{"projectTitle":X,"transcript":"t","settings":{{Settings}}}""", "projectTitle" },
+        { "POST", Smart, $$"""{"projectTitle":"t","transcript":X,"settings":{{Settings}}}""", "transcript" },
+        { "POST", Smart, $$"""{"projectTitle":"t","contentAnalysis":{"moments":["ok",X]},"settings":{{Settings}}}""",
             "contentAnalysis.moments[1]" },
-        { "POST", "/api/posts/generate-smart", $$"""{"projectTitle":"t","contentAnalysis":{"keyTopics":[X]},"settings":{{Settings}}}""",
+        { "POST", Smart, $$"""{"projectTitle":"t","contentAnalysis":{"keyTopics":[X]},"settings":{{Settings}}}""",
             "contentAnalysis.keyTopics[0]" },
-        { "POST", "/api/posts/generate-smart", $$"""{"projectTitle":"t","contentAnalysis":{"sentiment":X},"settings":{{Settings}}}""",
+        { "POST", Smart, $$"""{"projectTitle":"t","contentAnalysis":{"sentiment":X},"settings":{{Settings}}}""",
             "contentAnalysis.sentiment" },
-        { "POST", "/api/posts/generate-smart", """{"projectTitle":"t","transcript":"t","settings":{"contentTypes":[X],"platforms":["linkedin"]}}""",
+        { "POST", Smart, """{"projectTitle":"t","transcript":"t","settings":{"contentTypes":[X],"platforms":["linkedin"]}}""",
             "settings.contentTypes[0]" },
-        { "POST", "/api/posts/generate-smart", """{"projectTitle":"t","transcript":"t","settings":{"contentTypes":["single"],"platforms":["linkedin"],"tone":X}}""",
+        { "POST", Smart, TitleAndTranscript + SettingsOpen + ""","tone":X}}""",
             "settings.tone" },
-        { "POST", "/api/posts/generate-smart",
-            """{"projectTitle":"t","transcript":"t","settings":{"contentTypes":["single"],"platforms":["linkedin"],"usePersona":true,"personaId":X}}""",
+        { "POST", Smart, TitleAndTranscript + SettingsOpen + ""","usePersona":true,"personaId":X}}""",
             "settings.personaId" },
         { "POST", "/api/personas/per_missing/train", """{"provider":X}""", "provider" },
         { "POST", "/api/personas/per_missing/photos/import", """{"urls":["https://example.com/a.jpg",X]}""", "urls[1]" },
@@ -63,7 +65,8 @@ public sealed class BadTextTests(ApiHost host) : IClassFixture<ApiHost>
     [MemberData(nameof(Fields))]
     public async Task A_lone_surrogate_is_a_400_naming_the_field(string method, string path, string body, string field)
     {
-        var problem = await FieldProblemAsync(await SendAsync(_alice, method, path, body.Replace("X", "\"ok \\ud800\"")), field);
+        var response = await SendAsync(_alice, method, path, body.Replace("X", "\"ok \\ud800\""));
+        var problem = await FieldProblemAsync(response, field);
         Assert.Contains("Unicode", problem["errors"]![field]![0]!.GetValue<string>());
     }
 
@@ -76,7 +79,8 @@ public sealed class BadTextTests(ApiHost host) : IClassFixture<ApiHost>
     [MemberData(nameof(Fields))]
     public async Task A_control_character_is_a_400_naming_the_field(string method, string path, string body, string field)
     {
-        var problem = await FieldProblemAsync(await SendAsync(_alice, method, path, body.Replace("X", "\"bell\\u0007\"")), field);
+        var response = await SendAsync(_alice, method, path, body.Replace("X", "\"bell\\u0007\""));
+        var problem = await FieldProblemAsync(response, field);
         Assert.Contains("control characters", problem["errors"]![field]![0]!.GetValue<string>());
     }
 
