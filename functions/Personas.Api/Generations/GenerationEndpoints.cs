@@ -39,7 +39,7 @@ public static class GenerationEndpoints
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
         var (request, problem) = GenerationRequest.Parse(body as JsonObject);
-        if (problem is { } p) return ProblemWriter.Invalid(http, p.Field, p.Reason);
+        if (problem is { } p) return ProblemWriter.Invalid(http, p);
 
         if (await catalog.GetPersonaAsync(owner, request!.PersonaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, request.PersonaId);
         if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow(), request.Usage) is { } refusal) return refusal;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Personas.Domain.Generations;
 using Personas.Domain.Personas;
@@ -6,28 +5,47 @@ using Personas.Api.Problems;
 
 namespace Personas.Api.Generations;
 
-/// <summary>The checked body of <c>POST /api/generate-with-persona</c>. A missing seed is drawn here, so it is stored with the result.</summary>
-public sealed record GenerationRequest(string PersonaId, string Prompt, double BlendStrength, string Platform, long Seed, int Count, string Usage, int? ModelVersion)
+/// <summary>
+/// The checked body of <c>POST /api/generate-with-persona</c>. A missing seed is drawn here, so it is stored with the
+/// result.
+/// </summary>
+public sealed record GenerationRequest(string PersonaId, string Prompt, double BlendStrength, string Platform, long Seed,
+    int Count, string Usage, int? ModelVersion)
 {
     public const int MaxPromptLength = 2000, MaxCount = 4;
     public const double DefaultBlendStrength = 0.5;
-    private static readonly string[] Fields = ["personaId", "prompt", "blendStrength", "platform", "seed", "count", "usage", "modelVersion"];
+    private static readonly string[] Fields =
+        ["personaId", "prompt", "blendStrength", "platform", "seed", "count", "usage", "modelVersion"];
+    private static readonly (string Field, double Min, double Max)[] Numbers =
+    [
+        ("blendStrength", 0.0, 2.0), ("seed", 0.0, 9_007_199_254_740_991.0), ("count", 1.0, MaxCount),
+        ("modelVersion", 1.0, 10_000.0),
+    ];
 
-    public static (GenerationRequest? Request, FieldProblem? Problem) Parse(JsonObject? body)
+    /// <summary>The request, or every problem with the body at once (null when there is none).</summary>
+    public static (GenerationRequest? Request, IReadOnlyList<FieldProblem>? Problems) Parse(JsonObject? body)
     {
-        if (body is null) return (null, new("body", "Send a JSON object with personaId, prompt and platform."));
-        foreach (var key in body.Select(p => p.Key))
-            if (!Fields.Contains(key)) return (null, new(key, $"is not a generation setting; use {string.Join(", ", Fields)}."));
-        if (FieldProblem.OfText(body, "personaId", 100) is var (personaId, idProblem) && idProblem is not null) return (null, idProblem);
-        if (FieldProblem.OfText(body, "prompt", MaxPromptLength) is var (prompt, promptProblem) && promptProblem is not null) return (null, promptProblem);
-        if (FieldProblem.OfText(body, "platform", 40) is var (platform, platformProblem) && platformProblem is not null) return (null, platformProblem);
-        if (!PlatformSizes.TryGet(platform!, out _)) return (null, new("platform", $"must be one of {string.Join(", ", PlatformSizes.Names)}."));
+        if (body is null) return (null, [new("body", "Send a JSON object with personaId, prompt and platform.")]);
+        var problems = new List<FieldProblem>();
+        foreach (var key in body.Select(p => p.Key).Where(k => !Fields.Contains(k)))
+            problems.Add(new(key, $"is not a generation setting; use {string.Join(", ", Fields)}."));
+        var (personaId, idProblem) = FieldProblem.OfText(body, "personaId", 100);
+        problems.AddIfAny(idProblem);
+        var (prompt, promptProblem) = FieldProblem.OfText(body, "prompt", MaxPromptLength);
+        problems.AddIfAny(promptProblem);
+        var (platform, platformProblem) = FieldProblem.OfText(body, "platform", 40);
+        problems.AddIfAny(platformProblem);
+        if (platform is not null && !PlatformSizes.TryGet(platform, out _))
+            problems.Add(new("platform", $"must be one of {string.Join(", ", PlatformSizes.Names)}."));
         var (usage, usageProblem) = FieldProblem.OfChoice(body, "usage", Usages.All, Usages.Personal);
-        if (usageProblem is not null) return (null, usageProblem);
-        foreach (var (field, min, max) in new[] { ("blendStrength", 0.0, 2.0), ("seed", 0.0, 9_007_199_254_740_991.0), ("count", 1.0, MaxCount), ("modelVersion", 1.0, 10_000.0) })
-            if (FieldProblem.OfNumber(body, field, min, max, integer: field != "blendStrength") is { } problem) return (null, problem);
+        problems.AddIfAny(usageProblem);
+        foreach (var (field, min, max) in Numbers)
+            problems.AddIfAny(FieldProblem.OfNumber(body, field, min, max, integer: field != "blendStrength"));
+        if (problems.Count > 0) return (null, problems);
+
         var seed = body["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
-        return (new GenerationRequest(personaId!, prompt!, body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength, platform!.ToLowerInvariant(), seed,
-            (int?)body["count"]?.GetValue<double>() ?? 1, usage!, (int?)body["modelVersion"]?.GetValue<double>()), null);
+        var blend = body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength;
+        return (new GenerationRequest(personaId!, prompt!, blend, platform!.ToLowerInvariant(), seed, (int?)body["count"]?.GetValue<double>() ?? 1, usage!,
+            (int?)body["modelVersion"]?.GetValue<double>()), null);
     }
 }

@@ -4,22 +4,33 @@ using Personas.Api.Problems;
 
 namespace Personas.Api.Instances;
 
-/// <summary>Reads an optional JSON body with a size bound, turning every way it can be wrong into a problem that names the body.</summary>
+/// <summary>
+/// Reads an optional JSON body with a size bound, turning every way it can be wrong into a problem that names the
+/// body, or, for text that breaks <see cref="JsonTextRules"/>, every field at fault.
+/// </summary>
 internal static class JsonBody
 {
     public static async Task<(JsonNode? Value, IResult? Problem)> ReadAsync(HttpContext http, int maxBytes)
     {
         if (await ReadBytesAsync(http, maxBytes) is not { } bytes) return (null, TooLarge(http, maxBytes));
         if (bytes.Length == 0) return (null, null);
-        if (http.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
-            return (null, ProblemWriter.Result(http, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"Send the body as application/json, not {type}.", "body"));
+        if (http.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
+            return (null, ProblemWriter.Result(http, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send the body as application/json, not {Clip(type)}.", "body"));
+        var options = new JsonDocumentOptions { MaxDepth = 64 };
         try
         {
-            return (JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }), null);
+            // Checked as a document first: reading a node's string later would throw on a lone surrogate (a 500).
+            using (var document = JsonDocument.Parse(bytes, options))
+                if (JsonTextRules.Check(document.RootElement) is { Count: > 0 } problems)
+                    return (null, ProblemWriter.Invalid(http, problems));
+            return (JsonNode.Parse(bytes, documentOptions: options), null);
         }
         catch (JsonException ex)
         {
-            return (null, ProblemWriter.Invalid(http, "body", $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
+            return (null, ProblemWriter.Invalid(http, "body",
+                $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
         }
     }
 
@@ -39,5 +50,13 @@ internal static class JsonBody
     }
 
     public static IResult TooLarge(HttpContext http, int maxBytes) =>
-        ProblemWriter.Result(http, StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body may be at most {maxBytes:N0} bytes.", "body");
+        ProblemWriter.Result(http, StatusCodes.Status413PayloadTooLarge, "Body too large",
+            $"The body may be at most {maxBytes:N0} bytes.", "body");
+
+    /// <summary>A caller's header, echoed back short and without control characters.</summary>
+    private static string Clip(string text)
+    {
+        var visible = new string(text.Where(c => !char.IsControl(c)).Take(80).ToArray());
+        return visible.Length < text.Length ? visible + "…" : visible;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Personas.Api.Problems;
 using Personas.Domain.Personas;
 using Personas.Imaging.Preparation;
 
@@ -14,7 +15,7 @@ public sealed record CreatePersonaRequest(string? Name, string? TriggerWord, str
     {
         var problems = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > 100 || Name.Any(char.IsControl))
-            problems["name"] = ["Give a name of 1 to 100 characters, without control characters."];
+            problems["name"] = ["Give a name of 1 to 100 visible characters, without control characters."];
         if (TriggerWords.Problem(TriggerWord) is { } triggerProblem) problems["triggerWord"] = [triggerProblem];
         if (ParseMode(Mode) is null) problems["mode"] = ["Use 'portrait' or 'fullbody'."];
         if (Consent is null) problems["consent"] = ["Consent is required: facialRecognition, aiTraining, likenessUsage and dataRetention must all be true."];
@@ -36,13 +37,17 @@ public sealed record CreatePersonaRequest(string? Name, string? TriggerWord, str
         _ => null,
     };
 
-    /// <summary>Reads the body into the request, or says which field has the wrong JSON type.</summary>
+    /// <summary>
+    /// Reads the body into the request, or says which field has the wrong JSON type. The name is a label: bidi and
+    /// zero-width characters are stripped from it (<see cref="DisplayText"/>), before its rules are checked.
+    /// </summary>
     public static (CreatePersonaRequest? Request, string? Field, string? Problem) From(JsonNode? body)
     {
         if (body is not JsonObject) return (null, "body", "Send a JSON object with name, triggerWord, mode and consent.");
         try
         {
-            return (body.Deserialize<CreatePersonaRequest>(Durable.PersonasDataConverter.DefaultOptions), null, null);
+            var request = body.Deserialize<CreatePersonaRequest>(Durable.PersonasDataConverter.DefaultOptions);
+            return (request?.Name is { } name ? request with { Name = DisplayText.Clean(name) } : request, null, null);
         }
         catch (JsonException ex)
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
+using Personas.Api.Problems;
 using Personas.Imaging.Preparation;
 
 namespace Personas.Api.Photos;
@@ -15,11 +16,12 @@ internal static class MultipartStaging
 
     public static async Task<List<StagedPhoto>> StageAsync(HttpRequest request, string folder, PhotoGates gates, CancellationToken ct)
     {
-        var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(request.ContentType).Boundary).Value
-            ?? throw new InvalidDataException("The multipart boundary is missing.");
+        var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
+        if (string.IsNullOrEmpty(boundary)) throw new InvalidDataException("The multipart boundary is missing.");
         var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
         var staged = new List<StagedPhoto>();
-        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        while (await NextSectionAsync(reader, ct) is { } section)
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
                 continue;
@@ -32,6 +34,23 @@ internal static class MultipartStaging
                 : new StagedPhoto(name, path, null));
         }
         return staged;
+    }
+
+    /// <summary>
+    /// The next part. The reader's own error text (limits, line lengths) is not for callers: they get a stable reason,
+    /// and the original stays as the inner exception.
+    /// </summary>
+    private static async Task<MultipartSection?> NextSectionAsync(MultipartReader reader, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(ct);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException(
+                "A part's headers are too long or do not follow the multipart format; send one file per part.", ex);
+        }
     }
 
     public static void AllowBody(HttpContext http, PhotoGates gates)
@@ -58,12 +77,15 @@ internal static class MultipartStaging
         return total;
     }
 
-    /// <summary>A display name only: never used as a path. Control characters and folders are dropped.</summary>
+    /// <summary>
+    /// A display name only: never used as a path. Folders, control characters, and bidi and zero-width characters
+    /// (<see cref="DisplayText"/>) are dropped.
+    /// </summary>
     public static string SafeName(string? name, int position)
     {
         var bare = Path.GetFileName((name ?? "").Replace('\\', '/').Trim('"'));
-        var clean = new string(bare.Where(c => !char.IsControl(c)).ToArray()).Trim();
-        if (clean.Length > 100) clean = clean[..100];
+        var clean = new string(DisplayText.Clean(bare).Where(c => !char.IsControl(c)).ToArray()).Trim();
+        if (clean.Length > 100) clean = clean[..(char.IsHighSurrogate(clean[99]) ? 99 : 100)]; // never half a pair
         return clean.Length == 0 ? $"photo-{position}" : clean;
     }
 }

@@ -50,7 +50,7 @@ public static class PostEndpoints
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, Math.Max(settings.Value.MaxJsonBodyBytes, 4 * SmartPostRequest.MaxTranscript + 65536));
         if (bodyProblem is not null) return bodyProblem;
         var (request, problem) = SmartPostRequest.Parse(body as JsonObject);
-        if (problem is { } p) return ProblemWriter.Invalid(http, p.Field, p.Reason);
+        if (problem is { } p) return ProblemWriter.Invalid(http, p);
 
         if (request!.PersonaId is { } personaId)
         {

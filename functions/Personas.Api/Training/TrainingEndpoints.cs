@@ -45,7 +45,7 @@ public static class TrainingEndpoints
         if (bodyProblem is not null) return bodyProblem;
         if (body is not null and not JsonObject) return ProblemWriter.Invalid(http, "body", "Send a JSON object.");
         var (options, problem) = TrainingRequest.Parse(body as JsonObject, providers);
-        if (problem is { } p) return ProblemWriter.Invalid(http, p.Field, p.Reason);
+        if (problem is { } p) return ProblemWriter.Invalid(http, p);
 
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
         if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;

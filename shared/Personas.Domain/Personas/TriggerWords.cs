@@ -10,7 +10,8 @@ public static partial class TriggerWords
 {
     public const string Rule = "Use 3 to 24 lower-case letters, digits or underscores, starting with a letter, and not a common word. A made-up token works best, such as 'zqx_anna' or 'ohwxanna'.";
 
-    [GeneratedRegex("^[a-z][a-z0-9_]{2,23}$")]
+    // \z, not $: $ also matches before a final line feed, and "zqxnl\n" would pass.
+    [GeneratedRegex("^[a-z][a-z0-9_]{2,23}\\z")]
     private static partial Regex Shape();
 
     /// <summary>Words a base model already knows well. Not exhaustive: a guard against the obvious mistakes.</summary>

@@ -221,7 +221,7 @@ public static class PhotoDecoder
     }
 
     private static PhotoRejectedException Unreadable(VipsException ex) =>
-        new("decode", $"The image could not be decoded (it may be truncated or corrupt): {ex.Message.Split('\n')[0]}");
+        new("decode", "The image could not be decoded: it may be truncated or corrupt."); // not libvips' own text
 }
 
 /// <summary>A rectangle in pixels.</summary>
