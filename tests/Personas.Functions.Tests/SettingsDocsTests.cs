@@ -30,6 +30,7 @@ public sealed class SettingsDocsTests
         { "Generation", typeof(Api.Generations.GenerationSettings) },
         { "Posts", typeof(Orchestrations.Posts.PostOptions) },
         { "Publishing", typeof(Providers.Publishing.PublishingOptions) },
+        { "RateLimits", typeof(Api.Hosting.RateLimitSettings) },
         { "Durable", typeof(Durable.DurableSettings) },
         { "Blobs", typeof(AzureBlobSettings) },
         { "Cosmos", typeof(CosmosSettings) },
