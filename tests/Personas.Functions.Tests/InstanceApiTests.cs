@@ -74,8 +74,38 @@ public sealed class InstanceApiTests(ApiHost host) : IClassFixture<ApiHost>
         // Nothing bob did reached the instance.
         var status = await Json(await _alice.GetAsync($"/api/instances/{id}?showHistory=true"), 202);
         Assert.DoesNotContain(status["historyEvents"]!.AsArray(), e => e!["eventType"]!.GetValue<string>() is "EventRaised" or "ExecutionTerminated");
-        // Taking alice's id for a new start is refused without revealing anything about it.
-        await Problem(await Start(_bob, instanceId: id), 409, "instanceId");
+    }
+
+    [Fact]
+    public async Task An_id_another_owner_uses_answers_as_if_it_were_free_and_keeps_both_instances_apart()
+    {
+        var id = $"shared-{Guid.NewGuid():N}";
+        var alices = new { sentences = new[] { "alice says hi" } };
+        var bobs = new { sentences = new[] { "bob says hello there" } };
+        await Json(await Start(_alice, alices, instanceId: id), 202);
+
+        // Bob gets exactly what a free id gives: 202 under the id he asked for, links included.
+        var started = await Json(await Start(_bob, bobs, instanceId: id), 202);
+        Assert.Equal(id, started["id"]!.GetValue<string>());
+        Assert.EndsWith($"/api/instances/{id}", started["statusQueryGetUri"]!.GetValue<string>());
+        await Json(await Start(_bob, bobs, instanceId: id), 202); // his own retry replays
+        await Problem(await Start(_bob, alices, instanceId: id), 409, "instanceId"); // his own id, another body
+
+        var bobsView = await Json(await _bob.GetAsync($"/api/instances/{id}"), 202);
+        Assert.Equal(id, bobsView["instanceId"]!.GetValue<string>());
+        Assert.Equal("bob says hello there", bobsView["input"]!["sentences"]![0]!.GetValue<string>());
+        Assert.Contains((await _bob.GetFromJsonAsync<JsonArray>("/api/instances?top=1000"))!,
+            i => i!["instanceId"]!.GetValue<string>() == id);
+
+        // What bob does reaches his instance only.
+        Assert.Equal(HttpStatusCode.Accepted, (await _bob.PostAsync($"/api/instances/{id}/terminate", null)).StatusCode);
+        await Eventually.GetAsync(async () => (await _bob.GetFromJsonAsync<JsonObject>($"/api/instances/{id}"))!
+            ["runtimeStatus"]!.GetValue<string>() == "Terminated" ? "ended" : null, "bob's instance to end", 30);
+        Assert.Equal(HttpStatusCode.OK, (await _bob.DeleteAsync($"/api/instances/{id}")).StatusCode);
+        var alicesView = await Json(await _alice.GetAsync($"/api/instances/{id}"), 202);
+        Assert.Equal("alice says hi", alicesView["input"]!["sentences"]![0]!.GetValue<string>());
+        Assert.Equal("Running", alicesView["runtimeStatus"]!.GetValue<string>());
+        await Problem(await _bob.GetAsync($"/api/instances/{id}"), 404, "instanceId");
     }
 
     [Fact]

@@ -57,11 +57,11 @@ public static class InstanceEndpoints
         var instance = await client.FindOwnedAsync(ledger, http.User.Owner(), instanceId, http.RequestAborted);
         if (instance is null) return NotFound(http, instanceId);
         IReadOnlyList<HistoryEventPayload>? history = null;
-        if (showHistory && (history = await histories.ReadAsync(instanceId)) is null)
+        if (showHistory && (history = await histories.ReadAsync(instance.InstanceId)) is null)
             return ProblemWriter.Result(http, 501, "History not available",
                 "This host's durable backend does not serve a readable history; ask without showHistory.",
                 "showHistory");
-        var payload = InstancePayloads.Status(instance, showInput, history);
+        var payload = InstancePayloads.Status(instance, http.User.Owner(), showInput, history);
         if (!instance.IsActive) return TypedResults.Ok(payload);
         http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();
         return TypedResults.Accepted(InstancePayloads.Management(http, instance).StatusQueryGetUri, payload);
@@ -93,7 +93,7 @@ public static class InstanceEndpoints
         if (page.ContinuationToken is { } next) http.Response.Headers["x-ms-continuation-token"] = next;
         return TypedResults.Ok(page.Instances
             .Where(i => name is null || string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase))
-            .Select(i => InstancePayloads.Status(i, showInput, null)).ToList());
+            .Select(i => InstancePayloads.Status(i, http.User.Owner(), showInput, null)).ToList());
     }
 
     private static async Task<IResult> RaiseEventAsync(string instanceId, string eventName, HttpContext http,
@@ -108,7 +108,7 @@ public static class InstanceEndpoints
         var instance = await client.FindOwnedAsync(ledger, http.User.Owner(), instanceId, http.RequestAborted);
         if (instance is null) return NotFound(http, instanceId);
         if (!instance.IsActive) return Gone(http, instance);
-        await client.RaiseEventOnceAsync(ledger, instanceId, eventName, payload,
+        await client.RaiseEventOnceAsync(ledger, instance.InstanceId, eventName, payload,
             deliveryId.Length > 0 ? deliveryId : null, http.RequestAborted);
         return TypedResults.Accepted((string?)null);
     }
@@ -121,7 +121,7 @@ public static class InstanceEndpoints
         var instance = await client.FindOwnedAsync(ledger, http.User.Owner(), instanceId, http.RequestAborted);
         if (instance is null) return NotFound(http, instanceId);
         if (!instance.IsActive) return Gone(http, instance);
-        await control(instanceId, reason, http.RequestAborted);
+        await control(instance.InstanceId, reason, http.RequestAborted);
         return TypedResults.Accepted((string?)null);
     }
 
@@ -133,8 +133,8 @@ public static class InstanceEndpoints
         if (instance.IsActive)
             return ProblemWriter.Result(http, 409, "Instance still running",
                 $"Instance '{instanceId}' is {instance.RuntimeStatus}. Terminate it, then purge it.", "instanceId");
-        var purged = await client.PurgeInstanceAsync(instanceId, cancellation: http.RequestAborted);
-        await ledger.ForgetInstanceAsync(instanceId, http.RequestAborted);
+        var purged = await client.PurgeInstanceAsync(instance.InstanceId, cancellation: http.RequestAborted);
+        await ledger.ForgetInstanceAsync(instance.InstanceId, http.RequestAborted);
         return purged.PurgedInstanceCount > 0 ? TypedResults.Ok(new PurgePayload(1)) : NotFound(http, instanceId);
     }
 
@@ -143,5 +143,6 @@ public static class InstanceEndpoints
 
     private static IResult Gone(HttpContext http, OrchestrationMetadata instance) =>
         ProblemWriter.Result(http, 410, "Instance finished",
-            $"Instance '{instance.InstanceId}' has already finished ({instance.RuntimeStatus}).", "instanceId");
+            $"Instance '{OwnedInstances.DisplayId(instance.InstanceId, http.User.Owner())}' has already finished " +
+            $"({instance.RuntimeStatus}).", "instanceId");
 }

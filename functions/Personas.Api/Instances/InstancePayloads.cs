@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Personas.Api.Auth;
 
 namespace Personas.Api.Instances;
 
@@ -48,18 +49,20 @@ internal static class InstancePayloads
 {
     public static InstanceManagementPayload Management(HttpContext http, OrchestrationMetadata instance)
     {
-        var baseUri = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/instances/{Uri.EscapeDataString(instance.InstanceId)}";
-        return new InstanceManagementPayload(instance.InstanceId, instance.RuntimeStatus, Json(instance.SerializedCustomStatus),
-            baseUri, $"{baseUri}/raiseEvent/{{eventName}}", $"{baseUri}/terminate?reason={{text}}", $"{baseUri}/suspend?reason={{text}}",
-            $"{baseUri}/resume?reason={{text}}", baseUri);
+        var id = OwnedInstances.DisplayId(instance.InstanceId, http.User.Owner());
+        var baseUri = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/api/instances/" +
+            Uri.EscapeDataString(id);
+        return new InstanceManagementPayload(id, instance.RuntimeStatus, Json(instance.SerializedCustomStatus),
+            baseUri, $"{baseUri}/raiseEvent/{{eventName}}", $"{baseUri}/terminate?reason={{text}}",
+            $"{baseUri}/suspend?reason={{text}}", $"{baseUri}/resume?reason={{text}}", baseUri);
     }
 
     /// <remarks>
     /// The SDK's instance metadata carries no version; the field stays for the Durable Functions shape.
     /// </remarks>
-    public static InstanceStatusPayload Status(OrchestrationMetadata m, bool showInput,
+    public static InstanceStatusPayload Status(OrchestrationMetadata m, string owner, bool showInput,
         IReadOnlyList<HistoryEventPayload>? history) =>
-        new(m.Name, m.InstanceId, null, m.RuntimeStatus, showInput ? Json(m.SerializedInput) : null,
+        new(m.Name, OwnedInstances.DisplayId(m.InstanceId, owner), null, m.RuntimeStatus, showInput ? Json(m.SerializedInput) : null,
             Json(m.SerializedCustomStatus), Json(m.SerializedOutput), FailurePayload.From(m.FailureDetails),
             m.CreatedAt, m.LastUpdatedAt, history);
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Personas.Domain.Stores;
@@ -13,7 +15,9 @@ internal sealed record OwnedStart(OrchestrationMetadata? Instance, InstanceClaim
 
 /// <summary>
 /// Instances as the API sees them: each belongs to the owner who first claimed its id in the ledger. The owner also
-/// travels as a tag, for backends and tools that show tags. Another owner's instance is never returned.
+/// travels as a tag, for backends and tools that show tags. Another owner's instance is never returned, and an id
+/// another owner holds behaves like a free one: the caller's instance runs under that id plus a suffix of its own
+/// (<see cref="Scoped"/>), which the API never shows, so no answer tells whether someone else uses an id.
 /// </summary>
 internal static class OwnedInstances
 {
@@ -28,6 +32,11 @@ internal static class OwnedInstances
         CancellationToken ct)
     {
         var claim = await ledger.ClaimAsync(instanceId, owner, requestHash, clock.GetUtcNow(), ct);
+        if (claim.Owner != owner)
+        {
+            instanceId = Scoped(instanceId, owner);
+            claim = await ledger.ClaimAsync(instanceId, owner, requestHash, clock.GetUtcNow(), ct);
+        }
         if (claim.Owner != owner || claim.RequestHash != requestHash) return new OwnedStart(null, claim, false);
         var options = new StartOrchestrationOptions(instanceId)
         {
@@ -49,7 +58,27 @@ internal static class OwnedInstances
         IInstanceLedger ledger, string owner, string instanceId, CancellationToken ct)
     {
         if (!InstanceRequests.InstanceId().IsMatch(instanceId)) return null;
-        if ((await ledger.FindClaimAsync(instanceId, ct))?.Owner != owner) return null;
+        if ((await ledger.FindClaimAsync(instanceId, ct))?.Owner != owner)
+        {
+            instanceId = Scoped(instanceId, owner);
+            if ((await ledger.FindClaimAsync(instanceId, ct))?.Owner != owner) return null;
+        }
         return await client.GetStatusAsync(instanceId, ct);
     }
+
+    /// <summary>
+    /// The durable id of the owner's instance when another owner already holds <paramref name="instanceId"/>.
+    /// '~' cannot appear in an id a caller chooses, so a scoped id never collides with a requested one.
+    /// </summary>
+    public static string Scoped(string instanceId, string owner) => $"{instanceId}~{OwnerSuffix(owner)}";
+
+    /// <summary>The id the caller asked for: a durable id with the caller's own suffix shows without it.</summary>
+    public static string DisplayId(string durableId, string owner)
+    {
+        var suffix = "~" + OwnerSuffix(owner);
+        return durableId.EndsWith(suffix, StringComparison.Ordinal) ? durableId[..^suffix.Length] : durableId;
+    }
+
+    private static string OwnerSuffix(string owner) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(owner)))[..12];
 }

@@ -43,8 +43,6 @@ internal static class StartOrchestration
             : Guid.NewGuid().ToString("N"));
         var started = await client.StartOwnedAsync(ledger, clock, owner, name, input, id, requestHash,
             http.RequestAborted);
-        if (started.Claim.Owner != owner)
-            return ProblemWriter.Result(http, 409, "Conflict", "That instance id is already in use.", "instanceId");
         if (!started.Created) http.Response.Headers["Idempotent-Replayed"] = "true";
         if (started.Instance is null)
             return instanceId is null
