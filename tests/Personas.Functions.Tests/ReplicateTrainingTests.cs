@@ -86,4 +86,29 @@ public sealed class ReplicateTrainingTests(ReplicateApiHost host) : IClassFixtur
         var stranger = new FakeReplicate.Training { Id = "tr_unknown", Trainer = "x/y:1", Destination = "acme/none", Input = [], Webhook = $"{host.BaseAddress}api/webhooks/replicate" };
         await Problem(await _anonymous.SendAsync(host.Replicate.Webhook(stranger)), 404, "id");
     }
+
+    [Fact]
+    public async Task A_signed_delivery_with_a_lone_surrogate_is_a_400_and_control_characters_in_logs_pass()
+    {
+        await Problem(await _anonymous.SendAsync(SignedRaw(
+            """{"id":"tr_unknown","status":"processing","logs":"step 1\ud800"}""")), 400, "logs");
+        // Terminal colours and line breaks are ordinary in a trainer's logs: the delivery is read (and its id unknown).
+        await Problem(await _anonymous.SendAsync(SignedRaw(
+            """{"id":"tr_unknown","status":"processing","logs":"\u001b[32mok\u001b[0m\nstep 2"}""")), 404, "id");
+    }
+
+    private HttpRequestMessage SignedRaw(string json)
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes(json);
+        var (id, ts) = ("msg_" + Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString());
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{host.BaseAddress}api/webhooks/replicate")
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", ts);
+        request.Headers.Add("webhook-signature", $"v1,{FakeReplicate.Signature(FakeReplicate.SecretKey, id, ts, body)}");
+        return request;
+    }
 }

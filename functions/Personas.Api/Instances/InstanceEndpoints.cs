@@ -118,6 +118,8 @@ public static class InstanceEndpoints
     {
         if (reason?.Length > InstanceRequests.MaxReasonLength)
             return ProblemWriter.Invalid(http, "reason", $"At most {InstanceRequests.MaxReasonLength} characters.");
+        if (reason is not null && JsonTextRules.Problem(reason, freeText: true) is { } badText)
+            return ProblemWriter.Invalid(http, "reason", badText);
         var instance = await client.FindOwnedAsync(ledger, http.User.Owner(), instanceId, http.RequestAborted);
         if (instance is null) return NotFound(http, instanceId);
         if (!instance.IsActive) return Gone(http, instance);

@@ -34,6 +34,23 @@ internal static class JsonBody
         }
     }
 
+    /// <summary>
+    /// A signed provider delivery as a JSON object. Only valid Unicode is required (a lone surrogate would throw when
+    /// read later); control characters pass, since providers put logs and messages in their text.
+    /// </summary>
+    public static (JsonObject? Value, IResult? Problem) ReadDelivery(HttpContext http, byte[] body)
+    {
+        try
+        {
+            using (var document = JsonDocument.Parse(body))
+                if (JsonTextRules.Check(document.RootElement, unicodeOnly: true) is { Count: > 0 } problems)
+                    return (null, ProblemWriter.Invalid(http, problems));
+            if (JsonNode.Parse(body) is JsonObject delivery) return (delivery, null);
+        }
+        catch (JsonException) { }
+        return (null, ProblemWriter.Invalid(http, "body", "The delivery is not a JSON object."));
+    }
+
     /// <summary>The raw body, or null when it is over <paramref name="maxBytes"/> (read no further than that).</summary>
     public static async Task<byte[]?> ReadBytesAsync(HttpContext http, int maxBytes)
     {

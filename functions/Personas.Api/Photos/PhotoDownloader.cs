@@ -28,7 +28,7 @@ public sealed class PhotoDownloader(HttpMessageHandler handler, PhotoGates gates
         {
             var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
             if (addresses.Length == 0 || !addresses.All(PublicAddress.IsPublic))
-                throw new HttpRequestException($"{context.DnsEndPoint.Host} resolves to an address that is not public.");
+                throw new NonPublicAddressException(context.DnsEndPoint.Host);
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
@@ -83,7 +83,14 @@ public sealed class PhotoDownloader(HttpMessageHandler handler, PhotoGates gates
         }
         catch (HttpRequestException ex)
         {
-            return $"The download failed: {ex.Message}";
+            // Fixed texts: the exception's own message can name addresses and TLS details of networks we reach.
+            return ex.InnerException is NonPublicAddressException refused ? refused.Message : ex.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => $"{uri.Host} does not resolve.",
+                HttpRequestError.ConnectionError => $"{uri.Host} could not be reached.",
+                HttpRequestError.SecureConnectionError => $"A secure connection to {uri.Host} could not be made.",
+                _ => "The download failed.",
+            };
         }
     }
 
@@ -100,3 +107,7 @@ public sealed class PhotoDownloader(HttpMessageHandler handler, PhotoGates gates
         return addresses.Length > 0 && addresses.All(PublicAddress.IsPublic) ? null : $"{uri.Host} resolves to a private, loopback or link-local address.";
     }
 }
+
+/// <summary>The connection-time refusal: the host resolved to an address that is not public.</summary>
+public sealed class NonPublicAddressException(string host)
+    : IOException($"{host} resolves to an address that is not public.");

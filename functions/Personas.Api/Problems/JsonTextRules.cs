@@ -32,11 +32,15 @@ public static class JsonTextRules
     public const string BadFieldName =
         "has a field name that is not valid text (a control character or lone surrogate).";
 
-    /// <summary>Every string in the body that breaks the rules, keyed by JSON path; empty when all is fine.</summary>
-    public static List<FieldProblem> Check(JsonElement root)
+    /// <summary>
+    /// Every string in the body that breaks the rules, keyed by JSON path; empty when all is fine. With
+    /// <paramref name="unicodeOnly"/>, only invalid Unicode counts (for signed provider deliveries, whose logs and
+    /// messages may hold any character).
+    /// </summary>
+    public static List<FieldProblem> Check(JsonElement root, bool unicodeOnly = false)
     {
         var problems = new List<FieldProblem>();
-        Walk(root, "", null, problems);
+        Walk(root, "", null, unicodeOnly, problems);
         return problems;
     }
 
@@ -54,7 +58,8 @@ public static class JsonTextRules
         return null;
     }
 
-    private static void Walk(JsonElement element, string path, string? field, List<FieldProblem> problems)
+    private static void Walk(JsonElement element, string path, string? field, bool unicodeOnly,
+        List<FieldProblem> problems)
     {
         if (problems.Count >= MaxProblems) return;
         switch (element.ValueKind)
@@ -62,22 +67,23 @@ public static class JsonTextRules
             case JsonValueKind.Object:
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (PropertyName(property) is not { } name)
+                    if (PropertyName(property, unicodeOnly) is not { } name)
                     {
                         problems.Add(new(path.Length == 0 ? "body" : path, BadFieldName));
                         continue;
                     }
-                    Walk(property.Value, path.Length == 0 ? name : $"{path}.{name}", name, problems);
+                    Walk(property.Value, path.Length == 0 ? name : $"{path}.{name}", name, unicodeOnly, problems);
                 }
                 break;
             case JsonValueKind.Array:
                 var index = 0;
-                foreach (var item in element.EnumerateArray()) Walk(item, $"{path}[{index++}]", field, problems);
+                foreach (var item in element.EnumerateArray())
+                    Walk(item, $"{path}[{index++}]", field, unicodeOnly, problems);
                 break;
             case JsonValueKind.String:
-                var reason = Text(element) is { } text
-                    ? Problem(text, field is not null && FreeTextFields.Contains(field))
-                    : InvalidUnicode;
+                var reason = Text(element) is not { } text ? InvalidUnicode
+                    : unicodeOnly ? null
+                    : Problem(text, field is not null && FreeTextFields.Contains(field));
                 if (reason is not null) problems.Add(new(path.Length == 0 ? "body" : path, reason));
                 break;
         }
@@ -90,9 +96,9 @@ public static class JsonTextRules
         catch (InvalidOperationException) { return null; }
     }
 
-    private static string? PropertyName(JsonProperty property)
+    private static string? PropertyName(JsonProperty property, bool unicodeOnly)
     {
-        try { return Problem(property.Name, freeText: false) is null ? property.Name : null; }
+        try { return unicodeOnly || Problem(property.Name, freeText: false) is null ? property.Name : null; }
         catch (InvalidOperationException) { return null; }
     }
 }

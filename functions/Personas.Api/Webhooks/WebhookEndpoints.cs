@@ -46,9 +46,8 @@ public static class WebhookEndpoints
         var verdict = signer.Verify(runId, headers["X-Personas-Timestamp"], headers["X-Personas-Event"], headers["X-Personas-Signature"], body);
         if (!verdict.Valid) return Unauthorized(http, logs, "jobs", verdict.Problem!);
 
-        JsonObject callback;
-        try { callback = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object"); }
-        catch (JsonException) { return ProblemWriter.Invalid(http, "body", "The callback is not a JSON object."); }
+        var (callback, malformed) = JsonBody.ReadDelivery(http, body);
+        if (callback is null) return malformed!;
         if (await catalog.FindProviderJobAsync(ContainerAppsJobTrainingProvider.ProviderName, runId, http.RequestAborted) is not { } link)
             return ProblemWriter.Result(http, 404, "Unknown run", $"No training waits on job run '{runId}'.", "X-Personas-Run");
         await RaiseAsync(client, ledger, link.InstanceId, $"jobs:{verdict.DeliveryId}",
@@ -66,9 +65,8 @@ public static class WebhookEndpoints
         if (verdict.RetryAfter is { } wait) return KeysUnavailable(http, logs, "fal", verdict.Problem!, wait);
         if (!verdict.Valid) return Unauthorized(http, logs, "fal", verdict.Problem!);
 
-        JsonObject delivery;
-        try { delivery = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object"); }
-        catch (JsonException) { return ProblemWriter.Invalid(http, "body", "The delivery is not a JSON object."); }
+        var (delivery, malformed) = JsonBody.ReadDelivery(http, body);
+        if (delivery is null) return malformed!;
         var requestId = delivery["request_id"]?.ToString();
         if (requestId != verdict.DeliveryId) return ProblemWriter.Invalid(http, "request_id", "The body's request_id does not match the signed X-Fal-Webhook-Request-Id.");
         if (await catalog.FindProviderJobAsync(FalTrainingProvider.ProviderName, requestId!, http.RequestAborted) is not { } link)
@@ -92,9 +90,9 @@ public static class WebhookEndpoints
         var verdict = new ReplicateWebhookVerifier(settings.WebhookSecret, clock).Verify(headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], body);
         if (!verdict.Valid) return Unauthorized(http, logs, "replicate", verdict.Problem!);
 
-        ReplicateTraining training;
-        try { training = ReplicateTraining.From(JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object")); }
-        catch (JsonException) { return ProblemWriter.Invalid(http, "body", "The delivery is not a JSON object."); }
+        var (delivery, malformed) = JsonBody.ReadDelivery(http, body);
+        if (delivery is null) return malformed!;
+        var training = ReplicateTraining.From(delivery);
         if (await catalog.FindProviderJobAsync(ReplicateTrainingProvider.ProviderName, training.Id, http.RequestAborted) is not { } link)
             return ProblemWriter.Result(http, 404, "Unknown training", $"No training waits on Replicate training '{training.Id}'.", "id");
         await RaiseAsync(client, ledger, link.InstanceId, $"replicate:{verdict.DeliveryId}",

@@ -87,6 +87,6 @@ public sealed partial class AzureBlobSettings
             && Enum.IsDefined(version) ? version : null;
     }
 
-    [GeneratedRegex("^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")]
+    [GeneratedRegex("^(?=.{3,63}\\z)[a-z0-9]+(-[a-z0-9]+)*\\z")]
     private static partial Regex ContainerName();
 }

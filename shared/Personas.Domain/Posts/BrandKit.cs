@@ -20,6 +20,6 @@ public sealed partial record BrandKit(string TextColor, string AccentColor, stri
     public static double[] Rgb(string hex) =>
         [int.Parse(hex[1..3], NumberStyles.HexNumber), int.Parse(hex[3..5], NumberStyles.HexNumber), int.Parse(hex[5..7], NumberStyles.HexNumber)];
 
-    [GeneratedRegex("^#[0-9A-Fa-f]{6}$")]
+    [GeneratedRegex("^#[0-9A-Fa-f]{6}\\z")]
     private static partial Regex Hex();
 }

@@ -108,6 +108,16 @@ public sealed class BadTextTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.NotNull(problem["errors"]);
     }
 
+    [Theory]
+    [InlineData("terminate")]
+    [InlineData("suspend")]
+    [InlineData("resume")]
+    public async Task A_control_character_in_a_query_reason_is_a_400(string action)
+    {
+        var response = await _alice.PostAsync($"/api/instances/ins_missing/{action}?reason=stop%00now", null);
+        await FieldProblemAsync(response, "reason");
+    }
+
     [Fact]
     public async Task Every_bad_field_is_named_at_once()
     {
