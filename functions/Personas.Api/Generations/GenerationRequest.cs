@@ -45,7 +45,8 @@ public sealed record GenerationRequest(string PersonaId, string Prompt, double B
 
         var seed = body["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
         var blend = body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength;
-        return (new GenerationRequest(personaId!, prompt!, blend, platform!.ToLowerInvariant(), seed, (int?)body["count"]?.GetValue<double>() ?? 1, usage!,
+        var count = (int?)body["count"]?.GetValue<double>() ?? 1;
+        return (new GenerationRequest(personaId!, prompt!, blend, platform!.ToLowerInvariant(), seed, count, usage!,
             (int?)body["modelVersion"]?.GetValue<double>()), null);
     }
 }

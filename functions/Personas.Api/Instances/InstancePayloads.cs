@@ -5,7 +5,9 @@ using Personas.Api.Auth;
 
 namespace Personas.Api.Instances;
 
-/// <summary>What a start (or any long-running request) answers with: where to poll, signal, stop and clean up the instance.</summary>
+/// <summary>
+/// What a start (or any long-running request) answers with: where to poll, signal, stop and clean up the instance.
+/// </summary>
 public sealed record InstanceManagementPayload(
     string Id,
     OrchestrationRuntimeStatus RuntimeStatus,
@@ -34,7 +36,8 @@ public sealed record InstanceStatusPayload(
 /// <summary>A failure as callers see it: type and message, never a stack trace.</summary>
 public sealed record FailurePayload(string ErrorType, string ErrorMessage, FailurePayload? InnerFailure)
 {
-    public static FailurePayload? From(TaskFailureDetails? f) => f is null ? null : new(f.ErrorType, f.ErrorMessage, From(f.InnerFailure));
+    public static FailurePayload? From(TaskFailureDetails? f) =>
+        f is null ? null : new(f.ErrorType, f.ErrorMessage, From(f.InnerFailure));
 }
 
 /// <summary>
@@ -62,7 +65,8 @@ internal static class InstancePayloads
     /// </remarks>
     public static InstanceStatusPayload Status(OrchestrationMetadata m, string owner, bool showInput,
         IReadOnlyList<HistoryEventPayload>? history) =>
-        new(m.Name, OwnedInstances.DisplayId(m.InstanceId, owner), null, m.RuntimeStatus, showInput ? Json(m.SerializedInput) : null,
+        new(m.Name, OwnedInstances.DisplayId(m.InstanceId, owner), null, m.RuntimeStatus,
+            showInput ? Json(m.SerializedInput) : null,
             Json(m.SerializedCustomStatus), Json(m.SerializedOutput), FailurePayload.From(m.FailureDetails),
             m.CreatedAt, m.LastUpdatedAt, history);
 

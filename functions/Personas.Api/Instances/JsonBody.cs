@@ -14,10 +14,11 @@ internal static class JsonBody
     {
         if (await ReadBytesAsync(http, maxBytes) is not { } bytes) return (null, TooLarge(http, maxBytes));
         if (bytes.Length == 0) return (null, null);
-        if (http.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+        if (http.Request.ContentType is { } type
+            && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
-            return (null, ProblemWriter.Result(http, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-                $"Send the body as application/json, not {Clip(type)}.", "body"));
+            return (null, ProblemWriter.Result(http, StatusCodes.Status415UnsupportedMediaType,
+                "Unsupported media type", $"Send the body as application/json, not {Clip(type)}.", "body"));
         var options = new JsonDocumentOptions { MaxDepth = 64 };
         try
         {
@@ -51,7 +52,9 @@ internal static class JsonBody
         return (null, ProblemWriter.Invalid(http, "body", "The delivery is not a JSON object."));
     }
 
-    /// <summary>The raw body, or null when it is over <paramref name="maxBytes"/> (read no further than that).</summary>
+    /// <summary>
+    /// The raw body, or null when it is over <paramref name="maxBytes"/> (read no further than that).
+    /// </summary>
     public static async Task<byte[]?> ReadBytesAsync(HttpContext http, int maxBytes)
     {
         if (http.Request.ContentLength > maxBytes) return null;

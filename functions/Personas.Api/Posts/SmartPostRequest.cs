@@ -6,7 +6,9 @@ using Personas.Api.Problems;
 
 namespace Personas.Api.Posts;
 
-/// <summary>The checked body of <c>POST /api/posts/generate-smart</c>: the content, and which posts to make from it.</summary>
+/// <summary>
+/// The checked body of <c>POST /api/posts/generate-smart</c>: the content, and which posts to make from it.
+/// </summary>
 public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind> Kinds,
     IReadOnlyList<SocialPlatform> Platforms, double Creativity, string? PersonaId, string Usage, long Seed)
 {
@@ -54,7 +56,9 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
             : (transcript, null);
     }
 
-    /// <summary>The settings when all are fine; otherwise null, each problem added to <paramref name="problems"/>.</summary>
+    /// <summary>
+    /// The settings when all are fine; otherwise null, each problem added to <paramref name="problems"/>.
+    /// </summary>
     private static CheckedSettings? Settings(JsonNode? node, List<FieldProblem> problems)
     {
         if (node is not JsonObject settings)
@@ -73,7 +77,8 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
             problems.Add(new("settings.contentTypes", $"contentTypes × platforms must be at most {MaxPosts} posts."));
         problems.AddIfAny(Setting(FieldProblem.OfNumber(settings, "creativity", 0, 1, integer: false)));
         problems.AddIfAny(Setting(FieldProblem.OfNumber(settings, "seed", 0, 9_007_199_254_740_991.0, integer: true)));
-        var (tone, toneProblem) = FieldProblem.OfChoice(settings, "tone", Tones, "professional", "settings.tone", ignoreCase: true);
+        var (tone, toneProblem) = FieldProblem.OfChoice(settings, "tone", Tones, "professional", "settings.tone",
+            ignoreCase: true);
         problems.AddIfAny(toneProblem);
         var usePersona = settings["usePersona"]?.GetValueKind();
         if (usePersona is not (null or JsonValueKind.True or JsonValueKind.False))
@@ -84,13 +89,14 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
             (personaId, var idProblem) = FieldProblem.OfText(settings, "personaId", 100);
             problems.AddIfAny(Setting(idProblem));
         }
-        var (usage, usageProblem) = FieldProblem.OfChoice(settings, "usage", Usages.All, Usages.Personal, "settings.usage");
+        var (usage, usageProblem) =
+            FieldProblem.OfChoice(settings, "usage", Usages.All, Usages.Personal, "settings.usage");
         problems.AddIfAny(usageProblem);
         if (problems.Count > before) return null;
 
         var seed = settings["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
-        return new CheckedSettings(kinds!, platforms!, settings["creativity"]?.GetValue<double>() ?? 0.5, tone!, personaId,
-            usage!, seed);
+        var creativity = settings["creativity"]?.GetValue<double>() ?? 0.5;
+        return new CheckedSettings(kinds!, platforms!, creativity, tone!, personaId, usage!, seed);
     }
 
     private static FieldProblem? Setting(FieldProblem? problem) =>
@@ -123,7 +129,8 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
         var names = Enum.GetNames<T>().Select(n => n.ToLowerInvariant()).ToList();
         var (values, problem) = FieldProblem.OfStrings(settings, field, names.Count, 40);
         if (problem is not null) return (null, problem with { Field = $"settings.{field}" });
-        if (values is not { Count: > 0 }) return (null, new($"settings.{field}", $"is required: a list of {string.Join(", ", names)}."));
+        if (values is not { Count: > 0 })
+            return (null, new($"settings.{field}", $"is required: a list of {string.Join(", ", names)}."));
         if (values.FirstOrDefault(v => !names.Contains(v.ToLowerInvariant())) is { } bad)
             return (null, new($"settings.{field}", $"'{bad}' is not one of {string.Join(", ", names)}."));
         return (values.Select(v => Enum.Parse<T>(v, ignoreCase: true)).Distinct().ToList(), null);

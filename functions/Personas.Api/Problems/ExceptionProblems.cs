@@ -27,7 +27,8 @@ public sealed class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExce
             _ => (500, "Internal error", "Something went wrong on our side. Quote the traceId if you report it.", null),
         };
         if (status >= 500)
-            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method,
+                context.Request.Path);
         else
             logger.LogInformation("{Method} {Path} answered {Status}: {Reason}", context.Request.Method,
                 context.Request.Path, status, exception.Message);

@@ -3,7 +3,9 @@ using System.Text.Json.Nodes;
 
 namespace Personas.Api.Problems;
 
-/// <summary>Why one field of a request body was refused; endpoints turn it into a 400 problem naming the field.</summary>
+/// <summary>
+/// Why one field of a request body was refused; endpoints turn it into a 400 problem naming the field.
+/// </summary>
 public sealed record FieldProblem(string Field, string Reason)
 {
     /// <summary>An optional number field within [min, max] (and whole, when asked); null when absent or fine.</summary>
@@ -37,7 +39,9 @@ public sealed record FieldProblem(string Field, string Reason)
         var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         var value = node.GetValueKind() == JsonValueKind.String
             ? choices.FirstOrDefault(c => c.Equals(node.GetValue<string>(), comparison)) : null;
-        return value is null ? (null, new(name ?? field, $"must be one of {string.Join(", ", choices)}.")) : (value, null);
+        return value is null
+            ? (null, new(name ?? field, $"must be one of {string.Join(", ", choices)}."))
+            : (value, null);
     }
 
     /// <summary>
@@ -57,7 +61,8 @@ public sealed record FieldProblem(string Field, string Reason)
         return (values, null);
     }
 
-    /// <summary>Field → reasons, fields in the order first seen, the shape of problem details' <c>errors</c>.</summary>
+    /// <summary>Field → reasons, fields in the order first seen: the shape of problem details' <c>errors</c>.
+    /// </summary>
     public static Dictionary<string, string[]> Group(IEnumerable<FieldProblem> problems)
     {
         var grouped = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -79,7 +84,8 @@ public static class FieldProblemList
         if (problem is not null) problems.Add(problem);
     }
 
-    /// <summary>The list when it has problems, otherwise null, so parsers answer (value, null) when all is fine.</summary>
+    /// <summary>The list when it has problems, otherwise null, so parsers answer (value, null) when all is fine.
+    /// </summary>
     public static IReadOnlyList<FieldProblem>? OrNull(this List<FieldProblem> problems) =>
         problems.Count > 0 ? problems : null;
 }

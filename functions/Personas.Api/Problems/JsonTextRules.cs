@@ -21,7 +21,9 @@ public static class JsonTextRules
         "prompt", "caption", "hook", "cta", "transcript", "moments", "feedback", "reason", "sentences",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>More fields at fault than this is an attack or a broken client: the answer names the first ones.</summary>
+    /// <summary>
+    /// More fields at fault than this is an attack or a broken client: the answer names the first ones.
+    /// </summary>
     public const int MaxProblems = 20;
 
     public const string InvalidUnicode =
@@ -89,7 +91,9 @@ public static class JsonTextRules
         }
     }
 
-    /// <summary>The string, or null when it cannot be decoded (System.Text.Json refuses lone surrogates, bad UTF-8).</summary>
+    /// <summary>
+    /// The string, or null when it cannot be decoded (System.Text.Json refuses lone surrogates, bad UTF-8).
+    /// </summary>
     private static string? Text(JsonElement element)
     {
         try { return element.GetString(); }
