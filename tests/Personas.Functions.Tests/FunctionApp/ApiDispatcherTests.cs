@@ -1,11 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Moq;
 using Personas.Api.Auth;
 using Personas.Functions.Hosting;
@@ -19,48 +16,29 @@ namespace Personas.Functions.Tests.FunctionApp;
 /// </summary>
 public sealed class ApiDispatcherTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "personas-fn-tests", Guid.NewGuid().ToString("N"));
     private readonly Mock<DurableTaskClient> _durable = new("functions-binding");
-    private IHost _host = null!;
+    private FunctionAppTestHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Personas:DataDir"] = _dataDir,
-            ["Personas:ApiKeys"] = $"{ApiHost.AliceKey}=alice;{ApiHost.BobKey}=bob",
-        });
-        builder.Services.AddPersonasFunctionApp(builder.Configuration);
-        _host = builder.Build();
-        await _host.StartAsync();
-    }
+    public async Task InitializeAsync() => _host = await FunctionAppTestHost.StartAsync(
+        new Dictionary<string, string?> { ["Personas:ApiKeys"] = $"{ApiHost.AliceKey}=alice;{ApiHost.BobKey}=bob" });
 
     private async Task<(int Status, string? ContentType, JsonNode? Body)> SendAsync(string method, string path,
         string? apiKey, string? json = null)
     {
-        await using var scope = _host.Services.CreateAsyncScope();
-        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
-        http.Request.Method = method;
-        http.Request.Scheme = "https";
-        http.Request.Host = new HostString("personas.example.net");
-        var query = path.IndexOf('?');
-        http.Request.Path = query < 0 ? path : path[..query];
-        if (query >= 0) http.Request.QueryString = new QueryString(path[query..]);
-        if (apiKey is not null) http.Request.Headers[ApiKeyAuthenticationHandler.HeaderName] = apiKey;
-        if (json is not null)
+        var http = await _host.InvokeAsync(http =>
         {
+            http.Request.Method = method;
+            http.Request.Scheme = "https";
+            http.Request.Host = new HostString("personas.example.net");
+            var query = path.IndexOf('?');
+            http.Request.Path = query < 0 ? path : path[..query];
+            if (query >= 0) http.Request.QueryString = new QueryString(path[query..]);
+            if (apiKey is not null) http.Request.Headers[ApiKeyAuthenticationHandler.HeaderName] = apiKey;
+            if (json is null) return;
             http.Request.ContentType = "application/json";
             http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(json));
-        }
-        var response = new MemoryStream();
-        http.Response.Body = response;
-        var function = new Mock<FunctionContext>();
-        function.Setup(f => f.InstanceServices).Returns(scope.ServiceProvider);
-
-        await _host.Services.GetRequiredService<ApiDispatcher>().RunAsync(http.Request, _durable.Object, function.Object);
-
-        var text = Encoding.UTF8.GetString(response.ToArray());
+        }, _durable.Object);
+        var text = Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray());
         return (http.Response.StatusCode, http.Response.ContentType, text.Length > 0 ? JsonNode.Parse(text) : null);
     }
 
@@ -147,10 +125,5 @@ public sealed class ApiDispatcherTests : IAsyncLifetime
     public async Task A_path_outside_the_route_table_is_404() =>
         Assert.Equal(404, (await SendAsync("GET", "/api/nothing-here", ApiHost.AliceKey)).Status);
 
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 }

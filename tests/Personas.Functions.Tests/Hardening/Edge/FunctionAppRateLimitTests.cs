@@ -1,13 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Moq;
 using Personas.Api.Auth;
-using Personas.Functions.Hosting;
+using Personas.Functions.Tests.FunctionApp;
 
 namespace Personas.Functions.Tests.Hardening.Edge;
 
@@ -18,48 +14,25 @@ namespace Personas.Functions.Tests.Hardening.Edge;
 public sealed class FunctionAppRateLimitTests : IAsyncLifetime
 {
     private const int FailedAuthPerAddress = 3;
-    private readonly string _dataDir =
-        Path.Combine(Path.GetTempPath(), "personas-fn-tests", Guid.NewGuid().ToString("N"));
-    private IHost _host = null!;
+    private FunctionAppTestHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+    public async Task InitializeAsync() => _host = await FunctionAppTestHost.StartAsync(
+        new Dictionary<string, string?>
         {
-            ["Personas:DataDir"] = _dataDir,
             ["Personas:ApiKeys"] = $"{ApiHost.AliceKey}=alice",
             ["Personas:RateLimits:WindowSeconds"] = "3600",
             ["Personas:RateLimits:FailedAuthPerAddress"] = $"{FailedAuthPerAddress}",
         });
-        builder.Services.AddPersonasFunctionApp(builder.Configuration);
-        _host = builder.Build();
-        await _host.StartAsync();
-    }
 
-    public async Task DisposeAsync()
-    {
-        await _host.StopAsync();
-        _host.Dispose();
-        try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { }
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    /// <summary>One invocation: a fresh scope and context, as the Functions host gives each.</summary>
-    private async Task<HttpContext> InvokeAsync(string apiKey)
+    private Task<HttpContext> InvokeAsync(string apiKey) => _host.InvokeAsync(http =>
     {
-        await using var scope = _host.Services.CreateAsyncScope();
-        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         http.Request.Method = "GET";
         http.Request.Path = "/api/personas";
         http.Request.Headers[ApiKeyAuthenticationHandler.HeaderName] = apiKey;
         http.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.50");
-        http.Response.Body = new MemoryStream();
-        var function = new Mock<FunctionContext>();
-        function.Setup(f => f.InstanceServices).Returns(scope.ServiceProvider);
-        await _host.Services.GetRequiredService<ApiDispatcher>()
-            .RunAsync(http.Request, new Mock<DurableTaskClient>("binding").Object, function.Object);
-        return http;
-    }
+    }, new Mock<DurableTaskClient>("binding").Object);
 
     [Fact]
     public async Task Bad_keys_are_counted_across_invocations()
