@@ -1,9 +1,12 @@
 namespace Personas.Functions.Tests;
 
-/// <summary>Waits on a condition with a deadline (never a fixed sleep): polls every 50 ms until the probe yields a value.</summary>
+/// <summary>
+/// Waits on a condition with a deadline (never a fixed sleep): polls every 50 ms until the probe yields a value. The
+/// deadlines are generous: they only bound a failing run, and CI machines run every test project at once.
+/// </summary>
 internal static class Eventually
 {
-    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, string what, int seconds = 60) where T : class
+    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, string what, int seconds = 120) where T : class
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
@@ -14,6 +17,6 @@ internal static class Eventually
         }
     }
 
-    public static Task<T> GetAsync<T>(Func<T?> probe, string what, int seconds = 60) where T : class =>
+    public static Task<T> GetAsync<T>(Func<T?> probe, string what, int seconds = 120) where T : class =>
         GetAsync(() => Task.FromResult(probe()), what, seconds);
 }

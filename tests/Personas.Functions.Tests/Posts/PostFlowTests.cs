@@ -72,7 +72,7 @@ public sealed class PostFlowTests(PostsApiHost host) : IClassFixture<PostsApiHos
         var status = post["status"]!.GetValue<string>();
         Assert.True(status != "Failed" || statuses.Contains("Failed"), post.ToJsonString());
         return statuses.Contains(status) ? post : null;
-    }, $"post {id} to become {string.Join(" or ", statuses)}", 90);
+    }, $"post {id} to become {string.Join(" or ", statuses)}", 240);
 
     [Fact]
     public async Task Generate_edit_regenerate_approve_schedule_and_publish_a_carousel_to_instagram()
