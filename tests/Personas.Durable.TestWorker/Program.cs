@@ -19,6 +19,7 @@ var ledger = new Ledger(args[1]);
 ledger.Create();
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+builder.Logging.AddSimpleConsole(o => o.SingleLine = true); // the crash suite keeps "warn:" lines
 var settings = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>()
     ?? new DurableSettings();
 builder.Services.AddPersonasDurable(settings, args[0],

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DurableTask.Core;
+using DurableTask.Core.History;
 using Microsoft.Extensions.Logging;
 
 namespace Personas.Durable.Hosting;
@@ -17,6 +18,12 @@ public sealed class ActivityLockRenewal(IOrchestrationService service, IOrchestr
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _renewals = new();
     private readonly TimeSpan _retryAfterError = retryAfterError ?? TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// An activity still unreported after this is logged once: the sidecar has no timeout of its own, so a work item
+    /// the worker never received would otherwise hold its message silently (the warning names it).
+    /// </summary>
+    public static readonly TimeSpan SlowActivityWarning = TimeSpan.FromMinutes(2);
 
     /// <summary>Renewals that failed; tests read it to see that the loop went on past one.</summary>
     public int FailedRenewals => _failedRenewals;
@@ -79,6 +86,8 @@ public sealed class ActivityLockRenewal(IOrchestrationService service, IOrchestr
     {
         var current = workItem;
         var delay = HalfOfRemaining(current);
+        var since = DateTime.UtcNow;
+        var warned = false;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -88,6 +97,15 @@ public sealed class ActivityLockRenewal(IOrchestrationService service, IOrchestr
                 // Backends return the same item with a later LockedUntilUtc, or a fresh copy of it.
                 if (renewed is not null) current = renewed;
                 delay = HalfOfRemaining(current);
+                if (!warned && DateTime.UtcNow - since > SlowActivityWarning)
+                {
+                    warned = true;
+                    var message = workItem.TaskMessage;
+                    logger.LogWarning("Activity {Name} (task {TaskId} of {InstanceId}) has no result after {Seconds} s;" +
+                        " its lock is still renewed", (message.Event as TaskScheduledEvent)?.Name,
+                        message.Event.EventId, message.OrchestrationInstance.InstanceId,
+                        (int)(DateTime.UtcNow - since).TotalSeconds);
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

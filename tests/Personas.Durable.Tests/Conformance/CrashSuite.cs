@@ -145,18 +145,24 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
             process.OutputDataReceived += (_, e) =>
             {
                 if (e.Data == LedgerWorkload.BusyLine) _busy.TrySetResult();
+                // The console logger's warnings (a slow activity, a failed renewal) help explain a stuck instance.
+                else if (e.Data?.StartsWith("warn:", StringComparison.Ordinal) == true) Keep(e.Data);
             };
             process.ErrorDataReceived += (sender, e) =>
             {
-                if (e.Data is null) return;
-                _errors.Enqueue(e.Data);
-                while (_errors.Count > 50) _errors.TryDequeue(out _);
+                if (e.Data is not null) Keep(e.Data);
             };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
         }
 
         public Process Process { get; }
+
+        private void Keep(string line)
+        {
+            _errors.Enqueue(line);
+            while (_errors.Count > 50) _errors.TryDequeue(out _);
+        }
 
         public string Errors => string.Join('\n', _errors);
 
@@ -238,7 +244,7 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
                 ledger.Step($"{id}:{v}") is var (attempts, effect) ? $"{v}: {attempts} runs, effect {effect}" : "")));
             if (lines.Count > 12) break;
         }
-        lines.Add("worker stderr: " + worker.Errors);
+        lines.Add("worker stderr and warnings: " + worker.Errors);
         return string.Join('\n', lines);
     }
 
