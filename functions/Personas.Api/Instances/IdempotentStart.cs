@@ -112,7 +112,7 @@ internal sealed class IdempotentStart
         return started.Created ? answer(started.Instance) : Replayed(answer(started.Instance));
     }
 
-    /// <summary>Records the key for work that starts no instance (an event); the claim that stands is returned.</summary>
+    /// <summary>Records the key for work that starts no instance (an event); returns the claim that stands.</summary>
     public Task<InstanceClaim> RecordAsync(IInstanceLedger ledger, string recordId, TimeProvider clock) =>
         ledger.ClaimAsync(recordId, _owner, RequestHash, clock.GetUtcNow(), _http.RequestAborted);
 

@@ -35,10 +35,11 @@ public static class PostEndpoints
             .WithSummary("Writes a new revision applying { feedback }; earlier revisions are kept. 202.").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         posts.MapGet("/{postId}/download", DownloadAsync).WithName("DownloadPost").WithSummary("A zip of the platform-ready images and the copy.").ProducesProblem(404);
         foreach (var (action, summary) in PostLifecycleRoutes.Actions)
-            posts.MapPost($"/{{postId}}/{action}", (string postId, HttpContext http, [AsParameters] PostLifecycleRoutes.Services services,
-                    IOptions<PersonasSettings> settings) => PostLifecycleRoutes.SingleAsync(postId, action, http, services, settings))
-                .WithName($"Post-{action}").WithSummary(summary).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409)
-                .ProducesProblem(422);
+            posts.MapPost($"/{{postId}}/{action}", (string postId, HttpContext http,
+                    [AsParameters] PostLifecycleRoutes.Services services, IOptions<PersonasSettings> settings) =>
+                    PostLifecycleRoutes.SingleAsync(postId, action, http, services, settings))
+                .WithName($"Post-{action}").WithSummary(summary)
+                .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         posts.MapPost("/bulk/{action}", PostLifecycleRoutes.BulkAsync).WithName("BulkPosts")
             .WithSummary("approve, reject, schedule or publish-now over { ids: [...] } plus that action's fields. 200 with one result per id.").ProducesProblem(400);
         app.MapBrandKitEndpoints();
@@ -79,7 +80,8 @@ public static class PostEndpoints
     }
 
     /// <summary>The 202 for a batch, built from its instance's input, so a replay answers the same.</summary>
-    private static IResult GenerationAccepted(HttpContext http, OrchestrationMetadata instance, PersonasSettings settings)
+    private static IResult GenerationAccepted(HttpContext http, OrchestrationMetadata instance,
+        PersonasSettings settings)
     {
         var input = instance.ReadInputAs<GeneratePostsInput>()!;
         var payload = InstancePayloads.Management(http, instance);
@@ -87,7 +89,10 @@ public static class PostEndpoints
         return TypedResults.Accepted(payload.StatusQueryGetUri, new
         {
             batchId = input.BatchId, seed = input.Posts[0].Seed,
-            posts = input.Posts.Select(w => new { id = w.PostId, kind = w.Kind, platform = w.Platform, seed = w.Seed, link = $"/api/posts/{w.PostId}" }),
+            posts = input.Posts.Select(w => new
+            {
+                id = w.PostId, kind = w.Kind, platform = w.Platform, seed = w.Seed, link = $"/api/posts/{w.PostId}",
+            }),
             list = $"/api/posts?batchId={input.BatchId}", instance = payload,
         });
     }

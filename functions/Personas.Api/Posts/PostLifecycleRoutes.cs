@@ -37,15 +37,15 @@ public static class PostLifecycleRoutes
     }
 
     /// <summary>The services every action needs.</summary>
-    public sealed record Services(IPostCatalog Posts, ICatalog Catalog, DurableTaskClient Client, IInstanceLedger Ledger,
-        TimeProvider Clock, PostOptions Options);
+    public sealed record Services(IPostCatalog Posts, ICatalog Catalog, DurableTaskClient Client,
+        IInstanceLedger Ledger, TimeProvider Clock, PostOptions Options);
 
     /// <summary>
     /// One post's action. publish-now takes an Idempotency-Key: the key is recorded with the time it asked for, and a
     /// repeat replays that answer (delivering the event once, even after a crash between the two).
     /// </summary>
-    public static async Task<IResult> SingleAsync(string postId, string action, HttpContext http, [AsParameters] Services services,
-        IOptions<PersonasSettings> settings)
+    public static async Task<IResult> SingleAsync(string postId, string action, HttpContext http,
+        [AsParameters] Services services, IOptions<PersonasSettings> settings)
     {
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
@@ -66,21 +66,24 @@ public static class PostLifecycleRoutes
         var outcome = await ActAsync(http, services, action, postId, args, idem);
         return outcome.Status == 202 ? Accepted(postId, action, outcome)
             : outcome.Status == 422 ? idem!.KeyReused()
-            : ProblemWriter.Result(http, outcome.Status, outcome.Title ?? (outcome.Status == 404 ? "Not found" : "Not allowed now"), outcome.Detail,
-                outcome.Field);
+            : ProblemWriter.Result(http, outcome.Status, outcome.Title ?? (outcome.Status == 404 ? "Not found"
+                : "Not allowed now"), outcome.Detail, outcome.Field);
     }
 
     private const string PublishingNow = "Publishing now.";
 
     private static IResult Accepted(string postId, string action, Outcome outcome) =>
-        TypedResults.Accepted($"/api/posts/{postId}", new { id = postId, action, detail = outcome.Detail, at = outcome.At });
+        TypedResults.Accepted($"/api/posts/{postId}",
+            new { id = postId, action, detail = outcome.Detail, at = outcome.At });
 
     private static string KeyRecord(IdempotentStart idem) => $"idem-publish-{idem.Id()}";
 
-    /// <summary>Sends the Schedule event; a keyed publish-now once per key, so a replay cannot deliver it twice.</summary>
-    private static Task ScheduleAsync(HttpContext http, Services services, string postId, DateTimeOffset? at, IdempotentStart? idem) =>
-        services.Client.RaiseEventOnceAsync(services.Ledger, PostLifecycleOrchestrator.InstanceId(postId), PostLifecycleOrchestrator.ScheduleEventName,
-            new ScheduleEvent(at), idem is { Keyed: true } ? KeyRecord(idem) : null, http.RequestAborted);
+    /// <summary>Sends the Schedule event; a keyed publish-now once per key, so a replay cannot send it twice.</summary>
+    private static Task ScheduleAsync(HttpContext http, Services services, string postId, DateTimeOffset? at,
+        IdempotentStart? idem) =>
+        services.Client.RaiseEventOnceAsync(services.Ledger, PostLifecycleOrchestrator.InstanceId(postId),
+            PostLifecycleOrchestrator.ScheduleEventName, new ScheduleEvent(at),
+            idem is { Keyed: true } ? KeyRecord(idem) : null, http.RequestAborted);
 
     /// <summary>
     /// Bulk actions take no Idempotency-Key: each id's result says whether it acted, and an action already applied
@@ -93,7 +96,7 @@ public static class PostLifecycleRoutes
             return ProblemWriter.Invalid(http, "action", "must be approve, reject, schedule or publish-now.");
         if (http.Request.Headers.ContainsKey(IdempotentStart.Header))
             return ProblemWriter.Invalid(http, IdempotentStart.Header,
-                "Bulk routes take no key: each result says whether that post acted; retry the ids that did not get 202.");
+                "Bulk routes take no key: each result says whether that post acted; retry the ids without 202.");
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
         var args = body as JsonObject ?? [];
@@ -123,15 +126,16 @@ public static class PostLifecycleRoutes
         return null;
     }
 
-    private static async Task<Outcome> ActAsync(HttpContext http, Services services, string action, string postId, JsonObject args,
-        IdempotentStart? idem)
+    private static async Task<Outcome> ActAsync(HttpContext http, Services services, string action, string postId,
+        JsonObject args, IdempotentStart? idem)
     {
         var (client, options) = (services.Client, services.Options);
         var owner = http.User.Owner();
-        if (await services.Posts.GetPostAsync(owner, postId, http.RequestAborted) is not { } post) return new(postId, 404, $"There is no post '{postId}'.");
+        if (await services.Posts.GetPostAsync(owner, postId, http.RequestAborted) is not { } post)
+            return new(postId, 404, $"There is no post '{postId}'.");
         var instance = PostLifecycleOrchestrator.InstanceId(post.Id);
         var now = services.Clock.GetUtcNow();
-        // Approving, scheduling or publishing uses the persona's likeness: consent is read now, not when the post was made.
+        // Approving, scheduling or publishing uses the likeness: consent is read now, not when the post was made.
         if (action is "approve" or "schedule" or "publish-now"
             && await PostConsent.RefusalAsync(services.Catalog, post, now, http.RequestAborted) is { } refusal)
             return new(post.Id, 409, $"{refusal} Nothing more is done with this persona's likeness.")
@@ -163,7 +167,9 @@ public static class PostLifecycleRoutes
                     at = claim.ClaimedAt; // a concurrent twin's time, so both answer the same
                 }
                 await ScheduleAsync(http, services, post.Id, at, idem);
-                return new(post.Id, 202, at is null ? "Unscheduling." : action == "publish-now" ? PublishingNow : $"Scheduling for {at:u}.", at);
+                var said = at is null ? "Unscheduling."
+                    : action == "publish-now" ? PublishingNow : $"Scheduling for {at:u}.";
+                return new(post.Id, 202, said, at);
             default:
                 return new(post.Id, 400, $"Unknown action '{action}'.");
         }

@@ -79,7 +79,9 @@ public static class PostReview
         var runs = $"posts-{post.BatchId}-{post.Id}-";
         var instanceId = runs + (idem!.Keyed ? $"k{idem.NewId(16)}" : $"r{revision}");
         if (await idem.EarlierAsync(client, ledger, instanceId, Regenerating) is { } earlier) return earlier;
-        if (!post.Editable) return ProblemWriter.Result(http, 409, "Not editable", $"The post is {post.Status}; only a post awaiting approval can be regenerated.", "postId");
+        if (!post.Editable)
+            return ProblemWriter.Result(http, 409, "Not editable",
+                $"The post is {post.Status}; only a post awaiting approval can be regenerated.", "postId");
         if ((await client.ListByPrefixAsync(runs, http.RequestAborted)).Any(i => i.IsActive))
             return ProblemWriter.Result(http, 409, "Already regenerating", "A regeneration of this post is still running.", "postId");
         var seed = (post.Current?.Seeds.FirstOrDefault() ?? 0) + revision * 1000;
@@ -92,8 +94,11 @@ public static class PostReview
         {
             var work = instance.ReadInputAs<GeneratePostsInput>()!.Posts[0];
             var payload = InstancePayloads.Management(http, instance);
-            return TypedResults.Accepted(payload.StatusQueryGetUri,
-                new { id = work.PostId, revision = work.Revision, feedback = work.Feedback, link = $"/api/posts/{work.PostId}", instance = payload });
+            return TypedResults.Accepted(payload.StatusQueryGetUri, new
+            {
+                id = work.PostId, revision = work.Revision, feedback = work.Feedback,
+                link = $"/api/posts/{work.PostId}", instance = payload,
+            });
         }
     }
 }

@@ -44,7 +44,11 @@ public static class PersonaWork
         var query = new OrchestrationQuery
         {
             InstanceIdPrefix = "gen-", FetchInputsAndOutputs = true, PageSize = 1000,
-            Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
+            Statuses =
+            [
+                OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running,
+                OrchestrationRuntimeStatus.Suspended,
+            ],
         };
         var found = new List<OrchestrationMetadata>();
         await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(ct))

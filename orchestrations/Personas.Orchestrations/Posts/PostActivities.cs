@@ -102,14 +102,15 @@ public sealed class RemindOwnerActivity(IPostCatalog posts, PostOptions options,
 /// Stages an approved post: reads the persona's consent again (a refusal cancels the post), freezes the approved
 /// revision, checks its copy against the platform's rules once more and that every file it will publish is stored.
 /// </summary>
-public sealed class StagePostActivity(IPostCatalog posts, ICatalog catalog, Domain.Blobs.IBlobStore blobs, TimeProvider clock)
-    : TaskActivity<PostRef, bool>
+public sealed class StagePostActivity(IPostCatalog posts, ICatalog catalog, Domain.Blobs.IBlobStore blobs,
+    TimeProvider clock) : TaskActivity<PostRef, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, PostRef input)
     {
         var ct = context.CancellationToken;
         var post = await posts.GetPostAsync(input.Owner, input.PostId, ct) ?? throw new InvalidDataException($"Post {input.PostId} no longer exists.");
-        if (await PostConsent.RefusalAsync(catalog, post, clock.GetUtcNow(), ct) is { } refusal) throw new ConsentException(refusal);
+        if (await PostConsent.RefusalAsync(catalog, post, clock.GetUtcNow(), ct) is { } refusal)
+            throw new ConsentException(refusal);
         var revision = post.Current ?? throw new InvalidDataException("The post has no revision to stage.");
         var problems = PlatformLimits.Problems(revision.Copy);
         var assets = PostPublishing.AssetsToPublish(post);

@@ -32,7 +32,8 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
 
     private static readonly TaskOptions PublishRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(10), 2)
     {
-        HandleFailure = failure => !failure.IsCausedBy<PublishRefusedException>() && !failure.IsCausedBy<ConsentException>(),
+        HandleFailure = failure =>
+            !failure.IsCausedBy<PublishRefusedException>() && !failure.IsCausedBy<ConsentException>(),
     });
 
     public static string InstanceId(string postId) => $"post-{postId}";
@@ -49,7 +50,8 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
         {
             if (at is null)
             {
-                if (await Task.WhenAny(schedule, cancel) == cancel) return await CancelAsync(context, input, cancel.Result.Reason);
+                if (await Task.WhenAny(schedule, cancel) == cancel)
+                    return await CancelAsync(context, input, cancel.Result.Reason);
                 at = schedule.Result.At;
                 schedule = context.WaitForExternalEvent<ScheduleEvent>(ScheduleEventName);
                 await Record(context, input, at is null ? "Unscheduled." : $"Scheduled for {at:u}.", at is null ? PostStatus.Staged : PostStatus.Scheduled, at);
@@ -133,7 +135,8 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
     }
 
     /// <summary>Marks the post Canceled with the reason (already so when the withdrawal did it) and ends.</summary>
-    private static async Task<PostStatus> CancelAsync(TaskOrchestrationContext context, PostLifecycleInput input, string reason)
+    private static async Task<PostStatus> CancelAsync(TaskOrchestrationContext context, PostLifecycleInput input,
+        string reason)
     {
         await context.CallActivityAsync(nameof(RecordPostActivity),
             new PostChange(input.Owner, input.PostId, reason, PostStatus.Canceled));

@@ -30,8 +30,8 @@ public static class PostPublishing
 /// so a thread that failed half-way resumes after its last posted part. The persona's consent is read again before
 /// the first part and before each later one: a withdrawal stops a thread between parts (ConsentException).
 /// </summary>
-public sealed class PublishPostActivity(IPostCatalog posts, ICatalog catalog, IBlobStore blobs, IPublicLinks links, Publishers publishers,
-    TimeProvider clock) : TaskActivity<PostRef, Publication>
+public sealed class PublishPostActivity(IPostCatalog posts, ICatalog catalog, IBlobStore blobs, IPublicLinks links,
+    Publishers publishers, TimeProvider clock) : TaskActivity<PostRef, Publication>
 {
     public override async Task<Publication> RunAsync(TaskActivityContext context, PostRef input)
     {
@@ -86,7 +86,8 @@ public sealed class PublishPostActivity(IPostCatalog posts, ICatalog catalog, IB
 
     private async Task RequireConsentAsync(Post post, CancellationToken ct)
     {
-        if (await PostConsent.RefusalAsync(catalog, post, clock.GetUtcNow(), ct) is { } refusal) throw new ConsentException(refusal);
+        if (await PostConsent.RefusalAsync(catalog, post, clock.GetUtcNow(), ct) is { } refusal)
+            throw new ConsentException(refusal);
     }
 
     /// <summary>Every earlier attempt is settled by this one; this one ends with its error, if any.</summary>

@@ -9,7 +9,7 @@ namespace Personas.Domain.Personas;
 /// </summary>
 public static class LikenessConsent
 {
-    /// <summary>Why the persona's likeness may not be used for <paramref name="usage"/> now; null when it may.</summary>
+    /// <summary>Why the likeness may not be used for <paramref name="usage"/> now; null when it may.</summary>
     public static async Task<string?> RefusalAsync(ICatalog catalog, string owner, string personaId, string usage,
         DateTimeOffset now, CancellationToken ct) =>
         await catalog.GetPersonaAsync(owner, personaId, ct) switch

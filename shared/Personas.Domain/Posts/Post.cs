@@ -6,7 +6,10 @@ namespace Personas.Domain.Posts;
 /// withdrawal of the persona's consent cancels every unfinished post at once (with <see cref="Post.CancelReason"/>),
 /// and Canceled is final.
 /// </summary>
-public enum PostStatus { Generating, AwaitingApproval, Rejected, Expired, Staged, Scheduled, Publishing, Published, Failed, Canceled }
+public enum PostStatus
+{
+    Generating, AwaitingApproval, Rejected, Expired, Staged, Scheduled, Publishing, Published, Failed, Canceled,
+}
 
 /// <summary>
 /// One platform-ready file of a post: the persona picture, a quote card or a carousel slide, at one size. Variant
@@ -76,12 +79,16 @@ public sealed record Post(string Id, string Owner, string BatchId, string? Perso
 
     /// <summary>A history line and, unless the post is canceled (that is final), a new status.</summary>
     public Post With(DateTimeOffset at, string what, PostStatus? status = null) =>
-        this with { Status = Status == PostStatus.Canceled ? Status : status ?? Status, History = [.. History, new PostEvent(at, what)] };
+        this with
+        {
+            Status = Status == PostStatus.Canceled ? Status : status ?? Status,
+            History = [.. History, new PostEvent(at, what)],
+        };
 
     /// <summary>Copy and files can change only before the post is approved.</summary>
     public bool Editable => Status is PostStatus.AwaitingApproval;
 
-    /// <summary>Not finished, so a withdrawal of consent cancels it (a post being published settles on its own).</summary>
+    /// <summary>Unfinished, so a withdrawal of consent cancels it (a post being published settles itself).</summary>
     public bool Cancelable => Status is PostStatus.Generating or PostStatus.AwaitingApproval or PostStatus.Staged
         or PostStatus.Scheduled or PostStatus.Failed;
 }

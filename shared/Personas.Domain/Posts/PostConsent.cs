@@ -3,7 +3,9 @@ using Personas.Domain.Stores;
 
 namespace Personas.Domain.Posts;
 
-/// <summary>Consent for a post that shows a persona, read when the post is approved, scheduled, staged or published.</summary>
+/// <summary>
+/// Consent for a post that shows a persona, read when the post is approved, scheduled, staged or published.
+/// </summary>
 public static class PostConsent
 {
     public const string WithdrawnReason = "consent withdrawn";
@@ -17,5 +19,6 @@ public static class PostConsent
     /// <summary>The post canceled for <paramref name="reason"/>: final, and the reason stays on the post.</summary>
     public static Post Cancel(Post post, DateTimeOffset at, string reason) =>
         post.Status is PostStatus.Canceled or PostStatus.Published ? post
-            : (post with { CancelReason = reason, ScheduledAt = null }).With(at, $"Canceled: {reason}.", PostStatus.Canceled);
+            : (post with { CancelReason = reason, ScheduledAt = null })
+                .With(at, $"Canceled: {reason.TrimEnd('.')}.", PostStatus.Canceled);
 }

@@ -25,10 +25,18 @@ public sealed class ConsentTests(ConsentApiHost host) : IClassFixture<ConsentApi
 
     private async Task<string> StagedPostAsync(string personaId, string type, string platform)
     {
-        var id = (await PostFlowTests.GenerateAsync(_alice, personaId, [type], [platform])).Single()["id"]!.GetValue<string>();
+        var post = (await PostFlowTests.GenerateAsync(_alice, personaId, [type], [platform])).Single();
+        var id = post["id"]!.GetValue<string>();
         await Json(await _alice.PostAsync($"/api/posts/{id}/approve", null), 202);
         await PostFlowTests.WaitForAsync(_alice, id, "Staged");
         return id;
+    }
+
+    private async Task ScheduleInAnHourAsync(string id)
+    {
+        var at = host.Clock.GetUtcNow().AddHours(1);
+        await Json(await _alice.PostAsJsonAsync($"/api/posts/{id}/schedule", new { at }), 202);
+        await PostFlowTests.WaitForAsync(_alice, id, "Scheduled");
     }
 
     private Task<OrchestrationMetadata> LifecycleEndedAsync(string postId) => Eventually.GetAsync(async () =>
@@ -41,15 +49,18 @@ public sealed class ConsentTests(ConsentApiHost host) : IClassFixture<ConsentApi
     {
         var personaId = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxasked");
         var staged = await StagedPostAsync(personaId, "single", "linkedin");
-        var waiting = (await PostFlowTests.GenerateAsync(_alice, personaId, ["quote"], ["linkedin"])).Single()["id"]!.GetValue<string>();
+        var waiting = (await PostFlowTests.GenerateAsync(_alice, personaId, ["quote"], ["linkedin"])).Single()["id"]!
+            .GetValue<string>();
         await WithdrawBehindTheRoutesAsync(personaId);
 
         await Problem(await _alice.PostAsync($"/api/posts/{waiting}/approve", null), 409, "consent");
-        await Problem(await _alice.PostAsJsonAsync($"/api/posts/{staged}/schedule", new { at = host.Clock.GetUtcNow().AddHours(1) }), 409, "consent");
+        var at = host.Clock.GetUtcNow().AddHours(1);
+        await Problem(await _alice.PostAsJsonAsync($"/api/posts/{staged}/schedule", new { at }), 409, "consent");
         await Problem(await _alice.PostAsync($"/api/posts/{staged}/publish-now", null), 409, "consent");
-        var bulk = await Json(await _alice.PostAsJsonAsync("/api/posts/bulk/publish-now", new { ids = new[] { staged } }), 200);
+        var bulk = await Json(
+            await _alice.PostAsJsonAsync("/api/posts/bulk/publish-now", new { ids = new[] { staged } }), 200);
         Assert.Equal(409, bulk["results"]![0]!["status"]!.GetValue<int>());
-        Assert.Equal("AwaitingApproval", (await PostFlowTests.WaitForAsync(_alice, waiting, "AwaitingApproval"))["status"]!.GetValue<string>());
+        await PostFlowTests.WaitForAsync(_alice, waiting, "AwaitingApproval");
         Assert.Null((await Json(await _alice.GetAsync($"/api/posts/{staged}"), 200))["publication"]);
     }
 
@@ -58,10 +69,10 @@ public sealed class ConsentTests(ConsentApiHost host) : IClassFixture<ConsentApi
     {
         var personaId = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxsched");
         var id = await StagedPostAsync(personaId, "quote", "x");
-        await Json(await _alice.PostAsJsonAsync($"/api/posts/{id}/schedule", new { at = host.Clock.GetUtcNow().AddHours(1) }), 202);
-        await PostFlowTests.WaitForAsync(_alice, id, "Scheduled");
+        await ScheduleInAnHourAsync(id);
 
-        var withdrawn = await Json(await _alice.PostAsJsonAsync($"/api/personas/{personaId}/consent/withdraw", new { reason = "asked" }), 200);
+        var withdrawn = await Json(
+            await _alice.PostAsJsonAsync($"/api/personas/{personaId}/consent/withdraw", new { reason = "asked" }), 200);
         Assert.NotNull(withdrawn["consent"]!["withdrawnAt"]);
         var post = await Json(await _alice.GetAsync($"/api/posts/{id}"), 200); // canceled before the answer came
         Assert.Equal("Canceled", post["status"]!.GetValue<string>());
@@ -72,7 +83,8 @@ public sealed class ConsentTests(ConsentApiHost host) : IClassFixture<ConsentApi
         Assert.Equal("\"Canceled\"", lifecycle.SerializedOutput, ignoreCase: true);
 
         await Problem(await _alice.PostAsync($"/api/posts/{id}/publish-now", null), 409, "consent");
-        Assert.Equal("Canceled", (await Json(await _alice.GetAsync($"/api/posts/{id}"), 200))["status"]!.GetValue<string>());
+        post = await Json(await _alice.GetAsync($"/api/posts/{id}"), 200);
+        Assert.Equal("Canceled", post["status"]!.GetValue<string>());
         Assert.DoesNotContain(host.Social.Tweets, t => t.ToJsonString().Contains("zqxsched"));
     }
 
@@ -81,8 +93,7 @@ public sealed class ConsentTests(ConsentApiHost host) : IClassFixture<ConsentApi
     {
         var personaId = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxdue");
         var id = await StagedPostAsync(personaId, "single", "linkedin"); // the outbox: no account needed
-        await Json(await _alice.PostAsJsonAsync($"/api/posts/{id}/schedule", new { at = host.Clock.GetUtcNow().AddHours(1) }), 202);
-        await PostFlowTests.WaitForAsync(_alice, id, "Scheduled");
+        await ScheduleInAnHourAsync(id);
         await WithdrawBehindTheRoutesAsync(personaId);
 
         host.Clock.Advance(TimeSpan.FromMinutes(61));
@@ -113,7 +124,8 @@ public sealed class ConsentTests(ConsentApiHost host) : IClassFixture<ConsentApi
         }, "the generation to end");
         Assert.Equal("Failed", ended["runtimeStatus"]!.GetValue<string>());
         Assert.Contains("withdrawn", ended["failureDetails"]!.ToJsonString());
-        Assert.False(Directory.Exists(Path.Combine(host.DataDir, "blobs", "alice", personaId, "generations", generationId)));
+        Assert.False(Directory.Exists(
+            Path.Combine(host.DataDir, "blobs", "alice", personaId, "generations", generationId)));
         await Problem(await _alice.GetAsync($"/api/generations/{generationId}"), 404, "generationId");
     }
 

@@ -15,7 +15,10 @@ public sealed class IdempotencyKeyTests(PostsApiHost host) : IClassFixture<Posts
 
     private Task<HttpResponseMessage> PostAsync(string path, object? body, string key)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = body is null ? null : JsonContent.Create(body),
+        };
         request.Headers.Add("Idempotency-Key", key);
         return _alice.SendAsync(request);
     }
@@ -57,8 +60,9 @@ public sealed class IdempotencyKeyTests(PostsApiHost host) : IClassFixture<Posts
 
     private static object Smart(string title) => new
     {
-        projectTitle = title, transcript = "Consistency beats intensity. Small releases get feedback sooner. Show the work every week.",
-        settings = new { contentTypes = new[] { "single", "quote" }, platforms = new[] { "linkedin" }, creativity = 0.4 },
+        projectTitle = title,
+        transcript = "Consistency beats intensity. Small releases get feedback sooner. Show the work every week.",
+        settings = new { contentTypes = new[] { "single", "quote" }, platforms = new[] { "linkedin" } },
     };
 
     [Fact]
@@ -66,16 +70,18 @@ public sealed class IdempotencyKeyTests(PostsApiHost host) : IClassFixture<Posts
     {
         var personaId = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxonce");
         var key = Guid.NewGuid().ToString();
-        var body = new { personaId, prompt = "zqxonce at a desk", platform = "x" }; // no seed: the drawn one is replayed
+        var body = new { personaId, prompt = "zqxonce at a desk", platform = "x" }; // no seed: the drawn one replays
         var first = await TwiceAsync("/api/generate-with-persona", body, key);
-        await RefusedAsync("/api/generate-with-persona", new { personaId, prompt = "zqxonce outside", platform = "x" }, key);
+        var other = new { personaId, prompt = "zqxonce outside", platform = "x" };
+        await RefusedAsync("/api/generate-with-persona", other, key);
 
         var generationId = first["generationId"]!.GetValue<string>();
-        await Eventually.GetAsync(async () => (await _alice.GetAsync($"/api/generations/{generationId}")).IsSuccessStatusCode ? "" : null,
+        await Eventually.GetAsync(async () =>
+            (await _alice.GetAsync($"/api/generations/{generationId}")).IsSuccessStatusCode ? "" : null,
             "the generation");
         var list = await Json(await _alice.GetAsync($"/api/personas/{personaId}/generations"), 200);
         Assert.Single(list["generations"]!.AsArray());
-        var again = await Json(await PostAsync("/api/generate-with-persona", body, key), 202); // a finished one replays too
+        var again = await Json(await PostAsync("/api/generate-with-persona", body, key), 202); // finished, it replays
         Assert.Equal(generationId, again["generationId"]!.GetValue<string>());
     }
 
@@ -86,16 +92,19 @@ public sealed class IdempotencyKeyTests(PostsApiHost host) : IClassFixture<Posts
         var first = await TwiceAsync("/api/posts/generate-smart", Smart("Once"), key);
         await RefusedAsync("/api/posts/generate-smart", Smart("Twice"), key);
         var batchId = first["batchId"]!.GetValue<string>();
-        foreach (var post in first["posts"]!.AsArray()) await PostFlowTests.WaitForAsync(_alice, post!["id"]!.GetValue<string>(), "AwaitingApproval");
-        Assert.Equal(2, (await Json(await _alice.GetAsync($"/api/posts?batchId={batchId}"), 200))["total"]!.GetValue<int>());
-        Assert.Equal(2, (await Json(await _alice.GetAsync("/api/posts?status=AwaitingApproval&limit=100"), 200))["items"]!.AsArray()
-            .Count(p => p!["projectTitle"]!.GetValue<string>() == "Once"));
+        foreach (var post in first["posts"]!.AsArray())
+            await PostFlowTests.WaitForAsync(_alice, post!["id"]!.GetValue<string>(), "AwaitingApproval");
+        var batch = await Json(await _alice.GetAsync($"/api/posts?batchId={batchId}"), 200);
+        Assert.Equal(2, batch["total"]!.GetValue<int>());
+        var all = await Json(await _alice.GetAsync("/api/posts?limit=100"), 200);
+        Assert.Equal(2, all["items"]!.AsArray().Count(p => p!["projectTitle"]!.GetValue<string>() == "Once"));
     }
 
     [Fact]
     public async Task Regenerate_with_one_key_writes_one_revision()
     {
-        var id = (await PostFlowTests.GenerateAsync(_alice, null, ["single"], ["linkedin"])).Single()["id"]!.GetValue<string>();
+        var id = (await PostFlowTests.GenerateAsync(_alice, null, ["single"], ["linkedin"])).Single()["id"]!
+            .GetValue<string>();
         var key = Guid.NewGuid().ToString();
         var first = await TwiceAsync($"/api/posts/{id}/regenerate", new { feedback = "Shorter" }, key);
         await RefusedAsync($"/api/posts/{id}/regenerate", new { feedback = "Longer" }, key);
@@ -103,9 +112,10 @@ public sealed class IdempotencyKeyTests(PostsApiHost host) : IClassFixture<Posts
 
         var instance = first["instance"]!["id"]!.GetValue<string>();
         await Eventually.GetAsync(async () =>
-            (await _alice.GetFromJsonAsync<JsonObject>($"/api/instances/{instance}"))!["runtimeStatus"]!.GetValue<string>() == "Completed" ? "" : null,
+            (await _alice.GetFromJsonAsync<JsonObject>($"/api/instances/{instance}"))!["runtimeStatus"]!
+                .GetValue<string>() == "Completed" ? "" : null,
             "the regeneration");
-        await Json(await PostAsync($"/api/posts/{id}/regenerate", new { feedback = "Shorter" }, key), 202); // after it finished
+        await Json(await PostAsync($"/api/posts/{id}/regenerate", new { feedback = "Shorter" }, key), 202); // finished
         var post = await Json(await _alice.GetAsync($"/api/posts/{id}"), 200);
         Assert.Equal(2, post["revisions"]!.AsArray().Count);
     }
@@ -113,7 +123,8 @@ public sealed class IdempotencyKeyTests(PostsApiHost host) : IClassFixture<Posts
     [Fact]
     public async Task Publish_now_with_one_key_publishes_once()
     {
-        var ids = (await PostFlowTests.GenerateAsync(_alice, null, ["single", "quote"], ["linkedin"])).Select(p => p["id"]!.GetValue<string>()).ToList();
+        var ids = (await PostFlowTests.GenerateAsync(_alice, null, ["single", "quote"], ["linkedin"]))
+            .Select(p => p["id"]!.GetValue<string>()).ToList();
         foreach (var id in ids) await Json(await _alice.PostAsync($"/api/posts/{id}/approve", null), 202);
         foreach (var id in ids) await PostFlowTests.WaitForAsync(_alice, id, "Staged");
         var key = Guid.NewGuid().ToString();
@@ -124,15 +135,17 @@ public sealed class IdempotencyKeyTests(PostsApiHost host) : IClassFixture<Posts
         var published = await PostFlowTests.WaitForAsync(_alice, ids[0], "Published");
         Assert.Single(published["attempts"]!.AsArray());
         await Json(await PostAsync($"/api/posts/{ids[0]}/publish-now", null, key), 202); // still a replay, not a 409
-        Assert.Equal("Staged", (await Json(await _alice.GetAsync($"/api/posts/{ids[1]}"), 200))["status"]!.GetValue<string>());
+        var untouched = await Json(await _alice.GetAsync($"/api/posts/{ids[1]}"), 200);
+        Assert.Equal("Staged", untouched["status"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Bulk_routes_refuse_a_key_and_the_instance_api_refuses_a_reused_one_without_the_replay_header()
     {
-        await Problem(await PostAsync("/api/posts/bulk/approve", new { ids = new[] { "p1" } }, "k-1"), 400, "Idempotency-Key");
-        await Problem(await PostAsync("/api/generate-with-persona", new { personaId = "p", prompt = "p", platform = "x" }, "has space"), 400,
+        await Problem(await PostAsync("/api/posts/bulk/approve", new { ids = new[] { "p1" } }, "k-1"), 400,
             "Idempotency-Key");
+        var generation = new { personaId = "p", prompt = "p", platform = "x" };
+        await Problem(await PostAsync("/api/generate-with-persona", generation, "has space"), 400, "Idempotency-Key");
 
         var key = Guid.NewGuid().ToString();
         await TwiceAsync("/api/orchestrators/RuntimeDemo", new { sentences = new[] { "one two" } }, key);
