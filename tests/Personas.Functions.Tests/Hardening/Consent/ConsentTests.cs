@@ -105,23 +105,32 @@ public sealed class ConsentTests(ConsentApiHost host) : IClassFixture<ConsentApi
         Assert.Equal("\"Canceled\"", (await LifecycleEndedAsync(id)).SerializedOutput, ignoreCase: true);
     }
 
+    /// <summary>A ready persona and a generation of it held at the gate, rendering.</summary>
+    private async Task<(string PersonaId, string GenerationId)> GenerationAtTheGateAsync(string trigger)
+    {
+        host.Gate.Close();
+        var personaId = await GenerationApiTests.ReadyPersonaAsync(_alice, trigger);
+        var accepted = await Json(await _alice.PostAsJsonAsync("/api/generate-with-persona",
+            new { personaId, prompt = $"{trigger} {PictureGate.Marker} portrait", platform = "x", seed = 7 }), 202);
+        await host.Gate.WaitEnteredAsync();
+        return (personaId, accepted["generationId"]!.GetValue<string>());
+    }
+
+    private Task<JsonObject> GenerationEndedAsync(string generationId, params string[] statuses) =>
+        Eventually.GetAsync(async () =>
+        {
+            var status = (await _alice.GetFromJsonAsync<JsonObject>($"/api/instances/gen-{generationId}"))!;
+            return statuses.Contains(status["runtimeStatus"]!.GetValue<string>()) ? status : null;
+        }, $"generation {generationId} to become {string.Join(" or ", statuses)}");
+
     [Fact]
     public async Task A_generation_whose_consent_is_withdrawn_while_it_renders_stores_no_image_and_fails_saying_why()
     {
-        host.Gate.Close();
-        var personaId = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxflight");
-        var accepted = await Json(await _alice.PostAsJsonAsync("/api/generate-with-persona",
-            new { personaId, prompt = $"zqxflight {PictureGate.Marker} portrait", platform = "x", seed = 7 }), 202);
-        var generationId = accepted["generationId"]!.GetValue<string>();
-        await host.Gate.WaitEnteredAsync();
+        var (personaId, generationId) = await GenerationAtTheGateAsync("zqxflight");
         await WithdrawBehindTheRoutesAsync(personaId);
         host.Gate.Open();
 
-        var ended = await Eventually.GetAsync(async () =>
-        {
-            var status = (await _alice.GetFromJsonAsync<JsonObject>($"/api/instances/gen-{generationId}"))!;
-            return status["runtimeStatus"]!.GetValue<string>() is "Completed" or "Failed" ? status : null;
-        }, "the generation to end");
+        var ended = await GenerationEndedAsync(generationId, "Completed", "Failed");
         Assert.Equal("Failed", ended["runtimeStatus"]!.GetValue<string>());
         Assert.Contains("withdrawn", ended["failureDetails"]!.ToJsonString());
         Assert.False(Directory.Exists(
@@ -130,21 +139,11 @@ public sealed class ConsentTests(ConsentApiHost host) : IClassFixture<ConsentApi
     }
 
     [Fact]
-    public async Task Withdrawal_terminates_a_generation_in_flight_and_its_images_are_never_kept()
+    public async Task Withdrawal_terminates_a_generation_in_flight()
     {
-        host.Gate.Close();
-        var personaId = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxstop");
-        var accepted = await Json(await _alice.PostAsJsonAsync("/api/generate-with-persona",
-            new { personaId, prompt = $"zqxstop {PictureGate.Marker}", platform = "x", seed = 9 }), 202);
-        var generationId = accepted["generationId"]!.GetValue<string>();
-        await host.Gate.WaitEnteredAsync();
-
+        var (personaId, generationId) = await GenerationAtTheGateAsync("zqxstop");
         await Json(await _alice.PostAsJsonAsync($"/api/personas/{personaId}/consent/withdraw", new { }), 200);
-        await Eventually.GetAsync(async () =>
-        {
-            var status = (await _alice.GetFromJsonAsync<JsonObject>($"/api/instances/gen-{generationId}"))!;
-            return status["runtimeStatus"]!.GetValue<string>() == "Terminated" ? status : null;
-        }, "the generation to be terminated");
+        await GenerationEndedAsync(generationId, "Terminated");
         host.Gate.Open();
         await Problem(await _alice.GetAsync($"/api/generations/{generationId}"), 404, "generationId");
     }
