@@ -19,11 +19,14 @@ namespace Personas.Api.Generations;
 /// <summary>Generates pictures with a persona's LoRA (a short orchestration), and reads what was made.</summary>
 public static class GenerationEndpoints
 {
+    private const string Route = "/api/generate-with-persona";
+
     public static void MapGenerationEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/generate-with-persona", StartAsync).WithTags("Generation").WithName("GenerateWithPersona")
+        app.MapPost(Route, StartAsync).WithTags("Generation").WithName("GenerateWithPersona")
             .WithSummary("Generates pictures of a persona. Body: { personaId, prompt, platform, blendStrength? (0.5), seed?, count? (1–4), usage? (personal|commercial|thirdParty), modelVersion? }. 202.")
-            .Produces<GenerationAccepted>(202).ProducesProblem(400).ProducesProblem(402).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+            .Produces<GenerationAccepted>(202).ProducesProblem(400).ProducesProblem(402).ProducesProblem(403)
+            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         app.MapGet("/api/generations/{generationId}", GetAsync).WithTags("Generation").WithName("Generation")
             .WithSummary("A finished generation: prompt, seeds, model version, provider, and links to the images. 404 until it has finished.")
             .Produces<GenerationPayload>().ProducesProblem(404);
@@ -40,6 +43,12 @@ public static class GenerationEndpoints
         if (bodyProblem is not null) return bodyProblem;
         var (request, problem) = GenerationRequest.Parse(body as JsonObject);
         if (problem is { } p) return ProblemWriter.Invalid(http, p);
+        var (idem, keyProblem) = IdempotentStart.Read(http, Route, null, body);
+        if (keyProblem is not null) return keyProblem;
+        var generationId = idem!.NewId(16);
+        var instanceId = $"gen-{generationId}";
+        IResult Answer(OrchestrationMetadata instance) => Accepted(http, instance, settings.Value);
+        if (await idem.EarlierAsync(client, ledger, instanceId, Answer) is { } earlier) return earlier;
 
         if (await catalog.GetPersonaAsync(owner, request!.PersonaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, request.PersonaId);
         if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow(), request.Usage) is { } refusal) return refusal;
@@ -55,17 +64,20 @@ public static class GenerationEndpoints
                 null, training.Value.OwnerBudgetUsd) is { } overBudget)
             return overBudget;
 
-        var generationId = Guid.NewGuid().ToString("N")[..16];
-        var instanceId = $"gen-{generationId}";
-        await client.StartNewOwnedAsync(ledger, clock, owner, GenerateWithPersonaOrchestrator.Name,
-            new GenerateWithPersonaInput(owner, generationId, persona.Id, request.Prompt, request.BlendStrength, request.Platform, request.Seed, request.Count,
-                request.Usage, model.Version),
-            instanceId, http.RequestAborted);
-        var instance = InstancePayloads.Management(http,
-            (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
-        http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();
-        return TypedResults.Accepted(instance.StatusQueryGetUri,
-            new GenerationAccepted(generationId, persona.Id, model.Version, request.Seed, $"/api/generations/{generationId}", instance));
+        return await idem.StartAsync(client, ledger, clock, GenerateWithPersonaOrchestrator.Name,
+            new GenerateWithPersonaInput(owner, generationId, persona.Id, request.Prompt, request.BlendStrength,
+                request.Platform, request.Seed, request.Count, request.Usage, model.Version),
+            instanceId, Answer);
+    }
+
+    /// <summary>The 202 for a generation's instance, built from its input, so a replay answers the same.</summary>
+    private static IResult Accepted(HttpContext http, OrchestrationMetadata instance, PersonasSettings settings)
+    {
+        var input = instance.ReadInputAs<GenerateWithPersonaInput>()!;
+        var payload = InstancePayloads.Management(http, instance);
+        http.Response.Headers.RetryAfter = settings.RetryAfterSeconds.ToString();
+        return TypedResults.Accepted(payload.StatusQueryGetUri, new GenerationAccepted(input.GenerationId,
+            input.PersonaId, input.ModelVersion ?? 0, input.Seed, $"/api/generations/{input.GenerationId}", payload));
     }
 
     private static async Task<IResult> GetAsync(string generationId, HttpContext http, ICatalog catalog, BlobUrlSigner signer) =>

@@ -18,7 +18,7 @@ public static class InstanceEndpoints
 {
     public static void MapInstanceEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/orchestrators/{name}/{instanceId?}", StartOrchestration.HandleAsync)
+        app.MapPost(StartOrchestration.Route, StartOrchestration.HandleAsync)
             .WithName("StartOrchestration").WithTags("Instances")
             .WithSummary("Starts an orchestration. Idempotent on the instance id and on the Idempotency-Key header.")
             .Produces<InstanceManagementPayload>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
@@ -100,16 +100,14 @@ public static class InstanceEndpoints
         DurableTaskClient client, IInstanceLedger ledger, IOptions<PersonasSettings> settings)
     {
         if (!InstanceRequests.EventName().IsMatch(eventName)) return ProblemWriter.Invalid(http, "eventName", InstanceRequests.EventNameRule);
-        var deliveryId = http.Request.Headers["Idempotency-Key"].ToString();
-        if (deliveryId.Length > 0 && !InstanceRequests.IdempotencyKey().IsMatch(deliveryId))
-            return ProblemWriter.Invalid(http, "Idempotency-Key", InstanceRequests.IdempotencyKeyRule);
+        if (IdempotentStart.KeyProblem(http, out var deliveryId) is { } keyProblem) return keyProblem;
         var (payload, problem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (problem is not null) return problem;
         var instance = await client.FindOwnedAsync(ledger, http.User.Owner(), instanceId, http.RequestAborted);
         if (instance is null) return NotFound(http, instanceId);
         if (!instance.IsActive) return Gone(http, instance);
         await client.RaiseEventOnceAsync(ledger, instance.InstanceId, eventName, payload,
-            deliveryId.Length > 0 ? deliveryId : null, http.RequestAborted);
+            deliveryId, http.RequestAborted);
         return TypedResults.Accepted((string?)null);
     }
 

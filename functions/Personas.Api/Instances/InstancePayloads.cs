@@ -70,5 +70,14 @@ internal static class InstancePayloads
             Json(m.SerializedCustomStatus), Json(m.SerializedOutput), FailurePayload.From(m.FailureDetails),
             m.CreatedAt, m.LastUpdatedAt, history);
 
-    internal static JsonNode? Json(string? serialized) => serialized is null ? null : JsonNode.Parse(serialized);
+    /// <summary>
+    /// A payload as JSON. A failed instance's output can be its plain failure message rather than JSON (the SQLite
+    /// backend stores it so); that is answered as a string, not a 500.
+    /// </summary>
+    internal static JsonNode? Json(string? serialized)
+    {
+        if (serialized is null) return null;
+        try { return JsonNode.Parse(serialized); }
+        catch (System.Text.Json.JsonException) { return JsonValue.Create(serialized); }
+    }
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -20,6 +18,8 @@ namespace Personas.Api.Instances;
 /// </summary>
 internal static class StartOrchestration
 {
+    public const string Route = "/api/orchestrators/{name}/{instanceId?}";
+
     public static async Task<IResult> HandleAsync(string name, string? instanceId, HttpContext http,
         DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
     {
@@ -29,27 +29,22 @@ internal static class StartOrchestration
                 $"There is no orchestrator named '{name}' that can be started here.", "name");
         if (instanceId is not null && !InstanceRequests.InstanceId().IsMatch(instanceId))
             return ProblemWriter.Invalid(http, "instanceId", InstanceRequests.InstanceIdRule);
-        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
-        if (idempotencyKey.Length > 0 && !InstanceRequests.IdempotencyKey().IsMatch(idempotencyKey))
-            return ProblemWriter.Invalid(http, "Idempotency-Key", InstanceRequests.IdempotencyKeyRule);
+        if (IdempotentStart.KeyProblem(http, out _) is { } keyProblem) return keyProblem;
 
         var (input, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
         if (CheckInput(http, inputType, input) is { } inputProblem) return inputProblem;
 
-        var requestHash = Hash($"{name}\n{input?.ToJsonString() ?? "null"}");
-        var id = instanceId ?? (idempotencyKey.Length > 0
-            ? "idem-" + Hash($"{owner}\n{idempotencyKey}")[..32]
-            : Guid.NewGuid().ToString("N"));
-        var started = await client.StartOwnedAsync(ledger, clock, owner, name, input, id, requestHash,
+        // The orchestrator's name is the scope: one key or instance id stands for one name and input.
+        var (idem, _) = IdempotentStart.Read(http, Route, name, input);
+        var id = instanceId ?? (idem!.Keyed ? "idem-" + idem.Id() : Guid.NewGuid().ToString("N"));
+        var started = await client.StartOwnedAsync(ledger, clock, owner, name, input, id, idem!.RequestHash,
             http.RequestAborted);
-        if (!started.Created) http.Response.Headers["Idempotent-Replayed"] = "true";
         if (started.Instance is null)
-            return instanceId is null
-                ? ProblemWriter.Result(http, 422, "Idempotency key reused",
-                    "This Idempotency-Key was already used for a different request.", "Idempotency-Key")
+            return instanceId is null ? idem.KeyReused()
                 : ProblemWriter.Result(http, 409, "Conflict",
                     $"Instance '{id}' already exists and was started with a different request.", "instanceId");
+        if (!started.Created) return idem.Replayed(Accepted(http, started.Instance, settings.Value));
         return Accepted(http, started.Instance, settings.Value);
     }
 
@@ -79,5 +74,4 @@ internal static class StartOrchestration
         return null;
     }
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

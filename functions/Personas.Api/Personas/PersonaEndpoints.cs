@@ -29,7 +29,9 @@ public static class PersonaEndpoints
         app.MapGet("/api/audit", async (HttpContext http, ICatalog catalog) => TypedResults.Ok(await catalog.ListAuditAsync(http.User.Owner(), http.RequestAborted)))
             .WithName("ListAudit").WithTags("Personas").WithSummary("What was done to the caller's personas' data, kept after the data is gone.");
         personas.MapPost("/{personaId}/consent/withdraw", WithdrawAsync).WithName("WithdrawConsent")
-            .WithSummary("Withdraws consent: every later training or generation on the persona is refused.").ProducesProblem(404);
+            .WithSummary("Withdraws consent: every later use of the likeness is refused, unfinished posts are "
+                + "canceled, and running training, generations and post writing are stopped.")
+            .ProducesProblem(404);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, ICatalog catalog, TimeProvider clock, IOptions<PersonasSettings> settings)
@@ -78,7 +80,9 @@ public static class PersonaEndpoints
         return TypedResults.Ok(PersonaPayload.From(persona, photos, photos.Count, clock.GetUtcNow(), path => signer.Url(http.Request, path)));
     }
 
-    private static async Task<IResult> WithdrawAsync(string personaId, HttpContext http, ICatalog catalog, TimeProvider clock, IOptions<PersonasSettings> settings)
+    private static async Task<IResult> WithdrawAsync(string personaId, HttpContext http, ICatalog catalog,
+        IPostCatalog posts, DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock,
+        IOptions<PersonasSettings> settings)
     {
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
@@ -89,7 +93,9 @@ public static class PersonaEndpoints
             Consent = p.Consent with { WithdrawnAt = now, WithdrawnReason = Truncate(reason, 1000) },
             UpdatedAt = now,
         }, http.RequestAborted);
-        return updated is null ? NotFound(http, personaId) : TypedResults.Ok(PersonaPayload.From(updated, null, 0, now));
+        if (updated is null) return NotFound(http, personaId);
+        await ConsentWithdrawal.StopAsync(updated, catalog, posts, client, ledger, clock, http.RequestAborted);
+        return TypedResults.Ok(PersonaPayload.From(updated, null, 0, now));
     }
 
     /// <summary>

@@ -35,9 +35,11 @@ public static class PostEndpoints
             .WithSummary("Writes a new revision applying { feedback }; earlier revisions are kept. 202.").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         posts.MapGet("/{postId}/download", DownloadAsync).WithName("DownloadPost").WithSummary("A zip of the platform-ready images and the copy.").ProducesProblem(404);
         foreach (var (action, summary) in PostLifecycleRoutes.Actions)
-            posts.MapPost($"/{{postId}}/{action}", (string postId, HttpContext http, IPostCatalog catalog, DurableTaskClient client, TimeProvider clock,
-                    IOptions<PersonasSettings> settings, PostOptions options) => PostLifecycleRoutes.SingleAsync(postId, action, http, catalog, client, clock, settings, options))
-                .WithName($"Post-{action}").WithSummary(summary).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+            posts.MapPost($"/{{postId}}/{action}", (string postId, HttpContext http,
+                    [AsParameters] PostLifecycleRoutes.Services services, IOptions<PersonasSettings> settings) =>
+                    PostLifecycleRoutes.SingleAsync(postId, action, http, services, settings))
+                .WithName($"Post-{action}").WithSummary(summary)
+                .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         posts.MapPost("/bulk/{action}", PostLifecycleRoutes.BulkAsync).WithName("BulkPosts")
             .WithSummary("approve, reject, schedule or publish-now over { ids: [...] } plus that action's fields. 200 with one result per id.").ProducesProblem(400);
         app.MapBrandKitEndpoints();
@@ -51,6 +53,12 @@ public static class PostEndpoints
         if (bodyProblem is not null) return bodyProblem;
         var (request, problem) = SmartPostRequest.Parse(body as JsonObject);
         if (problem is { } p) return ProblemWriter.Invalid(http, p);
+        var (idem, keyProblem) = IdempotentStart.Read(http, "/api/posts/generate-smart", null, body);
+        if (keyProblem is not null) return keyProblem;
+        var batchId = idem!.NewId(12);
+        var instanceId = $"posts-{batchId}";
+        IResult Answer(OrchestrationMetadata instance) => GenerationAccepted(http, instance, settings.Value);
+        if (await idem.EarlierAsync(client, ledger, instanceId, Answer) is { } earlier) return earlier;
 
         if (request!.PersonaId is { } personaId)
         {
@@ -60,25 +68,32 @@ public static class PostEndpoints
                 return ProblemWriter.Result(http, 409, "No trained version", "The persona has no trained version that passed validation yet; train it first, or set usePersona to false.",
                     "settings.personaId");
         }
-        var batchId = Guid.NewGuid().ToString("N")[..12];
         var now = clock.GetUtcNow();
         var work = request.Kinds.SelectMany(kind => request.Platforms.Select(platform => (kind, platform)))
-            .Select((x, i) => new PostWork(Guid.NewGuid().ToString("N")[..16], x.kind, x.platform, request.Seed + i)).ToList();
+            .Select((x, i) => new PostWork(idem.NewId(16, $"post {i}"), x.kind, x.platform, request.Seed + i)).ToList();
         foreach (var w in work)
             await posts.SavePostAsync(new Post(w.PostId, owner, batchId, request.PersonaId, w.Kind, w.Platform, request.Brief, request.Creativity, PostStatus.Generating, [], now)
                 { Usage = request.Usage }.With(now, "Requested."), http.RequestAborted);
-        var instanceId = $"posts-{batchId}";
-        await client.StartNewOwnedAsync(ledger, clock, owner, GeneratePostsOrchestrator.Name,
+        return await idem.StartAsync(client, ledger, clock, GeneratePostsOrchestrator.Name,
             new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage, work),
-            instanceId, http.RequestAborted);
-        var instance = InstancePayloads.Management(http,
-            (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
-        http.Response.Headers.RetryAfter = settings.Value.RetryAfterSeconds.ToString();
-        return TypedResults.Accepted(instance.StatusQueryGetUri, new
+            instanceId, Answer);
+    }
+
+    /// <summary>The 202 for a batch, built from its instance's input, so a replay answers the same.</summary>
+    private static IResult GenerationAccepted(HttpContext http, OrchestrationMetadata instance,
+        PersonasSettings settings)
+    {
+        var input = instance.ReadInputAs<GeneratePostsInput>()!;
+        var payload = InstancePayloads.Management(http, instance);
+        http.Response.Headers.RetryAfter = settings.RetryAfterSeconds.ToString();
+        return TypedResults.Accepted(payload.StatusQueryGetUri, new
         {
-            batchId, seed = request.Seed,
-            posts = work.Select(w => new { id = w.PostId, kind = w.Kind, platform = w.Platform, seed = w.Seed, link = $"/api/posts/{w.PostId}" }),
-            list = $"/api/posts?batchId={batchId}", instance,
+            batchId = input.BatchId, seed = input.Posts[0].Seed,
+            posts = input.Posts.Select(w => new
+            {
+                id = w.PostId, kind = w.Kind, platform = w.Platform, seed = w.Seed, link = $"/api/posts/{w.PostId}",
+            }),
+            list = $"/api/posts?batchId={input.BatchId}", instance = payload,
         });
     }
 

@@ -30,26 +30,73 @@ public static class PostLifecycleRoutes
         ("publish-now", "Publishes an approved post now. 202."),
     ];
 
-    private sealed record Outcome(string Id, int Status, string Detail, DateTimeOffset? At = null);
+    private sealed record Outcome(string Id, int Status, string Detail, DateTimeOffset? At = null)
+    {
+        public string Field { get; init; } = "postId";
+        public string? Title { get; init; }
+    }
 
-    public static async Task<IResult> SingleAsync(string postId, string action, HttpContext http, IPostCatalog posts, DurableTaskClient client, TimeProvider clock,
-        IOptions<PersonasSettings> settings, PostOptions options)
+    /// <summary>The services every action needs.</summary>
+    public sealed record Services(IPostCatalog Posts, ICatalog Catalog, DurableTaskClient Client,
+        IInstanceLedger Ledger, TimeProvider Clock, PostOptions Options);
+
+    /// <summary>
+    /// One post's action. publish-now takes an Idempotency-Key: the key is recorded with the time it asked for, and a
+    /// repeat replays that answer (delivering the event once, even after a crash between the two).
+    /// </summary>
+    public static async Task<IResult> SingleAsync(string postId, string action, HttpContext http,
+        [AsParameters] Services services, IOptions<PersonasSettings> settings)
     {
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
         var args = body as JsonObject ?? [];
         if (ArgumentProblem(action, args) is { } problem) return ProblemWriter.Invalid(http, problem.Field, problem.Reason);
-        var outcome = await ActAsync(http, posts, client, clock, options, action, postId, args);
-        return outcome.Status == 202
-            ? TypedResults.Accepted($"/api/posts/{postId}", new { id = postId, action, detail = outcome.Detail, at = outcome.At })
-            : ProblemWriter.Result(http, outcome.Status, outcome.Status == 404 ? "Not found" : "Not allowed now", outcome.Detail, "postId");
+        IdempotentStart? idem = null;
+        if (action == "publish-now")
+        {
+            (idem, var keyProblem) = IdempotentStart.Read(http, "/api/posts/{postId}/publish-now", postId, body);
+            if (keyProblem is not null) return keyProblem;
+            if (await idem!.EarlierAsync(services.Ledger, KeyRecord(idem), async claim =>
+                {
+                    await ScheduleAsync(http, services, postId, claim.ClaimedAt, idem);
+                    return Accepted(postId, action, new(postId, 202, PublishingNow, claim.ClaimedAt));
+                }) is { } earlier)
+                return earlier;
+        }
+        var outcome = await ActAsync(http, services, action, postId, args, idem);
+        return outcome.Status == 202 ? Accepted(postId, action, outcome)
+            : outcome.Status == 422 ? idem!.KeyReused()
+            : ProblemWriter.Result(http, outcome.Status, outcome.Title ?? (outcome.Status == 404 ? "Not found"
+                : "Not allowed now"), outcome.Detail, outcome.Field);
     }
 
-    public static async Task<IResult> BulkAsync(string action, HttpContext http, IPostCatalog posts, DurableTaskClient client, TimeProvider clock,
-        IOptions<PersonasSettings> settings, PostOptions options)
+    private const string PublishingNow = "Publishing now.";
+
+    private static IResult Accepted(string postId, string action, Outcome outcome) =>
+        TypedResults.Accepted($"/api/posts/{postId}",
+            new { id = postId, action, detail = outcome.Detail, at = outcome.At });
+
+    private static string KeyRecord(IdempotentStart idem) => $"idem-publish-{idem.Id()}";
+
+    /// <summary>Sends the Schedule event; a keyed publish-now once per key, so a replay cannot send it twice.</summary>
+    private static Task ScheduleAsync(HttpContext http, Services services, string postId, DateTimeOffset? at,
+        IdempotentStart? idem) =>
+        services.Client.RaiseEventOnceAsync(services.Ledger, PostLifecycleOrchestrator.InstanceId(postId),
+            PostLifecycleOrchestrator.ScheduleEventName, new ScheduleEvent(at),
+            idem is { Keyed: true } ? KeyRecord(idem) : null, http.RequestAborted);
+
+    /// <summary>
+    /// Bulk actions take no Idempotency-Key: each id's result says whether it acted, and an action already applied
+    /// answers 409 for that id on a retry, so a client retries the ids that did not get 202 instead.
+    /// </summary>
+    public static async Task<IResult> BulkAsync(string action, HttpContext http, [AsParameters] Services services,
+        IOptions<PersonasSettings> settings)
     {
         if (action is not ("approve" or "reject" or "schedule" or "publish-now"))
             return ProblemWriter.Invalid(http, "action", "must be approve, reject, schedule or publish-now.");
+        if (http.Request.Headers.ContainsKey(IdempotentStart.Header))
+            return ProblemWriter.Invalid(http, IdempotentStart.Header,
+                "Bulk routes take no key: each result says whether that post acted; retry the ids without 202.");
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
         var args = body as JsonObject ?? [];
@@ -59,7 +106,7 @@ public static class PostLifecycleRoutes
         args.Remove("ids");
         if (ArgumentProblem(action, args) is { } problem) return ProblemWriter.Invalid(http, problem.Field, problem.Reason);
         var results = new List<Outcome>();
-        foreach (var id in ids.Distinct()) results.Add(await ActAsync(http, posts, client, clock, options, action, id, args));
+        foreach (var id in ids.Distinct()) results.Add(await ActAsync(http, services, action, id, args, null));
         return TypedResults.Ok(new { action, accepted = results.Count(r => r.Status == 202), results = results.Select(r => new { id = r.Id, status = r.Status, detail = r.Detail, at = r.At }) });
     }
 
@@ -79,13 +126,20 @@ public static class PostLifecycleRoutes
         return null;
     }
 
-    private static async Task<Outcome> ActAsync(HttpContext http, IPostCatalog posts, DurableTaskClient client, TimeProvider clock, PostOptions options,
-        string action, string postId, JsonObject args)
+    private static async Task<Outcome> ActAsync(HttpContext http, Services services, string action, string postId,
+        JsonObject args, IdempotentStart? idem)
     {
+        var (client, options) = (services.Client, services.Options);
         var owner = http.User.Owner();
-        if (await posts.GetPostAsync(owner, postId, http.RequestAborted) is not { } post) return new(postId, 404, $"There is no post '{postId}'.");
+        if (await services.Posts.GetPostAsync(owner, postId, http.RequestAborted) is not { } post)
+            return new(postId, 404, $"There is no post '{postId}'.");
         var instance = PostLifecycleOrchestrator.InstanceId(post.Id);
-        var now = clock.GetUtcNow();
+        var now = services.Clock.GetUtcNow();
+        // Approving, scheduling or publishing uses the likeness: consent is read now, not when the post was made.
+        if (action is "approve" or "schedule" or "publish-now"
+            && await PostConsent.RefusalAsync(services.Catalog, post, now, http.RequestAborted) is { } refusal)
+            return new(post.Id, 409, $"{refusal} Nothing more is done with this persona's likeness.")
+                { Field = "consent", Title = "Consent does not allow this" };
         switch (action)
         {
             case "approve" or "reject":
@@ -106,9 +160,16 @@ public static class PostLifecycleRoutes
                 };
                 if (at is { } when && (when < now.AddMinutes(-1) || when > now.AddDays(366)))
                     return new(post.Id, 409, "The time must be from now to a year ahead.");
-                await client.RaiseEventAsync(instance, PostLifecycleOrchestrator.ScheduleEventName,
-                    new ScheduleEvent(at), cancellation: http.RequestAborted);
-                return new(post.Id, 202, at is null ? "Unscheduling." : action == "publish-now" ? "Publishing now." : $"Scheduling for {at:u}.", at);
+                if (idem is { Keyed: true })
+                {
+                    var claim = await idem.RecordAsync(services.Ledger, KeyRecord(idem), services.Clock);
+                    if (!idem.Matches(claim)) return new(post.Id, 422, "");
+                    at = claim.ClaimedAt; // a concurrent twin's time, so both answer the same
+                }
+                await ScheduleAsync(http, services, post.Id, at, idem);
+                var said = at is null ? "Unscheduling."
+                    : action == "publish-now" ? PublishingNow : $"Scheduling for {at:u}.";
+                return new(post.Id, 202, said, at);
             default:
                 return new(post.Id, 400, $"Unknown action '{action}'.");
         }

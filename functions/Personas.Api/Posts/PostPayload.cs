@@ -25,6 +25,7 @@ public static class PostPayload
         publication = post.Publication,
         attempts = post.Attempts,
         error = post.Error,
+        cancelReason = post.CancelReason,
         history = post.History,
         createdAt = post.CreatedAt,
         links = new { self = $"/api/posts/{post.Id}", download = $"/api/posts/{post.Id}/download" },

@@ -70,19 +70,35 @@ public static class PostReview
         var (feedback, problem) = FieldProblem.OfText(args, "feedback", 2000);
         if (problem is not null) return ProblemWriter.Invalid(http, problem.Field, problem.Reason);
 
+        var (idem, keyProblem) = IdempotentStart.Read(http, "/api/posts/{postId}/regenerate", postId, body);
+        if (keyProblem is not null) return keyProblem;
+
         if (await posts.GetPostAsync(owner, postId, http.RequestAborted) is not { } post) return PostEndpoints.NotFound(http, postId);
-        if (!post.Editable) return ProblemWriter.Result(http, 409, "Not editable", $"The post is {post.Status}; only a post awaiting approval can be regenerated.", "postId");
         var revision = post.Revisions.Count + 1;
-        var instanceId = $"posts-{post.BatchId}-{post.Id}-r{revision}";
-        if (await client.GetStatusAsync(instanceId, http.RequestAborted) is { IsActive: true })
+        // A keyed regeneration names its instance by the key, not the revision, so a retry finds it afterwards.
+        var runs = $"posts-{post.BatchId}-{post.Id}-";
+        var instanceId = runs + (idem!.Keyed ? $"k{idem.NewId(16)}" : $"r{revision}");
+        if (await idem.EarlierAsync(client, ledger, instanceId, Regenerating) is { } earlier) return earlier;
+        if (!post.Editable)
+            return ProblemWriter.Result(http, 409, "Not editable",
+                $"The post is {post.Status}; only a post awaiting approval can be regenerated.", "postId");
+        if ((await client.ListByPrefixAsync(runs, http.RequestAborted)).Any(i => i.IsActive))
             return ProblemWriter.Result(http, 409, "Already regenerating", "A regeneration of this post is still running.", "postId");
         var seed = (post.Current?.Seeds.FirstOrDefault() ?? 0) + revision * 1000;
-        await client.StartNewOwnedAsync(ledger, clock, owner, GeneratePostsOrchestrator.Name,
+        return await idem.StartAsync(client, ledger, clock, GeneratePostsOrchestrator.Name,
             new GeneratePostsInput(owner, post.BatchId, post.Brief, post.Creativity, post.PersonaId, post.Usage,
                 [new PostWork(post.Id, post.Kind, post.Platform, seed, revision, feedback)], Regeneration: true),
-            instanceId, http.RequestAborted);
-        var instance = InstancePayloads.Management(http,
-            (await client.GetStatusAsync(instanceId, http.RequestAborted))!);
-        return TypedResults.Accepted(instance.StatusQueryGetUri, new { id = postId, revision, feedback, link = $"/api/posts/{postId}", instance });
+            instanceId, Regenerating);
+
+        IResult Regenerating(OrchestrationMetadata instance)
+        {
+            var work = instance.ReadInputAs<GeneratePostsInput>()!.Posts[0];
+            var payload = InstancePayloads.Management(http, instance);
+            return TypedResults.Accepted(payload.StatusQueryGetUri, new
+            {
+                id = work.PostId, revision = work.Revision, feedback = work.Feedback,
+                link = $"/api/posts/{work.PostId}", instance = payload,
+            });
+        }
     }
 }

@@ -10,8 +10,11 @@ using Personas.Providers.Training;
 
 namespace Personas.Orchestrations.Deletion;
 
-/// <summary>The persona's workflow instances: preparation, training (with its dataset sub-workflow), generations, and its posts' workflows.</summary>
-internal static class PersonaWork
+/// <summary>
+/// The persona's workflow instances: preparation, training (with its dataset sub-workflow), generations (finished,
+/// and running), and its posts' workflows. Deletion and consent withdrawal stop them.
+/// </summary>
+public static class PersonaWork
 {
     public static async Task<IReadOnlyList<Post>> PostsAsync(IPostCatalog posts, Persona persona, CancellationToken ct) =>
         (await posts.ListPostsAsync(persona.Owner, null, persona.Id, null, 0, int.MaxValue, ct)).Items;
@@ -25,11 +28,33 @@ internal static class PersonaWork
             found.AddRange(await client.ListByPrefixAsync(prefix, ct));
         foreach (var generation in await catalog.ListGenerationsAsync(persona.Owner, persona.Id, ct))
             if (await client.GetStatusAsync($"gen-{generation.Id}", ct) is { } instance) found.Add(instance);
+        found.AddRange(await RunningGenerationsAsync(client, persona, ct));
         foreach (var prefix in posts.Select(p => $"posts-{p.BatchId}").Distinct())
             found.AddRange(await client.ListByPrefixAsync(prefix, ct));
         foreach (var post in posts)
             if (await client.GetStatusAsync(Posts.PostLifecycleOrchestrator.InstanceId(post.Id), ct) is { } lifecycle)
                 found.Add(lifecycle);
+        return found.DistinctBy(i => i.InstanceId).ToList();
+    }
+
+    /// <summary>A running generation has no record yet: its input names the persona.</summary>
+    private static async Task<IReadOnlyList<OrchestrationMetadata>> RunningGenerationsAsync(DurableTaskClient client,
+        Persona persona, CancellationToken ct)
+    {
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = "gen-", FetchInputsAndOutputs = true, PageSize = 1000,
+            Statuses =
+            [
+                OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running,
+                OrchestrationRuntimeStatus.Suspended,
+            ],
+        };
+        var found = new List<OrchestrationMetadata>();
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(ct))
+            if (instance.ReadInputAs<Generations.GenerateWithPersonaInput>() is { } input
+                && input.Owner == persona.Owner && input.PersonaId == persona.Id)
+                found.Add(instance);
         return found;
     }
 

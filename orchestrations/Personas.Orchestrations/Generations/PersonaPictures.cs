@@ -27,12 +27,20 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
 
     public decimal EstimateUsd(LoraReference lora, int images) => generators.EstimateUsd(generators.For(lora).Name, images);
 
-    public async Task<StoredPicture> MakeAsync(string owner, ImageRequest request, string blob, string purpose, CancellationToken ct)
+    /// <summary>
+    /// Consent is read again once the picture exists and before it is kept: withdrawn meanwhile, nothing is stored
+    /// (ConsentException).
+    /// </summary>
+    public async Task<StoredPicture> MakeAsync(string owner, ImageRequest request, string blob, string purpose,
+        CancellationToken ct, string usage = Usages.Personal)
     {
         var generator = generators.For(request.Lora);
         var image = await generator.GenerateAsync(request, ct);
         byte[] raw;
         await using (var stream = await generator.OpenAsync(image, ct)) raw = await ReadBoundedAsync(stream, ct);
+        if (await LikenessConsent.RefusalAsync(catalog, owner, request.PersonaId, usage, clock.GetUtcNow(), ct)
+            is { } refusal)
+            throw new Dataset.ConsentException(refusal);
         var fitted = Pictures.Cover(raw, request.Width, request.Height);
         using (var content = new MemoryStream(fitted)) await blobs.PutAsync(blob, content, ct);
         var cost = generators.EstimateUsd(generator.Name, 1);

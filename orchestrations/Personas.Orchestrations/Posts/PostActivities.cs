@@ -4,6 +4,7 @@ using Personas.Domain.Stores;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Personas.Domain.Workflows;
+using Personas.Orchestrations.Dataset;
 
 namespace Personas.Orchestrations.Posts;
 
@@ -43,11 +44,17 @@ public sealed class WritePostActivity(IPostCatalog posts, PostMaker maker, TimeP
     }
 }
 
-/// <summary>Applies a <see cref="PostChange"/>.</summary>
+/// <summary>
+/// Applies a <see cref="PostChange"/>. A change to Canceled cancels the post with <see cref="PostChange.What"/> as
+/// the reason; a canceled post takes no later change (a late record must not revive it).
+/// </summary>
 public sealed class RecordPostActivity(IPostCatalog posts, TimeProvider clock) : TaskActivity<PostChange, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, PostChange change) =>
-        await posts.UpdatePostAsync(change.Owner, change.PostId, post => post.With(clock.GetUtcNow(), change.What, change.Status) with
+        await posts.UpdatePostAsync(change.Owner, change.PostId, post =>
+            change.Status is PostStatus.Canceled ? PostConsent.Cancel(post, clock.GetUtcNow(), change.What)
+            : post.Status is PostStatus.Canceled ? post
+            : post.With(clock.GetUtcNow(), change.What, change.Status) with
         {
             Decision = change.Decision ?? post.Decision,
             ScheduledAt = change.ScheduledAt ?? (change.ClearSchedule ? null : post.ScheduledAt),
@@ -92,15 +99,18 @@ public sealed class RemindOwnerActivity(IPostCatalog posts, PostOptions options,
 }
 
 /// <summary>
-/// Stages an approved post: freezes the approved revision, checks its copy against the platform's rules once more
-/// and that every file it will publish is stored.
+/// Stages an approved post: reads the persona's consent again (a refusal cancels the post), freezes the approved
+/// revision, checks its copy against the platform's rules once more and that every file it will publish is stored.
 /// </summary>
-public sealed class StagePostActivity(IPostCatalog posts, Domain.Blobs.IBlobStore blobs, TimeProvider clock) : TaskActivity<PostRef, bool>
+public sealed class StagePostActivity(IPostCatalog posts, ICatalog catalog, Domain.Blobs.IBlobStore blobs,
+    TimeProvider clock) : TaskActivity<PostRef, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, PostRef input)
     {
         var ct = context.CancellationToken;
         var post = await posts.GetPostAsync(input.Owner, input.PostId, ct) ?? throw new InvalidDataException($"Post {input.PostId} no longer exists.");
+        if (await PostConsent.RefusalAsync(catalog, post, clock.GetUtcNow(), ct) is { } refusal)
+            throw new ConsentException(refusal);
         var revision = post.Current ?? throw new InvalidDataException("The post has no revision to stage.");
         var problems = PlatformLimits.Problems(revision.Copy);
         var assets = PostPublishing.AssetsToPublish(post);

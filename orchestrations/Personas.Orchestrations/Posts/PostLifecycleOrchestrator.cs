@@ -1,5 +1,6 @@
 using Personas.Domain.Posts;
 using Microsoft.DurableTask;
+using Personas.Orchestrations.Dataset;
 using Personas.Providers.Publishing;
 
 namespace Personas.Orchestrations.Posts;
@@ -13,27 +14,34 @@ public sealed record PostDecisionEvent(string By, string? Reason);
 /// <summary>A new publishing time; null unschedules. Publish-now is a time of now.</summary>
 public sealed record ScheduleEvent(DateTimeOffset? At);
 
+/// <summary>Ends the lifecycle unpublished, with the reason (sent when the persona's consent is withdrawn).</summary>
+public sealed record CancelPostEvent(string Reason);
+
 /// <summary>
 /// One post from approval to publication. It waits for Approve or Reject, reminding the owner once and expiring the
 /// post if neither comes. Approved, the post is staged, then waits for a publishing time, which may be changed or
 /// cleared until the durable timer fires; then it is published. Nothing reaches a publisher without the Approve event.
-/// A failed publication goes back to waiting for a new time.
+/// A failed publication goes back to waiting for a new time. A Cancel event ends it wherever it waits, and so does a
+/// refusal of consent when the post is staged or published: the post is then Canceled with the reason.
 /// </summary>
 public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleInput, PostStatus>
 {
     public const string Name = "PostLifecycle";
-    public const string ApproveEvent = "Approve", RejectEvent = "Reject", ScheduleEventName = "Schedule";
+    public const string ApproveEvent = "Approve", RejectEvent = "Reject", ScheduleEventName = "Schedule",
+        CancelEventName = "Cancel";
 
     private static readonly TaskOptions PublishRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(5, TimeSpan.FromSeconds(10), 2)
     {
-        HandleFailure = failure => !failure.IsCausedBy<PublishRefusedException>(),
+        HandleFailure = failure =>
+            !failure.IsCausedBy<PublishRefusedException>() && !failure.IsCausedBy<ConsentException>(),
     });
 
     public static string InstanceId(string postId) => $"post-{postId}";
 
     public override async Task<PostStatus> RunAsync(TaskOrchestrationContext context, PostLifecycleInput input)
     {
-        var decided = await AwaitDecisionAsync(context, input);
+        var cancel = context.WaitForExternalEvent<CancelPostEvent>(CancelEventName);
+        var decided = await AwaitDecisionAsync(context, input, cancel);
         if (decided != PostStatus.Staged) return decided;
 
         var schedule = context.WaitForExternalEvent<ScheduleEvent>(ScheduleEventName);
@@ -42,16 +50,20 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
         {
             if (at is null)
             {
-                at = (await schedule).At;
+                if (await Task.WhenAny(schedule, cancel) == cancel)
+                    return await CancelAsync(context, input, cancel.Result.Reason);
+                at = schedule.Result.At;
                 schedule = context.WaitForExternalEvent<ScheduleEvent>(ScheduleEventName);
                 await Record(context, input, at is null ? "Unscheduled." : $"Scheduled for {at:u}.", at is null ? PostStatus.Staged : PostStatus.Scheduled, at);
                 continue;
             }
             using var stopTimer = new CancellationTokenSource();
             var due = context.CreateTimer(at.Value.UtcDateTime, stopTimer.Token);
-            if (await Task.WhenAny(due, schedule) == schedule)
+            var woke = await Task.WhenAny(due, schedule, cancel);
+            if (woke != due) stopTimer.Cancel();
+            if (woke == cancel) return await CancelAsync(context, input, cancel.Result.Reason);
+            if (woke == schedule)
             {
-                stopTimer.Cancel();
                 at = schedule.Result.At;
                 schedule = context.WaitForExternalEvent<ScheduleEvent>(ScheduleEventName);
                 await Record(context, input, at is null ? "Unscheduled." : $"Rescheduled for {at:u}.", at is null ? PostStatus.Staged : PostStatus.Scheduled, at);
@@ -61,6 +73,10 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
             {
                 await context.CallActivityAsync(nameof(PublishPostActivity), new PostRef(input.Owner, input.PostId), PublishRetry);
                 return PostStatus.Published;
+            }
+            catch (TaskFailedException ex) when (ex.FailureDetails.IsCausedBy<ConsentException>())
+            {
+                return await CancelAsync(context, input, ex.FailureDetails.ErrorMessage);
             }
             catch (TaskFailedException ex)
             {
@@ -73,7 +89,8 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
     }
 
     /// <summary>Approve or Reject, with one reminder on the way and expiry at the end. Returns Staged, Rejected or Expired.</summary>
-    private static async Task<PostStatus> AwaitDecisionAsync(TaskOrchestrationContext context, PostLifecycleInput input)
+    private static async Task<PostStatus> AwaitDecisionAsync(TaskOrchestrationContext context, PostLifecycleInput input,
+        Task<CancelPostEvent> cancel)
     {
         var approve = context.WaitForExternalEvent<PostDecisionEvent>(ApproveEvent);
         var reject = context.WaitForExternalEvent<PostDecisionEvent>(RejectEvent);
@@ -83,7 +100,7 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
         Task? reminder = input.ReminderHours < input.ExpiryDays * 24 ? context.CreateTimer(started.AddHours(input.ReminderHours), stopTimers.Token) : null;
         while (true)
         {
-            var winner = await Task.WhenAny(new[] { approve, reject, expiry, reminder }.OfType<Task>());
+            var winner = await Task.WhenAny(new[] { approve, reject, expiry, reminder, cancel }.OfType<Task>());
             if (winner == reminder)
             {
                 await context.CallActivityAsync(nameof(RemindOwnerActivity), new PostRef(input.Owner, input.PostId));
@@ -91,6 +108,7 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
                 continue;
             }
             stopTimers.Cancel();
+            if (winner == cancel) return await CancelAsync(context, input, cancel.Result.Reason);
             if (winner == expiry)
             {
                 await Record(context, input, $"Expired: not approved within {input.ExpiryDays:0.##} days.", PostStatus.Expired);
@@ -103,9 +121,26 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
             {
                 Decision = new PostDecision(approved, decision.By, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), decision.Reason),
             });
-            if (approved) await context.CallActivityAsync(nameof(StagePostActivity), new PostRef(input.Owner, input.PostId));
-            return approved ? PostStatus.Staged : PostStatus.Rejected;
+            if (!approved) return PostStatus.Rejected;
+            try
+            {
+                await context.CallActivityAsync(nameof(StagePostActivity), new PostRef(input.Owner, input.PostId));
+            }
+            catch (TaskFailedException ex) when (ex.FailureDetails.IsCausedBy<ConsentException>())
+            {
+                return await CancelAsync(context, input, ex.FailureDetails.ErrorMessage);
+            }
+            return PostStatus.Staged;
         }
+    }
+
+    /// <summary>Marks the post Canceled with the reason (already so when the withdrawal did it) and ends.</summary>
+    private static async Task<PostStatus> CancelAsync(TaskOrchestrationContext context, PostLifecycleInput input,
+        string reason)
+    {
+        await context.CallActivityAsync(nameof(RecordPostActivity),
+            new PostChange(input.Owner, input.PostId, reason, PostStatus.Canceled));
+        return PostStatus.Canceled;
     }
 
     private static Task Record(TaskOrchestrationContext context, PostLifecycleInput input, string what, PostStatus status, DateTimeOffset? at = null) =>

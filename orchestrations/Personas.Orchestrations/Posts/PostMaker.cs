@@ -50,7 +50,8 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
             var size = PlatformSizeFor(work.Platform);
             var lora = pictures.Reference(persona, model!, model!.ActiveWeightsBlob);
             var request = new ImageRequest(persona.Id, written.Prompt.Prompt, lora, options.BlendStrength, size.Width, size.Height, work.Seed);
-            var picture = await pictures.MakeAsync(owner, request, BlobPaths.Join(folder, "persona.jpg"), "post", ct);
+            var picture = await pictures.MakeAsync(owner, request, BlobPaths.Join(folder, "persona.jpg"), "post", ct,
+                input.Batch.Usage);
             provider = picture.Provider;
             photo = provider == DryRunImageGenerator.ProviderName ? await dryRun.SourcePhotoAsync(request, ct) : picture.Bytes;
             seeds.Add(picture.Seed);

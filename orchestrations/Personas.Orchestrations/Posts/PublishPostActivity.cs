@@ -2,6 +2,7 @@ using Personas.Domain.Blobs;
 using Personas.Domain.Posts;
 using Personas.Domain.Stores;
 using Microsoft.DurableTask;
+using Personas.Orchestrations.Dataset;
 using Personas.Providers.Publishing;
 
 namespace Personas.Orchestrations.Posts;
@@ -26,9 +27,11 @@ public static class PostPublishing
 /// Publishes an approved post, once. Refuses anything without an approval on record. Before each call it records the
 /// attempt; when an earlier attempt never recorded its outcome (its answer was lost, or the host stopped), the
 /// platform is searched for what that attempt made first. Each part's external id is stored the moment it is known,
-/// so a thread that failed half-way resumes after its last posted part.
+/// so a thread that failed half-way resumes after its last posted part. The persona's consent is read again before
+/// the first part and before each later one: a withdrawal stops a thread between parts (ConsentException).
 /// </summary>
-public sealed class PublishPostActivity(IPostCatalog posts, IBlobStore blobs, IPublicLinks links, Publishers publishers, TimeProvider clock) : TaskActivity<PostRef, Publication>
+public sealed class PublishPostActivity(IPostCatalog posts, ICatalog catalog, IBlobStore blobs, IPublicLinks links,
+    Publishers publishers, TimeProvider clock) : TaskActivity<PostRef, Publication>
 {
     public override async Task<Publication> RunAsync(TaskActivityContext context, PostRef input)
     {
@@ -36,6 +39,7 @@ public sealed class PublishPostActivity(IPostCatalog posts, IBlobStore blobs, IP
         var post = await posts.GetPostAsync(input.Owner, input.PostId, ct) ?? throw new InvalidDataException($"Post {input.PostId} no longer exists.");
         if (post.Publication is { } done) return done;
         if (post.Decision is not { Approved: true }) throw new PublishRefusedException("personas", 403, "The post has no approval on record; it is never published without one.");
+        await RequireConsentAsync(post, ct);
 
         var publisher = publishers.For(input.Owner, post.Platform);
         var unsettled = post.Attempts.LastOrDefault(a => a.EndedAt is null);
@@ -51,12 +55,19 @@ public sealed class PublishPostActivity(IPostCatalog posts, IBlobStore blobs, IP
         {
             for (var part = parts.Count; part < request.Texts.Count; part++)
             {
+                if (part > 0) await RequireConsentAsync(post, ct);
                 var made = unsettled is not null && unsettled.Publisher == publisher.Name ? await publisher.FindAsync(request, part, ct) : null;
                 made ??= await publisher.PostAsync(request, part, parts.LastOrDefault(), ct);
                 parts.Add(made.ExternalId);
                 link ??= made.Url; // the first part's link is the post's link
                 await Update(input, p => p with { PostedParts = [.. parts] }, ct);
             }
+        }
+        catch (ConsentException ex)
+        {
+            // Every part made so far is recorded; the thread stops here.
+            await Update(input, p => p with { Attempts = Ended(p.Attempts, attempt.Id, ex.Message) }, ct);
+            throw;
         }
         catch (PublishException ex)
         {
@@ -71,6 +82,12 @@ public sealed class PublishPostActivity(IPostCatalog posts, IBlobStore blobs, IP
         await Update(input, p => (p with { Publication = publication, Attempts = Ended(p.Attempts, attempt.Id, null) })
             .With(publication.At, $"Published to {publisher.Name}: {string.Join(", ", parts)}.", PostStatus.Published), ct);
         return publication;
+    }
+
+    private async Task RequireConsentAsync(Post post, CancellationToken ct)
+    {
+        if (await PostConsent.RefusalAsync(catalog, post, clock.GetUtcNow(), ct) is { } refusal)
+            throw new ConsentException(refusal);
     }
 
     /// <summary>Every earlier attempt is settled by this one; this one ends with its error, if any.</summary>

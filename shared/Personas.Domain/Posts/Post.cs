@@ -2,9 +2,14 @@ namespace Personas.Domain.Posts;
 
 /// <summary>
 /// Where a post is in its life. Generating → AwaitingApproval → (Rejected | Expired | Staged) → Scheduled → Publishing
-/// → Published, or Failed. Only the PostLifecycle workflow moves a post past AwaitingApproval.
+/// → Published, or Failed. Only the PostLifecycle workflow moves a post past AwaitingApproval, except Canceled: a
+/// withdrawal of the persona's consent cancels every unfinished post at once (with <see cref="Post.CancelReason"/>),
+/// and Canceled is final.
 /// </summary>
-public enum PostStatus { Generating, AwaitingApproval, Rejected, Expired, Staged, Scheduled, Publishing, Published, Failed }
+public enum PostStatus
+{
+    Generating, AwaitingApproval, Rejected, Expired, Staged, Scheduled, Publishing, Published, Failed, Canceled,
+}
 
 /// <summary>
 /// One platform-ready file of a post: the persona picture, a quote card or a carousel slide, at one size. Variant
@@ -68,11 +73,22 @@ public sealed record Post(string Id, string Owner, string BatchId, string? Perso
     public IReadOnlyList<string> PostedParts { get; init; } = [];
     public Publication? Publication { get; init; }
     public string? Error { get; init; }
+    /// <summary>Why the post was canceled ("consent withdrawn"), when it was.</summary>
+    public string? CancelReason { get; init; }
     public IReadOnlyList<PostEvent> History { get; init; } = [];
 
+    /// <summary>A history line and, unless the post is canceled (that is final), a new status.</summary>
     public Post With(DateTimeOffset at, string what, PostStatus? status = null) =>
-        this with { Status = status ?? Status, History = [.. History, new PostEvent(at, what)] };
+        this with
+        {
+            Status = Status == PostStatus.Canceled ? Status : status ?? Status,
+            History = [.. History, new PostEvent(at, what)],
+        };
 
     /// <summary>Copy and files can change only before the post is approved.</summary>
     public bool Editable => Status is PostStatus.AwaitingApproval;
+
+    /// <summary>Unfinished, so a withdrawal of consent cancels it (a post being published settles itself).</summary>
+    public bool Cancelable => Status is PostStatus.Generating or PostStatus.AwaitingApproval or PostStatus.Staged
+        or PostStatus.Scheduled or PostStatus.Failed;
 }
