@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
 using Personas.Domain.Stores;
@@ -27,8 +28,14 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
 
     public decimal EstimateUsd(LoraReference lora, int images) => generators.EstimateUsd(generators.For(lora).Name, images);
 
-    public async Task<StoredPicture> MakeAsync(string owner, ImageRequest request, string blob, string purpose, CancellationToken ct)
+    /// <summary>
+    /// Makes the picture once per <paramref name="key"/>: a redelivered activity finds the call in the ledger and gets
+    /// the stored picture back instead of paying the provider again.
+    /// </summary>
+    public async Task<StoredPicture> MakeAsync(string owner, ImageRequest request, string blob, string purpose, CostKey key,
+        CancellationToken ct)
     {
+        if (await StoredAsync(owner, key, ct) is { } stored) return stored;
         var generator = generators.For(request.Lora);
         var image = await generator.GenerateAsync(request, ct);
         byte[] raw;
@@ -36,10 +43,27 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
         var fitted = Pictures.Cover(raw, request.Width, request.Height);
         using (var content = new MemoryStream(fitted)) await blobs.PutAsync(blob, content, ct);
         var cost = generators.EstimateUsd(generator.Name, 1);
-        await catalog.RecordCostAsync(new CostEntry(owner, request.PersonaId, clock.GetUtcNow(), generator.Name, purpose, cost,
-            $"{request.Width}×{request.Height}, seed {image.Seed}, LoRA scale {request.LoraScale:0.##}, request {image.RequestId}"), ct);
-        return new StoredPicture(blob, image.Seed, generator.Name, image.RequestId, fitted, cost);
+        var made = new StoredPicture(blob, image.Seed, generator.Name, image.RequestId, fitted, cost);
+        await catalog.TryRecordPaidCallAsync(new CostEntry(owner, request.PersonaId, clock.GetUtcNow(), generator.Name, purpose, cost,
+            $"{request.Width}×{request.Height}, seed {image.Seed}, LoRA scale {request.LoraScale:0.##}, request {image.RequestId}")
+        {
+            Key = key, Reference = JsonSerializer.Serialize(new PictureReference(blob, image.Seed, image.RequestId)),
+        }, ct);
+        return made;
     }
+
+    /// <summary>The picture an earlier delivery made and recorded under the key, read back from the store.</summary>
+    private async Task<StoredPicture?> StoredAsync(string owner, CostKey key, CancellationToken ct)
+    {
+        if (await catalog.FindPaidCallAsync(owner, key, ct) is not { Reference: { } reference } paid) return null;
+        var picture = JsonSerializer.Deserialize<PictureReference>(reference)!;
+        await using var stream = await blobs.OpenReadAsync(picture.Blob, ct);
+        if (stream is null) return null; // the blob went (a deletion); make it again rather than fail
+        return new StoredPicture(picture.Blob, picture.Seed, paid.Provider, picture.RequestId, await ReadBoundedAsync(stream, ct),
+            paid.EstimatedUsd);
+    }
+
+    private sealed record PictureReference(string Blob, long Seed, string? RequestId);
 
     private static async Task<byte[]> ReadBoundedAsync(Stream stream, CancellationToken ct)
     {
