@@ -3,7 +3,11 @@ using Microsoft.DurableTask;
 
 namespace Personas.Orchestrations.Dataset;
 
-public sealed record PrepareDatasetInput(string Owner, string PersonaId);
+/// <summary>
+/// <paramref name="Claim"/>: started on its own (not inside a training), the run first claims the persona from
+/// <paramref name="PriorInstanceId"/> (<see cref="DatasetClaim"/>).
+/// </summary>
+public sealed record PrepareDatasetInput(string Owner, string PersonaId, bool Claim = false, string? PriorInstanceId = null);
 
 public sealed record DatasetProgress(string Step, int Done, int Total);
 
@@ -27,6 +31,8 @@ public sealed class PrepareDatasetOrchestrator : TaskOrchestrator<PrepareDataset
 
     public override async Task<DatasetPackages> RunAsync(TaskOrchestrationContext context, PrepareDatasetInput input)
     {
+        // Outside the try: a superseded run must not mark the persona failed; the run that won owns its status.
+        if (input.Claim) await context.CallActivityAsync(nameof(ClaimDatasetActivity), input);
         try
         {
             var photos = await context.CallActivityAsync<IReadOnlyList<string>>(nameof(PlanDatasetActivity), input);
