@@ -5,9 +5,10 @@ using Personas.Domain.Stores;
 namespace Personas.Api.Recovery;
 
 /// <summary>
-/// What uploads a stopped host left: blobs named by an upload note (<see cref="UploadNotes"/>) that no photo row holds,
-/// and staging folders. Only leftovers older than <see cref="RecoverySettings.LeftoverMinutes"/> are removed, so an
-/// upload still running on another host sharing the data is left alone.
+/// What uploads a stopped host left: blobs named by an upload note (<see cref="UploadNotes"/>) that no photo row
+/// holds, half-written blob files (local store), and staging folders. Only leftovers older than
+/// <see cref="RecoverySettings.LeftoverMinutes"/> are removed, so an upload still running on another host sharing the
+/// data is left alone.
 /// </summary>
 public sealed class UploadLeftoverSweep(UploadNotes notes, ICatalog catalog, IBlobStore blobs, RecoverySettings settings,
     TimeProvider clock)
@@ -27,6 +28,7 @@ public sealed class UploadLeftoverSweep(UploadNotes notes, ICatalog catalog, IBl
             }
             UploadNotes.Clear(path);
         }
+        if (blobs is FileSystemBlobStore files) removed += files.DeletePartialsOlderThan(cutoff);
         return (removed, SweepStaging(cutoff));
     }
 
