@@ -44,8 +44,8 @@ public static class DatasetEndpoints
         await client.StartNewOwnedAsync(ledger, clock, owner, PrepareDatasetOrchestrator.Name,
             new PrepareDatasetInput(owner, personaId, Claim: true, PriorInstanceId: prior),
             instanceId, http.RequestAborted);
-        var claimed = await catalog.UpdatePersonaAsync(owner, personaId, p => DatasetClaim.Apply(p, prior, instanceId, clock.GetUtcNow()),
-            http.RequestAborted);
+        var claimed = await catalog.UpdatePersonaAsync(owner, personaId,
+            p => DatasetClaim.Apply(p, prior, instanceId, clock.GetUtcNow()), http.RequestAborted);
         if (claimed?.DatasetInstanceId != instanceId) return Busy(http, claimed?.Status);
 
         return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!,
@@ -53,5 +53,6 @@ public static class DatasetEndpoints
     }
 
     private static IResult Busy(HttpContext http, PersonaStatus? status) =>
-        ProblemWriter.Result(http, 409, "Persona busy", $"The persona is {status}; a dataset can be prepared once that finishes.", "personaId");
+        ProblemWriter.Result(http, 409, "Persona busy",
+            $"The persona is {status}; a dataset can be prepared once that finishes.", "personaId");
 }

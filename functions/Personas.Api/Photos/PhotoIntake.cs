@@ -18,8 +18,8 @@ public sealed record IntakeResult(string FileName, bool Accepted, string? PhotoI
 /// a failure leaves nothing half-stored; a note (<see cref="UploadNotes"/>) written before the blobs lets the startup
 /// sweep remove them if the host dies before the catalog write.
 /// </summary>
-public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspector inspector, PhotoGates gates, UploadNotes notes,
-    TimeProvider clock)
+public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspector inspector, PhotoGates gates,
+    UploadNotes notes, TimeProvider clock)
 {
     public async Task<IReadOnlyList<IntakeResult>> AcceptAsync(Persona persona, IReadOnlyList<StagedPhoto> staged, CancellationToken ct)
     {
@@ -70,7 +70,8 @@ public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspect
     private async Task StoreAsync(Persona persona, List<(Photo Photo, string Path)> photos, CancellationToken ct)
     {
         if (photos.Count == 0) return;
-        var note = await notes.WriteAsync(new UploadNote(persona.Owner, persona.Id, photos.Select(p => p.Photo.Blob).ToList()), ct);
+        var note = await notes.WriteAsync(
+            new UploadNote(persona.Owner, persona.Id, photos.Select(p => p.Photo.Blob).ToList()), ct);
         try
         {
             foreach (var (photo, path) in photos)

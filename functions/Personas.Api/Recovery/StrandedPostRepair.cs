@@ -13,7 +13,10 @@ namespace Personas.Api.Recovery;
 public sealed class StrandedPostRepair(IPostCatalog posts, DurableTaskClient client, TimeProvider clock)
 {
     private static readonly PostStatus[] Waiting =
-        [PostStatus.Generating, PostStatus.AwaitingApproval, PostStatus.Staged, PostStatus.Scheduled, PostStatus.Publishing];
+    [
+        PostStatus.Generating, PostStatus.AwaitingApproval, PostStatus.Staged, PostStatus.Scheduled,
+        PostStatus.Publishing,
+    ];
 
     public async Task<IReadOnlyList<string>> RunAsync(CancellationToken ct)
     {
@@ -25,7 +28,8 @@ public sealed class StrandedPostRepair(IPostCatalog posts, DurableTaskClient cli
             if (post.Status != PostStatus.Generating && await StrandedRun.IsLiveAsync(client, lifecycle, ct)) continue;
             var reason = post.Status == PostStatus.Generating
                 ? "Generation stopped before this post was written (the host was stopped); generate it again."
-                : $"Its workflow ({lifecycle}) stopped while it was {post.Status} (the host was stopped); generate it again.";
+                : $"Its workflow ({lifecycle}) stopped while it was {post.Status} (the host was stopped); "
+                    + "generate it again.";
             var updated = await posts.UpdatePostAsync(post.Owner, post.Id, p => p.Status != post.Status ? p
                 : (p with { Error = reason }).With(clock.GetUtcNow(), reason, PostStatus.Failed), ct);
             if (updated is { Status: PostStatus.Failed }) repaired.Add(post.Id);

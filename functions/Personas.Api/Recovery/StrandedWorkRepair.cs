@@ -12,7 +12,8 @@ namespace Personas.Api.Recovery;
 /// or over go back to the status they had before (with a reason), and a deletion whose run was never scheduled is
 /// scheduled (its id is the ticket's, so this cannot start it twice).
 /// </summary>
-public sealed class StrandedWorkRepair(ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock)
+public sealed class StrandedWorkRepair(ICatalog catalog, DurableTaskClient client, IInstanceLedger ledger,
+    TimeProvider clock)
 {
     private static readonly PersonaStatus[] Busy =
         [PersonaStatus.Preparing, PersonaStatus.Training, PersonaStatus.Validating, PersonaStatus.Deleting];
@@ -28,16 +29,18 @@ public sealed class StrandedWorkRepair(ICatalog catalog, DurableTaskClient clien
                 if (await RestartDeletionAsync(persona, ct)) repaired.Add(persona.Id);
                 continue;
             }
-            var instanceId = persona.Status == PersonaStatus.Preparing ? persona.DatasetInstanceId : persona.TrainingInstanceId;
+            var instanceId = persona.Status == PersonaStatus.Preparing
+                ? persona.DatasetInstanceId : persona.TrainingInstanceId;
             if (await StrandedRun.IsLiveAsync(client, instanceId, ct)) continue;
             var restored = await catalog.UpdatePersonaAsync(persona.Owner, persona.Id, p =>
-                p.Status != persona.Status || p.TrainingInstanceId != persona.TrainingInstanceId || p.DatasetInstanceId != persona.DatasetInstanceId
+                p.Status != persona.Status || p.TrainingInstanceId != persona.TrainingInstanceId
+                    || p.DatasetInstanceId != persona.DatasetInstanceId
                     ? p // it moved on since it was read
                     : p with
                     {
                         Status = Before(p), UpdatedAt = clock.GetUtcNow(),
-                        StatusReason = $"The {p.Status.ToString().ToLowerInvariant()} run ({instanceId ?? "none"}) stopped without " +
-                            "finishing (the host was stopped); start it again.",
+                        StatusReason = $"The {p.Status.ToString().ToLowerInvariant()} run ({instanceId ?? "none"}) "
+                            + "stopped without finishing (the host was stopped); start it again.",
                     }, ct);
             if (restored is not null && restored.Status != persona.Status) repaired.Add(persona.Id);
         }
@@ -65,5 +68,6 @@ public sealed class StrandedWorkRepair(ICatalog catalog, DurableTaskClient clien
 internal static class StrandedRun
 {
     public static async Task<bool> IsLiveAsync(DurableTaskClient client, string? instanceId, CancellationToken ct) =>
-        instanceId is not null && await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is { IsActive: true };
+        instanceId is not null
+        && await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is { IsActive: true };
 }

@@ -10,8 +10,8 @@ namespace Personas.Api.Recovery;
 /// <see cref="RecoverySettings.LeftoverMinutes"/> are removed, so an upload still running on another host sharing the
 /// data is left alone.
 /// </summary>
-public sealed class UploadLeftoverSweep(UploadNotes notes, ICatalog catalog, IBlobStore blobs, RecoverySettings settings,
-    TimeProvider clock)
+public sealed class UploadLeftoverSweep(UploadNotes notes, ICatalog catalog, IBlobStore blobs,
+    RecoverySettings settings, TimeProvider clock)
 {
     /// <summary>Returns how many blobs and staging folders it removed.</summary>
     public async Task<(int Blobs, int Folders)> RunAsync(CancellationToken ct)
@@ -22,7 +22,8 @@ public sealed class UploadLeftoverSweep(UploadNotes notes, ICatalog catalog, IBl
         {
             if (note is not null)
             {
-                var kept = (await catalog.ListPhotosAsync(note.Owner, note.PersonaId, ct)).Select(p => p.Blob).ToHashSet(StringComparer.Ordinal);
+                var kept = (await catalog.ListPhotosAsync(note.Owner, note.PersonaId, ct)).Select(p => p.Blob)
+                    .ToHashSet(StringComparer.Ordinal);
                 foreach (var blob in note.Blobs.Where(b => !kept.Contains(b)))
                     if (await blobs.DeleteAsync(blob, ct)) removed++;
             }

@@ -17,23 +17,30 @@ public static class DatasetClaim
 
     public static Persona Apply(Persona persona, string? prior, string instanceId, DateTimeOffset now) =>
         persona.DatasetInstanceId == instanceId || !Allowed(persona, prior) ? persona
-            : persona with { Status = PersonaStatus.Preparing, StatusReason = null, DatasetInstanceId = instanceId, UpdatedAt = now };
+            : persona with
+            {
+                Status = PersonaStatus.Preparing, StatusReason = null, DatasetInstanceId = instanceId, UpdatedAt = now,
+            };
 }
 
 /// <summary>Another run or another kind of work claimed the persona first: this preparation does nothing.</summary>
 public sealed class DatasetSupersededException(string message) : Exception(message);
 
-/// <summary>A started preparation's first step: <see cref="DatasetClaim"/>, or <see cref="DatasetSupersededException"/>.</summary>
+/// <summary>
+/// A started preparation's first step: <see cref="DatasetClaim"/>, or <see cref="DatasetSupersededException"/>.
+/// </summary>
 public sealed class ClaimDatasetActivity(ICatalog catalog, TimeProvider clock) : TaskActivity<PrepareDatasetInput, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, PrepareDatasetInput input)
     {
         var claimed = await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId,
-                p => DatasetClaim.Apply(p, input.PriorInstanceId, context.InstanceId, clock.GetUtcNow()), context.CancellationToken)
+                p => DatasetClaim.Apply(p, input.PriorInstanceId, context.InstanceId, clock.GetUtcNow()),
+                context.CancellationToken)
             ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
         if (claimed.DatasetInstanceId != context.InstanceId)
             throw new DatasetSupersededException(
-                $"Superseded: the persona is {claimed.Status} (run {claimed.DatasetInstanceId}); this preparation did nothing.");
+                $"Superseded: the persona is {claimed.Status} (run {claimed.DatasetInstanceId}); "
+                + "this preparation did nothing.");
         return true;
     }
 }

@@ -7,7 +7,8 @@ namespace Personas.Orchestrations.Dataset;
 /// <paramref name="Claim"/>: started on its own (not inside a training), the run first claims the persona from
 /// <paramref name="PriorInstanceId"/> (<see cref="DatasetClaim"/>).
 /// </summary>
-public sealed record PrepareDatasetInput(string Owner, string PersonaId, bool Claim = false, string? PriorInstanceId = null);
+public sealed record PrepareDatasetInput(string Owner, string PersonaId, bool Claim = false,
+    string? PriorInstanceId = null);
 
 public sealed record DatasetProgress(string Step, int Done, int Total);
 

@@ -30,8 +30,8 @@ public sealed class GenerateImagesActivity(ICatalog catalog, PersonaPictures pic
         for (var i = 0; i < input.Count; i++)
         {
             var picture = await pictures.MakeAsync(input.Owner, new ImageRequest(input.PersonaId, input.Prompt, lora, input.BlendStrength, size.Width, size.Height, input.Seed + i),
-                BlobPaths.Join(input.Owner, input.PersonaId, "generations", input.GenerationId, $"{i}.jpg"), "generation",
-                new CostKey(context.InstanceId, $"picture/{i}", 0), ct);
+                BlobPaths.Join(input.Owner, input.PersonaId, "generations", input.GenerationId, $"{i}.jpg"),
+                "generation", new CostKey(context.InstanceId, $"picture/{i}", 0), ct);
             images.Add(new GeneratedPicture(picture.Blob, picture.Seed, picture.RequestId));
             provider = picture.Provider;
         }

@@ -32,8 +32,8 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
     /// Makes the picture once per <paramref name="key"/>: a redelivered activity finds the call in the ledger and gets
     /// the stored picture back instead of paying the provider again.
     /// </summary>
-    public async Task<StoredPicture> MakeAsync(string owner, ImageRequest request, string blob, string purpose, CostKey key,
-        CancellationToken ct)
+    public async Task<StoredPicture> MakeAsync(string owner, ImageRequest request, string blob, string purpose,
+        CostKey key, CancellationToken ct)
     {
         if (await StoredAsync(owner, key, ct) is { } stored) return stored;
         var generator = generators.For(request.Lora);
@@ -44,8 +44,10 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
         using (var content = new MemoryStream(fitted)) await blobs.PutAsync(blob, content, ct);
         var cost = generators.EstimateUsd(generator.Name, 1);
         var made = new StoredPicture(blob, image.Seed, generator.Name, image.RequestId, fitted, cost);
-        await catalog.TryRecordPaidCallAsync(new CostEntry(owner, request.PersonaId, clock.GetUtcNow(), generator.Name, purpose, cost,
-            $"{request.Width}×{request.Height}, seed {image.Seed}, LoRA scale {request.LoraScale:0.##}, request {image.RequestId}")
+        var details = $"{request.Width}×{request.Height}, seed {image.Seed}, LoRA scale {request.LoraScale:0.##}, "
+            + $"request {image.RequestId}";
+        await catalog.TryRecordPaidCallAsync(
+            new CostEntry(owner, request.PersonaId, clock.GetUtcNow(), generator.Name, purpose, cost, details)
         {
             Key = key, Reference = JsonSerializer.Serialize(new PictureReference(blob, image.Seed, image.RequestId)),
         }, ct);
@@ -59,7 +61,8 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
         var picture = JsonSerializer.Deserialize<PictureReference>(reference)!;
         await using var stream = await blobs.OpenReadAsync(picture.Blob, ct);
         if (stream is null) return null; // the blob went (a deletion); make it again rather than fail
-        return new StoredPicture(picture.Blob, picture.Seed, paid.Provider, picture.RequestId, await ReadBoundedAsync(stream, ct),
+        var bytes = await ReadBoundedAsync(stream, ct);
+        return new StoredPicture(picture.Blob, picture.Seed, paid.Provider, picture.RequestId, bytes,
             paid.EstimatedUsd);
     }
 

@@ -27,7 +27,8 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
 
     public static string VariantFor(SocialPlatform platform) => platform == SocialPlatform.X ? "landscape" : "portrait";
 
-    public async Task<PostRevision> MakeAsync(string instanceId, WritePostInput input, PostRevision? previous, CancellationToken ct)
+    public async Task<PostRevision> MakeAsync(string instanceId, WritePostInput input, PostRevision? previous,
+        CancellationToken ct)
     {
         var (owner, work) = (input.Batch.Owner, input.Work);
         var persona = input.Batch.PersonaId is { } personaId

@@ -7,9 +7,11 @@ using Personas.Providers.Training;
 
 namespace Personas.Orchestrations.Training;
 
-/// <summary><paramref name="PriorInstanceId"/>: the persona's training run when this one was started, for its claim.</summary>
-public sealed record TrainPersonaInput(string Owner, string PersonaId, int Version, TrainingOptions Options, double TimeoutMinutes, bool Validate = true,
-    string? PriorInstanceId = null);
+/// <summary>
+/// <paramref name="PriorInstanceId"/>: the persona's training run when this one was started, for its claim.
+/// </summary>
+public sealed record TrainPersonaInput(string Owner, string PersonaId, int Version, TrainingOptions Options,
+    double TimeoutMinutes, bool Validate = true, string? PriorInstanceId = null);
 
 public sealed record TrainPersonaResult(PersonaModel Model);
 

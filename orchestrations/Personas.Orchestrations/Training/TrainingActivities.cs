@@ -37,7 +37,9 @@ public sealed class CheckTrainingActivity(ICatalog catalog, TimeProvider clock) 
 public sealed class SubmitTrainingActivity(ICatalog catalog, TrainingProviders providers, IPublicLinks links, TimeProvider clock)
     : TaskActivity<TrainPersonaInput, SubmittedTraining>
 {
-    /// <summary>Attempt 0: the SDK tells an activity no retry count, and one run submits one job whatever retries.</summary>
+    /// <summary>
+    /// Attempt 0: the SDK tells an activity no retry count, and one run submits one job whatever its retries.
+    /// </summary>
     public static CostKey Key(string instanceId) => new(instanceId, "train", 0);
 
     public override async Task<SubmittedTraining> RunAsync(TaskActivityContext context, TrainPersonaInput input)
@@ -57,10 +59,14 @@ public sealed class SubmitTrainingActivity(ICatalog catalog, TrainingProviders p
             try
             {
                 var job = await provider.SubmitAsync(request, ct);
-                var submitted = new SubmittedTraining(job, job.SubmittedAt ?? clock.GetUtcNow(), provider.FirstPoll, switches);
-                // The ledger row first: it is what a redelivery looks for, so the window that could pay twice is one write.
-                await catalog.TryRecordPaidCallAsync(new CostEntry(input.Owner, input.PersonaId, clock.GetUtcNow(), provider.Name, "training",
-                    providers.EstimateUsd(provider.Name, input.Options.StepsOrDefault), $"v{input.Version}, {input.Options.StepsOrDefault} steps, job {job.JobId}")
+                var submitted = new SubmittedTraining(job, job.SubmittedAt ?? clock.GetUtcNow(), provider.FirstPoll,
+                    switches);
+                // The ledger row first: it is what a redelivery looks for, so the window that could pay twice is
+                // one write.
+                var steps = input.Options.StepsOrDefault;
+                await catalog.TryRecordPaidCallAsync(new CostEntry(input.Owner, input.PersonaId, clock.GetUtcNow(),
+                    provider.Name, "training", providers.EstimateUsd(provider.Name, steps),
+                    $"v{input.Version}, {steps} steps, job {job.JobId}")
                 {
                     Key = key, Reference = JsonSerializer.Serialize(submitted),
                 }, ct);

@@ -13,9 +13,13 @@ namespace Personas.Orchestrations.Training;
 public static class TrainingClaim
 {
     public static Persona Apply(Persona persona, string? prior, string instanceId, DateTimeOffset now) =>
-        persona.TrainingInstanceId == instanceId || persona.TrainingInstanceId != prior || persona.Status == PersonaStatus.Deleting
+        persona.TrainingInstanceId == instanceId || persona.TrainingInstanceId != prior
+            || persona.Status == PersonaStatus.Deleting
             ? persona
-            : persona with { TrainingInstanceId = instanceId, Status = PersonaStatus.Training, StatusReason = null, UpdatedAt = now };
+            : persona with
+            {
+                TrainingInstanceId = instanceId, Status = PersonaStatus.Training, StatusReason = null, UpdatedAt = now,
+            };
 }
 
 /// <summary>Another run claimed the persona first: this one ends having done nothing, and nothing paid.</summary>
@@ -27,12 +31,14 @@ public sealed class ClaimTrainingActivity(ICatalog catalog, TimeProvider clock) 
     public override async Task<bool> RunAsync(TaskActivityContext context, TrainPersonaInput input)
     {
         var claimed = await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId,
-                p => TrainingClaim.Apply(p, input.PriorInstanceId, context.InstanceId, clock.GetUtcNow()), context.CancellationToken)
+                p => TrainingClaim.Apply(p, input.PriorInstanceId, context.InstanceId, clock.GetUtcNow()),
+                context.CancellationToken)
             ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
         if (claimed.Status == PersonaStatus.Deleting) throw new InvalidDataException("The persona is being deleted.");
         if (claimed.TrainingInstanceId != context.InstanceId)
             throw new TrainingSupersededException(
-                $"Superseded: training run {claimed.TrainingInstanceId} claimed the persona first; this run did nothing.");
+                $"Superseded: training run {claimed.TrainingInstanceId} claimed the persona first; "
+                + "this run did nothing.");
         return true;
     }
 }

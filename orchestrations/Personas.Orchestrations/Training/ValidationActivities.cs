@@ -40,7 +40,8 @@ public sealed class ValidateCandidateActivity(ICatalog catalog, PersonaPictures 
             var shot = await pictures.MakeAsync(input.Owner, new ImageRequest(input.PersonaId, prompt, lora, options.BlendStrength, width, height, seed),
                 BlobPaths.Join(folder, $"{i}.jpg"), "validation", Key(context, label, $"{i}"), ct);
             var control = await pictures.MakeAsync(input.Owner, new ImageRequest(input.PersonaId, prompt, lora, 0, width, height, seed),
-                BlobPaths.Join(folder, $"{i}-control.jpg"), "validation control", Key(context, label, $"{i}-control"), ct);
+                BlobPaths.Join(folder, $"{i}-control.jpg"), "validation control", Key(context, label, $"{i}-control"),
+                ct);
             var check = scorer.Check(shot.Bytes, persona.Mode);
             var bits = check.Face is { } face ? GeneratedImageScorer.FaceChangeBits(shot.Bytes, control.Bytes, face, width) : 0;
             images.Add(new ValidationImage(prompt, seed, shot.Provider, shot.Blob, control.Blob, check.ClearFace, check.Quality, bits));

@@ -35,8 +35,10 @@ public sealed partial class CosmosCatalog
     /// <summary>Cross-partition, on the indexed status field: it runs once at startup.</summary>
     public async Task<IReadOnlyList<Post>> ListPostsInStatusAsync(IReadOnlyCollection<PostStatus> statuses,
         CancellationToken ct = default) =>
-        (await QueryAsync<ItemDocument<Post>>(new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND ARRAY_CONTAINS(@statuses, c.status)")
-                .WithParameter("@type", DocumentTypes.Post).WithParameter("@statuses", statuses.Select(s => s.ToString()).ToArray()), null, ct))
+        (await QueryAsync<ItemDocument<Post>>(
+                new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND ARRAY_CONTAINS(@statuses, c.status)")
+                    .WithParameter("@type", DocumentTypes.Post)
+                    .WithParameter("@statuses", statuses.Select(s => s.ToString()).ToArray()), null, ct))
             .Select(d => d.Body!).ToList();
 
     /// <summary>

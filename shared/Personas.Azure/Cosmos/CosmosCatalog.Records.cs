@@ -48,7 +48,9 @@ public sealed partial class CosmosCatalog
         }, pk, ct);
     }
 
-    /// <summary>The document id is the key, so Cosmos refuses a second entry for it (409) in the owner's partition.</summary>
+    /// <summary>
+    /// The document id is the key, so Cosmos refuses a second entry for it (409) in the owner's partition.
+    /// </summary>
     public async Task<bool> TryRecordPaidCallAsync(CostEntry entry, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -65,7 +67,8 @@ public sealed partial class CosmosCatalog
         (await ReadAsync<ItemDocument<CostEntry>>(PaidCallId(key), OwnerPartition(owner), ct)).Document?.Body;
 
     private static string PaidCallId(CostKey key) =>
-        Id(DocumentTypes.Cost, "key", key.InstanceId, key.Task, key.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Id(DocumentTypes.Cost, "key", key.InstanceId, key.Task,
+            key.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public async Task<IReadOnlyList<CostEntry>> ListCostsAsync(string owner, string personaId,
         CancellationToken ct = default) =>

@@ -22,7 +22,8 @@ public interface ICatalog
     /// Every owner's personas in one of <paramref name="statuses"/>: the startup repair's one look across owners, for
     /// work a stopped host may have stranded.
     /// </summary>
-    Task<IReadOnlyList<Persona>> ListPersonasInStatusAsync(IReadOnlyCollection<PersonaStatus> statuses, CancellationToken ct = default);
+    Task<IReadOnlyList<Persona>> ListPersonasInStatusAsync(IReadOnlyCollection<PersonaStatus> statuses,
+        CancellationToken ct = default);
 
     /// <summary>Reads, changes and writes one persona atomically. Returns null when it does not exist for this owner.</summary>
     Task<Persona?> UpdatePersonaAsync(string owner, string id, Func<Persona, Persona> change, CancellationToken ct = default);

@@ -20,7 +20,8 @@ public interface IPostCatalog
     Task<PostPage> ListPostsAsync(string owner, PostStatus? status, string? personaId, string? batchId, int offset, int limit, CancellationToken ct = default);
 
     /// <summary>Every owner's posts in one of <paramref name="statuses"/>, for the startup repair.</summary>
-    Task<IReadOnlyList<Post>> ListPostsInStatusAsync(IReadOnlyCollection<PostStatus> statuses, CancellationToken ct = default);
+    Task<IReadOnlyList<Post>> ListPostsInStatusAsync(IReadOnlyCollection<PostStatus> statuses,
+        CancellationToken ct = default);
 
     Task<BrandKit?> GetBrandKitAsync(string owner, CancellationToken ct = default);
 

@@ -68,8 +68,10 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
             r => json.Deserialize<Persona>(r.GetString(0))!, ("$owner", owner)));
 
     /// <summary>Statuses live only in the documents; this runs once at startup, so it reads them all.</summary>
-    public Task<IReadOnlyList<Persona>> ListPersonasInStatusAsync(IReadOnlyCollection<PersonaStatus> statuses, CancellationToken ct = default) =>
-        Read<IReadOnlyList<Persona>>(c => c.Query("SELECT doc FROM personas ORDER BY created_at, id", r => json.Deserialize<Persona>(r.GetString(0))!)
+    public Task<IReadOnlyList<Persona>> ListPersonasInStatusAsync(IReadOnlyCollection<PersonaStatus> statuses,
+        CancellationToken ct = default) =>
+        Read<IReadOnlyList<Persona>>(c => c.Query("SELECT doc FROM personas ORDER BY created_at, id",
+                r => json.Deserialize<Persona>(r.GetString(0))!)
             .Where(p => statuses.Contains(p.Status)).ToList());
 
     public Task<Persona?> UpdatePersonaAsync(string owner, string id, Func<Persona, Persona> change, CancellationToken ct = default) => Write(c =>
@@ -153,13 +155,16 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
     public Task<bool> TryRecordPaidCallAsync(CostEntry entry, CancellationToken ct = default)
     {
         var key = entry.Key ?? throw new ArgumentException("A paid call needs its key.", nameof(entry));
-        return Write(c => c.Execute("INSERT OR IGNORE INTO costs(owner, persona_id, cost_key, doc) VALUES ($owner, $persona, $key, $doc)",
-            ("$owner", entry.Owner), ("$persona", entry.PersonaId), ("$key", key.ToString()), ("$doc", json.Serialize(entry))) == 1);
+        return Write(c => c.Execute(
+            "INSERT OR IGNORE INTO costs(owner, persona_id, cost_key, doc) VALUES ($owner, $persona, $key, $doc)",
+            ("$owner", entry.Owner), ("$persona", entry.PersonaId), ("$key", key.ToString()),
+            ("$doc", json.Serialize(entry))) == 1);
     }
 
     public Task<CostEntry?> FindPaidCallAsync(string owner, CostKey key, CancellationToken ct = default) =>
-        Read(c => c.Query("SELECT doc FROM costs WHERE owner = $owner AND cost_key = $key", r => json.Deserialize<CostEntry>(r.GetString(0)),
-            ("$owner", owner), ("$key", key.ToString())).FirstOrDefault());
+        Read(c => c.Query("SELECT doc FROM costs WHERE owner = $owner AND cost_key = $key",
+            r => json.Deserialize<CostEntry>(r.GetString(0)), ("$owner", owner), ("$key", key.ToString()))
+            .FirstOrDefault());
 
     public Task<IReadOnlyList<CostEntry>> ListCostsAsync(string owner, string personaId, CancellationToken ct = default) =>
         Read<IReadOnlyList<CostEntry>>(c => c.Query("SELECT doc FROM costs WHERE owner = $owner AND persona_id = $persona ORDER BY seq",

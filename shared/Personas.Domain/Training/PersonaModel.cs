@@ -49,10 +49,12 @@ public sealed record ProviderJobLink(string Provider, string JobId, string Owner
 
 /// <summary>
 /// One priced provider call: what it was, and its estimated cost from the configured prices. A keyed entry (see
-/// <see cref="CostKey"/>) also keeps what the call produced (<see cref="Reference"/>: a provider job, a stored blob), so
-/// a redelivered activity finds the result instead of paying again. Entries written before keys existed have neither.
+/// <see cref="CostKey"/>) also keeps what the call produced (<see cref="Reference"/>: a provider job, a stored
+/// blob), so a redelivered activity finds the result instead of paying again. Entries written before keys existed have
+/// neither.
 /// </summary>
-public sealed record CostEntry(string Owner, string PersonaId, DateTimeOffset At, string Provider, string Operation, decimal EstimatedUsd, string Details)
+public sealed record CostEntry(string Owner, string PersonaId, DateTimeOffset At, string Provider, string Operation,
+    decimal EstimatedUsd, string Details)
 {
     public CostKey? Key { get; init; }
 
