@@ -33,14 +33,12 @@ public sealed class ClaimDatasetActivity(ICatalog catalog, TimeProvider clock) :
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, PrepareDatasetInput input)
     {
-        var claimed = await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId,
-                p => DatasetClaim.Apply(p, input.PriorInstanceId, context.InstanceId, clock.GetUtcNow()),
-                context.CancellationToken)
-            ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
-        if (claimed.DatasetInstanceId != context.InstanceId)
-            throw new DatasetSupersededException(
-                $"Superseded: the persona is {claimed.Status} (run {claimed.DatasetInstanceId}); "
-                + "this preparation did nothing.");
-        return true;
+        var claimed = await PersonaClaims.ApplyAsync(catalog, input.Owner, input.PersonaId,
+            p => DatasetClaim.Apply(p, input.PriorInstanceId, context.InstanceId, clock.GetUtcNow()),
+            context.CancellationToken);
+        if (claimed.DatasetInstanceId == context.InstanceId) return true;
+        throw new DatasetSupersededException(
+            $"Superseded: the persona is {claimed.Status} (run {claimed.DatasetInstanceId}); "
+            + "this preparation did nothing.");
     }
 }

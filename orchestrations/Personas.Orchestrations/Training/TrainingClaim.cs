@@ -30,10 +30,9 @@ public sealed class ClaimTrainingActivity(ICatalog catalog, TimeProvider clock) 
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, TrainPersonaInput input)
     {
-        var claimed = await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId,
-                p => TrainingClaim.Apply(p, input.PriorInstanceId, context.InstanceId, clock.GetUtcNow()),
-                context.CancellationToken)
-            ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
+        var claimed = await PersonaClaims.ApplyAsync(catalog, input.Owner, input.PersonaId,
+            p => TrainingClaim.Apply(p, input.PriorInstanceId, context.InstanceId, clock.GetUtcNow()),
+            context.CancellationToken);
         if (claimed.Status == PersonaStatus.Deleting) throw new InvalidDataException("The persona is being deleted.");
         if (claimed.TrainingInstanceId != context.InstanceId)
             throw new TrainingSupersededException(

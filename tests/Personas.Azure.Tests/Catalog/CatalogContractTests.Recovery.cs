@@ -26,7 +26,8 @@ public abstract partial class CatalogContractTests
         Assert.Null(await Catalog.FindPaidCallAsync(NewOwner(), key));
         Assert.Null(await Catalog.FindPaidCallAsync(owner, key with { Attempt = 1 }));
         Assert.True(await Catalog.TryRecordPaidCallAsync(paid with { Key = key with { Task = "picture/0" } }));
-        Assert.Equal([0.1m, 2.5m, 2.5m], (await Catalog.ListCostsAsync(owner, "persona-a")).Select(c => c.EstimatedUsd).Order());
+        var amounts = (await Catalog.ListCostsAsync(owner, "persona-a")).Select(c => c.EstimatedUsd).Order();
+        Assert.Equal([0.1m, 2.5m, 2.5m], amounts);
         Assert.Equal(5.1m, await Catalog.OwnerSpentUsdAsync(owner));
     }
 
@@ -37,7 +38,8 @@ public abstract partial class CatalogContractTests
         var training = Persona(first) with { Status = PersonaStatus.Training };
         var ready = Persona(second) with { Status = PersonaStatus.Ready };
         var preparing = Persona(second) with { Status = PersonaStatus.Preparing };
-        foreach (var persona in new[] { training, ready, preparing }) Assert.True(await Catalog.TryCreatePersonaAsync(persona));
+        foreach (var persona in new[] { training, ready, preparing })
+            Assert.True(await Catalog.TryCreatePersonaAsync(persona));
         var generating = Post(first, null, 1, PostStatus.Generating);
         var publishing = Post(second, null, 2, PostStatus.Publishing);
         await Posts.SavePostAsync(generating);

@@ -9,7 +9,8 @@ namespace Personas.Azure.Tests.Catalog;
 /// <summary>A database from before cost keys: its entries stay, and keyed entries are unique from then on.</summary>
 public sealed class SqliteCostKeyMigrationTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "personas-costkeys-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory =
+        Path.Combine(Path.GetTempPath(), "personas-costkeys-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task Initializing_an_old_database_adds_the_key_column_and_its_unique_index_and_keeps_old_entries()
@@ -22,7 +23,8 @@ public sealed class SqliteCostKeyMigrationTests : IDisposable
             connection.Open();
             using var create = connection.CreateCommand();
             create.CommandText = """
-                CREATE TABLE costs(seq INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, persona_id TEXT NOT NULL, doc TEXT NOT NULL);
+                CREATE TABLE costs(seq INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, persona_id TEXT NOT NULL,
+                    doc TEXT NOT NULL);
                 INSERT INTO costs(owner, persona_id, doc) VALUES ('owner-1', 'persona-a', $doc);
                 """;
             create.Parameters.AddWithValue("$doc", PersonasDataConverter.Default.Serialize(old));

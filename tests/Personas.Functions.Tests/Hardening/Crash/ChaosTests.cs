@@ -53,9 +53,12 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         }
         var killed = DateTime.UtcNow;
         var finished = await Task.WhenAny(driving, Task.Delay(deadline - DateTime.UtcNow));
-        output.WriteLine($"kills ended {(killed - deadline).TotalSeconds + Budget:0} s in; workload done {(DateTime.UtcNow - deadline).TotalSeconds + Budget:0} s in");
+        var start = deadline.AddSeconds(-Budget);
+        output.WriteLine($"kills ended {(killed - start).TotalSeconds:0} s in; "
+            + $"workload done {(DateTime.UtcNow - start).TotalSeconds:0} s in");
         await stop.CancelAsync();
-        Assert.True(finished == driving, $"The workload did not finish after {host.Starts} starts. {await DescribeAsync(host)}\n{host.Errors()}");
+        Assert.True(finished == driving,
+            $"The workload did not finish after {host.Starts} starts. {await DescribeAsync(host)}\n{host.Errors()}");
         await driving;
         output.WriteLine($"{host.Starts} starts");
 
@@ -67,7 +70,9 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         AssertConsistent(triggers);
     }
 
-    /// <summary>Moves every persona one step on each round, whatever answer (or none) the host gave last time.</summary>
+    /// <summary>
+    /// Moves every persona one step on each round, whatever answer (or none) the host gave last time.
+    /// </summary>
     private static async Task DriveAsync(HostProcess host, string[] triggers, CancellationToken ct)
     {
         var done = new HashSet<string>();
@@ -81,7 +86,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
                     using var client = host.Client();
                     if (await StepAsync(host, client, trigger, sent, ct)) done.Add(trigger);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or InvalidOperationException)
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException
+                    or InvalidOperationException)
                 {
                     // the host is down or was killed mid-answer: the next round asks again
                 }
@@ -90,7 +96,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static async Task<bool> StepAsync(HostProcess host, HttpClient client, string trigger, HashSet<string> sent, CancellationToken ct)
+    private static async Task<bool> StepAsync(HostProcess host, HttpClient client, string trigger, HashSet<string> sent,
+        CancellationToken ct)
     {
         var personas = (await client.GetFromJsonAsync<JsonArray>("/api/personas", ct))!;
         if (personas.FirstOrDefault(p => p!["triggerWord"]!.GetValue<string>() == trigger) is not { } persona)
@@ -101,8 +108,9 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         var id = persona["id"]!.GetValue<string>();
         if (persona["photoCount"]!.GetValue<int>() < 2)
         {
-            await client.PostAsync($"/api/personas/{id}/photos",
-                PersonaApiTests.Files(("front.jpg", Samples.Load("obama.jpg")), ("speech.jpg", Samples.Load("obama2.jpg"))), ct);
+            var photos = PersonaApiTests.Files(("front.jpg", Samples.Load("obama.jpg")),
+                ("speech.jpg", Samples.Load("obama2.jpg")));
+            await client.PostAsync($"/api/personas/{id}/photos", photos, ct);
             return false;
         }
         switch (persona["status"]!.GetValue<string>())
@@ -113,7 +121,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
             case not "Ready":
                 return false;
         }
-        var posts = (await client.GetFromJsonAsync<JsonObject>($"/api/posts?personaId={id}&limit=100", ct))!["items"]!.AsArray()
+        var page = await client.GetFromJsonAsync<JsonObject>($"/api/posts?personaId={id}&limit=100", ct);
+        var posts = page!["items"]!.AsArray()
             .Select(p => (Id: p!["id"]!.GetValue<string>(), Status: p["status"]!.GetValue<string>())).ToList();
         if (posts.Any(p => p.Status == "Published")) return true;
         foreach (var (postId, status) in posts)
@@ -121,13 +130,19 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
             // Once per post, status and host start: a flood of events would keep rescheduling the publication.
             if (!sent.Add($"{postId} {status} {host.Starts}")) continue;
             if (status == "AwaitingApproval") await client.PostAsync($"/api/posts/{postId}/approve", null, ct);
-            else if (status is "Staged" or "Failed") await client.PostAsync($"/api/posts/{postId}/publish-now", null, ct);
+            else if (status is "Staged" or "Failed")
+                await client.PostAsync($"/api/posts/{postId}/publish-now", null, ct);
         }
         if (posts.All(p => p.Status is "Failed" or "Rejected" or "Expired"))
             await client.PostAsJsonAsync("/api/posts/generate-smart", new
             {
-                projectTitle = "Chaos", transcript = "Consistency beats intensity. Ship small, ship often, and show the work.",
-                settings = new { contentTypes = new[] { "quote" }, platforms = new[] { "x" }, creativity = 0.4, usePersona = true, personaId = id },
+                projectTitle = "Chaos",
+                transcript = "Consistency beats intensity. Ship small, ship often, and show the work.",
+                settings = new
+                {
+                    contentTypes = new[] { "quote" }, platforms = new[] { "x" }, creativity = 0.4, usePersona = true,
+                    personaId = id,
+                },
             }, ct);
         return false;
     }
@@ -150,9 +165,11 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(keys.Count, keys.Distinct().Count());
         var jobsPerRun = Rows(db, "SELECT instance_id || ' ' || count(*) FROM provider_jobs GROUP BY instance_id");
         Assert.All(jobsPerRun, row => Assert.EndsWith(" 1", row));
-        Assert.InRange(jobsPerRun.Count(row => row.StartsWith("train-", StringComparison.Ordinal)), personas.Count, 3 * personas.Count);
+        var trainingRuns = jobsPerRun.Count(row => row.StartsWith("train-", StringComparison.Ordinal));
+        Assert.InRange(trainingRuns, personas.Count, 3 * personas.Count);
 
-        var held = Rows(db, "SELECT doc FROM photos").Select(d => Field(JsonNode.Parse(d)!, "blob")!.GetValue<string>()).ToHashSet();
+        var held = Rows(db, "SELECT doc FROM photos")
+            .Select(d => Field(JsonNode.Parse(d)!, "blob")!.GetValue<string>()).ToHashSet();
         var onDisk = Directory.EnumerateFiles(Path.Combine(_dataDir, "blobs"), "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(Path.Combine(_dataDir, "blobs"), f).Replace('\\', '/'))
             .Where(f => f.Split('/') is [_, _, "photos", _]).ToList();
@@ -164,11 +181,13 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
     private List<string> Leftovers()
     {
         var found = new List<string>();
-        foreach (var (folder, pattern, directories) in new[] { ("pending-blobs", "*", false), ("tmp", "*", true), ("blobs", "*.partial", false) })
+        var places = new[] { ("pending-blobs", "*", false), ("tmp", "*", true), ("blobs", "*.partial", false) };
+        foreach (var (folder, pattern, directories) in places)
         {
             var path = Path.Combine(_dataDir, folder);
             if (!Directory.Exists(path)) continue;
-            found.AddRange(directories ? Directory.EnumerateDirectories(path) : Directory.EnumerateFiles(path, pattern, SearchOption.AllDirectories));
+            found.AddRange(directories ? Directory.EnumerateDirectories(path)
+                : Directory.EnumerateFiles(path, pattern, SearchOption.AllDirectories));
         }
         return found;
     }
@@ -194,8 +213,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
             var personas = (await client.GetFromJsonAsync<JsonArray>("/api/personas"))!
                 .Select(p => $"{p!["triggerWord"]}: {p["status"]} {p["statusReason"]}");
             var posts = (await client.GetFromJsonAsync<JsonObject>("/api/posts?limit=100"))!["items"]!.AsArray()
-                .Select(p => (Id: p!["id"]!.ToString(), Line: $"{p["personaId"]}: {p["status"]} {p["error"]}")).ToList();
-            return string.Join("\n", personas.Concat(posts.Select(p => $"{p.Id} {p.Line}")));
+                .Select(p => $"{p!["id"]} {p["personaId"]}: {p["status"]} {p["error"]}");
+            return string.Join("\n", personas.Concat(posts));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { return "(no answer)"; }
     }

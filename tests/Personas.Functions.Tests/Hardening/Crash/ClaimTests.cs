@@ -25,7 +25,8 @@ public sealed class ClaimTests(DryRunApiHost host) : IClassFixture<DryRunApiHost
         var persona = await TrainingApiTests.PersonaWithPhotosAsync(_alice, "zqxclaimself");
         var id = $"train-{persona}-0a0a0a0a";
         await Durable.ScheduleNewOrchestrationInstanceAsync(TrainPersonaOrchestrator.Name,
-            new TrainPersonaInput("alice", persona, 1, new TrainingOptions(), 5, Validate: false), new StartOrchestrationOptions(id));
+            new TrainPersonaInput("alice", persona, 1, new TrainingOptions(), 5, Validate: false),
+            new StartOrchestrationOptions(id));
 
         var ready = await TrainingApiTests.WaitForStatusAsync(_alice, persona, "Ready", "Failed");
         Assert.Equal("Ready", ready["status"]!.GetValue<string>());
@@ -37,11 +38,13 @@ public sealed class ClaimTests(DryRunApiHost host) : IClassFixture<DryRunApiHost
     public async Task A_run_that_lost_the_claim_ends_superseded_and_pays_nothing()
     {
         var persona = await TrainingApiTests.PersonaWithPhotosAsync(_alice, "zqxsuperseded");
-        var winner = (await Json(await _alice.PostAsync($"/api/personas/{persona}/train", null), 202))["id"]!.GetValue<string>();
+        var accepted = await Json(await _alice.PostAsync($"/api/personas/{persona}/train", null), 202);
+        var winner = accepted["id"]!.GetValue<string>();
         // Started from the same state (no prior run) as the winner, but after it claimed.
         var loser = $"train-{persona}-0b0b0b0b";
         await Durable.ScheduleNewOrchestrationInstanceAsync(TrainPersonaOrchestrator.Name,
-            new TrainPersonaInput("alice", persona, 1, new TrainingOptions(), 5, Validate: false), new StartOrchestrationOptions(loser));
+            new TrainPersonaInput("alice", persona, 1, new TrainingOptions(), 5, Validate: false),
+            new StartOrchestrationOptions(loser));
 
         var ended = await Durable.WaitForInstanceCompletionAsync(loser, getInputsAndOutputs: true);
         Assert.Equal(OrchestrationRuntimeStatus.Failed, ended.RuntimeStatus);

@@ -18,8 +18,12 @@ internal sealed class HostProcess(string dataDir, IReadOnlyDictionary<string, st
     public async Task StartAsync()
     {
         var port = global::Personas.TestPhotos.TestEnvironment.FreeLoopbackPort();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Personas.Local.dll"), "serve", "--urls", $"http://127.0.0.1:{port}" })
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        var dll = Path.Combine(AppContext.BaseDirectory, "Personas.Local.dll");
+        foreach (var arg in new[] { dll, "serve", "--urls", $"http://127.0.0.1:{port}" })
             info.ArgumentList.Add(arg);
         info.Environment["PERSONAS_DATA_DIR"] = dataDir;
         info.Environment.Remove("PERSONAS_API_KEYS");
@@ -30,7 +34,8 @@ internal sealed class HostProcess(string dataDir, IReadOnlyDictionary<string, st
         // Both streams are drained for the process's whole life: a full pipe would stall the host.
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data?.Trim() is { } line && line.StartsWith("X-Api-Key: ", StringComparison.Ordinal)) key.TrySetResult(line["X-Api-Key: ".Length..]);
+            if (e.Data?.Trim() is { } line && line.StartsWith("X-Api-Key: ", StringComparison.Ordinal))
+                key.TrySetResult(line["X-Api-Key: ".Length..]);
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (_errors) _errors.Add(line); };
         process.Start();

@@ -26,9 +26,10 @@ public sealed class PaidOnceTests(DryRunApiHost host) : IClassFixture<DryRunApiH
     {
         var persona = await PersonaApiTests.CreateAsync(_alice, "zqxpaidpicture");
         var generator = new CountingGenerator();
-        var pictures = new PersonaPictures(new ImageGenerators([generator], generator), Service<IBlobStore>(), Service<ICatalog>(),
-            Service<IPublicLinks>(), TimeProvider.System);
-        var request = new ImageRequest(persona, "a photo", new LoraReference("w", null, "dryrun", null, "zip"), 1, 64, 64, 7);
+        var pictures = new PersonaPictures(new ImageGenerators([generator], generator), Service<IBlobStore>(),
+            Service<ICatalog>(), Service<IPublicLinks>(), TimeProvider.System);
+        var lora = new LoraReference("w", null, "dryrun", null, "zip");
+        var request = new ImageRequest(persona, "a photo", lora, 1, 64, 64, 7);
         var key = new CostKey("gen-0001", "picture/0", 0);
         var blob = BlobPaths.Join("alice", persona, "generations", "g1", "0.jpg");
 
@@ -36,12 +37,14 @@ public sealed class PaidOnceTests(DryRunApiHost host) : IClassFixture<DryRunApiH
         var again = await pictures.MakeAsync("alice", request, blob, "generation", key, CancellationToken.None);
 
         Assert.Equal(1, generator.Calls);
-        Assert.Equal((first.Blob, first.Seed, first.RequestId, first.Provider, first.CostUsd), (again.Blob, again.Seed, again.RequestId, again.Provider, again.CostUsd));
+        Assert.Equal((first.Blob, first.Seed, first.RequestId, first.Provider, first.CostUsd),
+            (again.Blob, again.Seed, again.RequestId, again.Provider, again.CostUsd));
         Assert.Equal(first.Bytes, again.Bytes);
         var row = Assert.Single(await Service<ICatalog>().ListCostsAsync("alice", persona));
         Assert.Equal(key, row.Key);
 
-        await pictures.MakeAsync("alice", request, blob, "generation", key with { Task = "picture/1" }, CancellationToken.None);
+        await pictures.MakeAsync("alice", request, blob, "generation", key with { Task = "picture/1" },
+            CancellationToken.None);
         Assert.Equal(2, generator.Calls);
     }
 
@@ -50,10 +53,14 @@ public sealed class PaidOnceTests(DryRunApiHost host) : IClassFixture<DryRunApiH
     {
         var persona = await PersonaApiTests.CreateAsync(_alice, "zqxpaidtrain");
         await Service<ICatalog>().UpdatePersonaAsync("alice", persona,
-            p => p with { Dataset = new DatasetPackages("alice/x/fal.zip", "alice/x/rep.zip", "alice/x/kohya", "alice/x/kohya.toml", 2, DateTimeOffset.UtcNow) });
+            p => p with
+            {
+                Dataset = new DatasetPackages("alice/x/fal.zip", "alice/x/rep.zip", "alice/x/kohya",
+                    "alice/x/kohya.toml", 2, DateTimeOffset.UtcNow),
+            });
         var provider = new CountingTrainer(new DryRunTrainingProvider(TimeProvider.System));
-        var activity = new SubmitTrainingActivity(Service<ICatalog>(), new TrainingProviders([provider], TimeProvider.System),
-            Service<IPublicLinks>(), TimeProvider.System);
+        var activity = new SubmitTrainingActivity(Service<ICatalog>(),
+            new TrainingProviders([provider], TimeProvider.System), Service<IPublicLinks>(), TimeProvider.System);
         var input = new TrainPersonaInput("alice", persona, 1, new TrainingOptions(), 5);
         var context = new ActivityContext($"train-{persona}-01010101");
 
@@ -82,10 +89,12 @@ public sealed class PaidOnceTests(DryRunApiHost host) : IClassFixture<DryRunApiH
         public Task<GeneratedImage> GenerateAsync(ImageRequest request, CancellationToken ct)
         {
             Calls++;
-            return Task.FromResult(new GeneratedImage(Name, request.Seed, null, Samples.Load("obama.jpg"), $"request-{Calls}"));
+            return Task.FromResult(
+                new GeneratedImage(Name, request.Seed, null, Samples.Load("obama.jpg"), $"request-{Calls}"));
         }
 
-        public Task<Stream> OpenAsync(GeneratedImage image, CancellationToken ct) => Task.FromResult<Stream>(new MemoryStream(image.Bytes!));
+        public Task<Stream> OpenAsync(GeneratedImage image, CancellationToken ct) =>
+            Task.FromResult<Stream>(new MemoryStream(image.Bytes!));
     }
 
     private sealed class CountingTrainer(ITrainingProvider inner) : ITrainingProvider
@@ -102,9 +111,11 @@ public sealed class PaidOnceTests(DryRunApiHost host) : IClassFixture<DryRunApiH
             return job with { JobId = $"{job.JobId}-{Submissions}" };
         }
 
-        public Task<TrainingStatus> GetStatusAsync(TrainingJob job, CancellationToken ct) => inner.GetStatusAsync(job, ct);
+        public Task<TrainingStatus> GetStatusAsync(TrainingJob job, CancellationToken ct) =>
+            inner.GetStatusAsync(job, ct);
         public Task CancelAsync(TrainingJob job, CancellationToken ct) => inner.CancelAsync(job, ct);
-        public Task<Stream> OpenArtifactAsync(TrainingJob job, TrainingArtifact artifact, CancellationToken ct) => inner.OpenArtifactAsync(job, artifact, ct);
+        public Task<Stream> OpenArtifactAsync(TrainingJob job, TrainingArtifact artifact, CancellationToken ct) =>
+            inner.OpenArtifactAsync(job, artifact, ct);
         public Task<string?> DeleteAsync(TrainingJob job, CancellationToken ct) => inner.DeleteAsync(job, ct);
     }
 }

@@ -59,8 +59,10 @@ public sealed class RepairTests(DryRunApiHost host) : IClassFixture<DryRunApiHos
     {
         var failed = "train-nobody-0e0e0e0e";
         await Durable.ScheduleNewOrchestrationInstanceAsync(TrainPersonaOrchestrator.Name,
-            new TrainPersonaInput("alice", "nobody", 1, new TrainingOptions(), 5), new StartOrchestrationOptions(failed));
-        Assert.Equal(OrchestrationRuntimeStatus.Failed, (await Durable.WaitForInstanceCompletionAsync(failed)).RuntimeStatus);
+            new TrainPersonaInput("alice", "nobody", 1, new TrainingOptions(), 5),
+            new StartOrchestrationOptions(failed));
+        var ended = await Durable.WaitForInstanceCompletionAsync(failed);
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, ended.RuntimeStatus);
         var waiting = "train-later-0f0f0f0f"; // scheduled to start in an hour: pending, so live
         await Durable.ScheduleNewOrchestrationInstanceAsync(TrainPersonaOrchestrator.Name,
             new TrainPersonaInput("alice", "later", 1, new TrainingOptions(), 5),
@@ -88,10 +90,12 @@ public sealed class RepairTests(DryRunApiHost host) : IClassFixture<DryRunApiHos
     public async Task A_deletion_whose_run_was_never_scheduled_is_scheduled()
     {
         var id = await PersonaApiTests.CreateAsync(_alice, "zqxstranddel");
-        await Catalog.UpdatePersonaAsync("alice", id, p => p with { Status = PersonaStatus.Deleting, DeletionTicket = "0123456789abcdef" });
+        await Catalog.UpdatePersonaAsync("alice", id,
+            p => p with { Status = PersonaStatus.Deleting, DeletionTicket = "0123456789abcdef" });
 
         Assert.Contains(id, await RepairAsync());
-        await Eventually.GetAsync(async () => await Catalog.GetPersonaAsync("alice", id) is null ? "gone" : null, "the deletion to finish");
+        await Eventually.GetAsync(async () => await Catalog.GetPersonaAsync("alice", id) is null ? "gone" : null,
+            "the deletion to finish");
     }
 
     [Fact]
@@ -103,7 +107,8 @@ public sealed class RepairTests(DryRunApiHost host) : IClassFixture<DryRunApiHos
             new ContentBrief("t", "x"), 0.4, PostStatus.Generating, [], now);
         await posts.SavePostAsync(post);
 
-        var repaired = await host.App.Services.GetRequiredService<StrandedPostRepair>().RunAsync(CancellationToken.None);
+        var repair = host.App.Services.GetRequiredService<StrandedPostRepair>();
+        var repaired = await repair.RunAsync(CancellationToken.None);
 
         Assert.Contains(post.Id, repaired);
         var failed = (await posts.GetPostAsync("alice", post.Id))!;

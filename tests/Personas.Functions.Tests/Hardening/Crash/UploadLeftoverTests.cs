@@ -17,7 +17,8 @@ public sealed class NoteWatchingHost : ApiHost
         var original = services.Last(d => d.ServiceType == typeof(IBlobStore));
         services.Remove(original);
         services.AddSingleton<IBlobStore>(sp => new WatchedBlobs(
-            original.ImplementationInstance as IBlobStore ?? (IBlobStore)original.ImplementationFactory!(sp), sp.GetRequiredService<UploadNotes>(), PhotoPuts));
+            original.ImplementationInstance as IBlobStore ?? (IBlobStore)original.ImplementationFactory!(sp),
+            sp.GetRequiredService<UploadNotes>(), PhotoPuts));
     }
 
     private sealed class WatchedBlobs(IBlobStore inner, UploadNotes notes, List<(string, bool)> puts) : IBlobStore
@@ -25,25 +26,31 @@ public sealed class NoteWatchingHost : ApiHost
         public Task PutAsync(string path, Stream content, CancellationToken ct = default)
         {
             if (path.Contains("/photos/", StringComparison.Ordinal))
-                lock (puts) puts.Add((path, Directory.Exists(notes.Folder)
-                    && Directory.EnumerateFiles(notes.Folder).Any(f => File.ReadAllText(f).Contains(path, StringComparison.Ordinal))));
+                lock (puts) puts.Add((path, Noted(path)));
             return inner.PutAsync(path, content, ct);
         }
 
-        public Task<Stream?> OpenReadAsync(string path, CancellationToken ct = default) => inner.OpenReadAsync(path, ct);
+        private bool Noted(string path) => Directory.Exists(notes.Folder) && Directory.EnumerateFiles(notes.Folder)
+            .Any(f => File.ReadAllText(f).Contains(path, StringComparison.Ordinal));
+
+        public Task<Stream?> OpenReadAsync(string path, CancellationToken ct = default) =>
+            inner.OpenReadAsync(path, ct);
         public Task<bool> DeleteAsync(string path, CancellationToken ct = default) => inner.DeleteAsync(path, ct);
-        public Task<int> DeletePrefixAsync(string prefix, CancellationToken ct = default) => inner.DeletePrefixAsync(prefix, ct);
+        public Task<int> DeletePrefixAsync(string prefix, CancellationToken ct = default) =>
+            inner.DeletePrefixAsync(prefix, ct);
     }
 }
 
-/// <summary>Uploads never leave an orphan: their blobs are noted first, and the sweep removes what a kill left.</summary>
+/// <summary>
+/// Uploads never leave an orphan: their blobs are noted first, and the sweep removes what a kill left.
+/// </summary>
 public sealed class UploadLeftoverTests(NoteWatchingHost host) : IClassFixture<NoteWatchingHost>
 {
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);
     private T Service<T>() where T : notnull => host.App.Services.GetRequiredService<T>();
 
-    private UploadLeftoverSweep Sweep(double minutes) => new(Service<UploadNotes>(), Service<ICatalog>(), Service<IBlobStore>(),
-        new RecoverySettings { LeftoverMinutes = minutes }, TimeProvider.System);
+    private UploadLeftoverSweep Sweep(double minutes) => new(Service<UploadNotes>(), Service<ICatalog>(),
+        Service<IBlobStore>(), new RecoverySettings { LeftoverMinutes = minutes }, TimeProvider.System);
 
     [Fact]
     public async Task Photo_blobs_are_noted_before_they_are_written_and_the_note_goes_when_the_rows_commit()
@@ -64,8 +71,9 @@ public sealed class UploadLeftoverTests(NoteWatchingHost host) : IClassFixture<N
         var orphan = BlobPaths.Join("alice", persona, "photos", "orphan.jpg");
         using (var content = new MemoryStream(Samples.Load("obama.jpg"))) await blobs.PutAsync(orphan, content);
         // What a host killed after writing the blob and before the photo row leaves behind.
-        await Service<UploadNotes>().WriteAsync(new UploadNote("alice", persona, [orphan, kept]), CancellationToken.None);
-        var staging = Directory.CreateDirectory(Path.Combine(Service<UploadNotes>().StagingFolder, "leftover")).FullName;
+        var notes = Service<UploadNotes>();
+        await notes.WriteAsync(new UploadNote("alice", persona, [orphan, kept]), CancellationToken.None);
+        var staging = Directory.CreateDirectory(Path.Combine(notes.StagingFolder, "leftover")).FullName;
         File.WriteAllText(Path.Combine(staging, "00.upload"), "x");
 
         Assert.Equal((0, 0), await Sweep(30).RunAsync(CancellationToken.None)); // too recent: an upload may still run
