@@ -32,13 +32,13 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
     {
         HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
             && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<TrainingProviderException>()
-            && !failure.IsCausedBy<ImageGenerationException>(),
+            && !failure.IsCausedBy<ImageGenerationException>() && !failure.IsCausedBy<TrainingSupersededException>(),
     });
 
     public override async Task<TrainPersonaResult> RunAsync(TaskOrchestrationContext context, TrainPersonaInput input)
     {
         // Outside the try: a superseded run must not mark the persona failed; the run that won owns its status.
-        await context.CallActivityAsync(nameof(ClaimTrainingActivity), input);
+        await context.CallActivityAsync(nameof(ClaimTrainingActivity), input, Retry);
         try
         {
             Report(context, "checking", null, null);
