@@ -1,5 +1,6 @@
 using Personas.Api.Auth;
 using Personas.Api.Hosting;
+using Personas.Api.Recovery;
 using Personas.Durable;
 using Personas.Durable.Hosting;
 using Personas.Orchestrations;
@@ -38,6 +39,7 @@ public static class LocalHost
         var durable = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>()
             ?? new DurableSettings();
         builder.Services.AddPersonasDurable(durable, settings.DataDir, r => r.AddPersonasWorkflows());
+        builder.Services.AddPersonasRecovery(builder.Configuration);
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();

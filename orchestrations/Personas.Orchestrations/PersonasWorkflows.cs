@@ -26,11 +26,13 @@ public static class PersonasWorkflows
 
     public static DurableTaskRegistry AddPersonasWorkflows(this DurableTaskRegistry r) => r
         .Orchestrator<PrepareDatasetOrchestrator>(PrepareDatasetOrchestrator.Name)
+        .Activity<ClaimDatasetActivity>()
         .Activity<PlanDatasetActivity>()
         .Activity<FramePhotoActivity>()
         .Activity<PackageDatasetActivity>()
         .Activity<SetPersonaStatusActivity>()
         .Orchestrator<TrainPersonaOrchestrator>(TrainPersonaOrchestrator.Name)
+        .Activity<ClaimTrainingActivity>()
         .Activity<CheckTrainingActivity>()
         .Activity<SubmitTrainingActivity>()
         .Activity<PollTrainingActivity>()

@@ -31,6 +31,7 @@ public sealed class SettingsDocsTests
         { "Posts", typeof(Orchestrations.Posts.PostOptions) },
         { "Publishing", typeof(Providers.Publishing.PublishingOptions) },
         { "RateLimits", typeof(Api.Hosting.RateLimitSettings) },
+        { "Recovery", typeof(Api.Recovery.RecoverySettings) },
         { "Durable", typeof(Durable.DurableSettings) },
         { "Blobs", typeof(AzureBlobSettings) },
         { "Cosmos", typeof(CosmosSettings) },

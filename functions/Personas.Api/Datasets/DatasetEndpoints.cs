@@ -33,23 +33,26 @@ public static class DatasetEndpoints
         if (persona.Status == PersonaStatus.Preparing && previous is { IsActive: true })
             return StartOrchestration.Accepted(http, previous, settings.Value);
         // Preparing with no live instance (terminated, purged, or died before it could record a failure) must not stick.
-        var abandoned = persona.Status == PersonaStatus.Preparing;
+        var prior = persona.DatasetInstanceId;
         var photos = (await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted)).Count;
         if (photos < gates.MinPhotos)
             return ProblemWriter.Result(http, 409, "Not enough photos", $"A dataset needs at least {gates.MinPhotos} accepted photos; this persona has {photos}.", "photos");
+        if (!DatasetClaim.Allowed(persona, prior)) return Busy(http, persona.Status);
 
         var instanceId = $"dataset-{personaId}-{Guid.NewGuid().ToString("N")[..8]}";
-        var claimed = await catalog.UpdatePersonaAsync(owner, personaId, p => p.Status is PersonaStatus.Draft or PersonaStatus.Prepared or PersonaStatus.Failed
-                || (abandoned && p.Status == PersonaStatus.Preparing && p.DatasetInstanceId == persona.DatasetInstanceId)
-            ? p with { Status = PersonaStatus.Preparing, StatusReason = null, DatasetInstanceId = instanceId, UpdatedAt = clock.GetUtcNow() }
-            : p, http.RequestAborted);
-        if (claimed?.DatasetInstanceId != instanceId)
-            return ProblemWriter.Result(http, 409, "Persona busy", $"The persona is {claimed?.Status}; a dataset can be prepared once that finishes.", "personaId");
-
+        // Scheduled first, claimed second (DatasetClaim): a host killed in between leaves a run that claims for itself.
         await client.StartNewOwnedAsync(ledger, clock, owner, PrepareDatasetOrchestrator.Name,
-            new PrepareDatasetInput(owner, personaId),
+            new PrepareDatasetInput(owner, personaId, Claim: true, PriorInstanceId: prior),
             instanceId, http.RequestAborted);
+        var claimed = await catalog.UpdatePersonaAsync(owner, personaId,
+            p => DatasetClaim.Apply(p, prior, instanceId, clock.GetUtcNow()), http.RequestAborted);
+        if (claimed?.DatasetInstanceId != instanceId) return Busy(http, claimed?.Status);
+
         return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!,
             settings.Value);
     }
+
+    private static IResult Busy(HttpContext http, PersonaStatus? status) =>
+        ProblemWriter.Result(http, 409, "Persona busy",
+            $"The persona is {status}; a dataset can be prepared once that finishes.", "personaId");
 }

@@ -63,6 +63,7 @@ public static class ApiServices
         services.AddPersonasStores(configuration, settings);
         // First, so the catalog exists before the durable worker (also a hosted service) runs an activity.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, CatalogInitializer>());
+        services.AddSingleton<UploadNotes>();
         services.AddSingleton<PhotoIntake>();
         var llm = configuration.GetSection(LlmOptions.Section).Get<LlmOptions>() ?? new LlmOptions();
         services.AddSingleton<ICaptioner>(llm.Configured ? new VisionCaptioner(llm) : new TemplateCaptioner());

@@ -15,9 +15,11 @@ public sealed record IntakeResult(string FileName, bool Accepted, string? PhotoI
 /// <summary>
 /// Takes staged files to stored photos: inspects them (one per core), refuses repeats of the persona's photos and of
 /// each other, keeps the persona under its photo limit, then stores the accepted ones, blobs first and catalog last, so
-/// a failure leaves nothing half-stored.
+/// a failure leaves nothing half-stored; a note (<see cref="UploadNotes"/>) written before the blobs lets the startup
+/// sweep remove them if the host dies before the catalog write.
 /// </summary>
-public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspector inspector, PhotoGates gates, TimeProvider clock)
+public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspector inspector, PhotoGates gates,
+    UploadNotes notes, TimeProvider clock)
 {
     public async Task<IReadOnlyList<IntakeResult>> AcceptAsync(Persona persona, IReadOnlyList<StagedPhoto> staged, CancellationToken ct)
     {
@@ -68,6 +70,8 @@ public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspect
     private async Task StoreAsync(Persona persona, List<(Photo Photo, string Path)> photos, CancellationToken ct)
     {
         if (photos.Count == 0) return;
+        var note = await notes.WriteAsync(
+            new UploadNote(persona.Owner, persona.Id, photos.Select(p => p.Photo.Blob).ToList()), ct);
         try
         {
             foreach (var (photo, path) in photos)
@@ -81,8 +85,10 @@ public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspect
         catch
         {
             foreach (var (photo, _) in photos) await blobs.DeleteAsync(photo.Blob, CancellationToken.None);
+            UploadNotes.Clear(note);
             throw;
         }
+        UploadNotes.Clear(note); // the rows hold the blobs now
     }
 
     private static string Extension(PhotoFormat format) => format switch

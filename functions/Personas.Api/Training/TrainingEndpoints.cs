@@ -64,16 +64,20 @@ public static class TrainingEndpoints
 
         var instanceId = $"train-{personaId}-{Guid.NewGuid().ToString("N")[..8]}";
         var version = persona.Models.Count == 0 ? 1 : persona.Models.Max(m => m.Version) + 1;
-        // Claimed only if nobody else started a run since we read the persona: two racing POSTs start one run.
-        var claimed = await catalog.UpdatePersonaAsync(owner, personaId, p => p.TrainingInstanceId == persona.TrainingInstanceId
-            ? p with { TrainingInstanceId = instanceId, Status = PersonaStatus.Training, StatusReason = null, UpdatedAt = clock.GetUtcNow() }
-            : p, http.RequestAborted);
-        if (claimed?.TrainingInstanceId != instanceId)
-            return ProblemWriter.Result(http, 409, "Persona busy", "Another training run started at the same time.", "personaId");
-
+        // Scheduled first, claimed second (TrainingClaim): a host killed in between leaves a run that claims for
+        // itself.
         await client.StartNewOwnedAsync(ledger, clock, owner, TrainPersonaOrchestrator.Name,
-            new TrainPersonaInput(owner, personaId, version, options!, training.Value.TimeoutMinutes, validation.Enabled),
+            new TrainPersonaInput(owner, personaId, version, options!, training.Value.TimeoutMinutes,
+                validation.Enabled, persona.TrainingInstanceId),
             instanceId, http.RequestAborted);
+        // Claimed only if nobody else started a run since we read the persona: of two racing POSTs one run trains,
+        // the other's run finds itself superseded and ends.
+        var claimed = await catalog.UpdatePersonaAsync(owner, personaId,
+            p => TrainingClaim.Apply(p, persona.TrainingInstanceId, instanceId, clock.GetUtcNow()),
+            http.RequestAborted);
+        if (claimed?.TrainingInstanceId != instanceId)
+            return ProblemWriter.Result(http, 409, "Persona busy", "Another training run started at the same time.",
+                "personaId");
         return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!,
             settings.Value);
     }

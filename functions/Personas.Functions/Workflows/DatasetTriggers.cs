@@ -25,6 +25,11 @@ public static class DatasetTriggers
         WorkflowTriggers.RunAsync<PackageDatasetActivity, PackageDatasetInput, DatasetPackages>(
             input, instanceId, context);
 
+    [Function(nameof(ClaimDatasetActivity))]
+    public static Task<bool> ClaimDataset([ActivityTrigger] PrepareDatasetInput input, string instanceId,
+        FunctionContext context) =>
+        WorkflowTriggers.RunAsync<ClaimDatasetActivity, PrepareDatasetInput, bool>(input, instanceId, context);
+
     [Function(nameof(PlanDatasetActivity))]
     public static Task<IReadOnlyList<string>> PlanDataset(
         [ActivityTrigger] PrepareDatasetInput input, string instanceId,

@@ -20,6 +20,11 @@ public static class TrainingTriggers
         FunctionContext context) =>
         WorkflowTriggers.RunAsync<CancelTrainingActivity, TrainingJob, bool>(input, instanceId, context);
 
+    [Function(nameof(ClaimTrainingActivity))]
+    public static Task<bool> ClaimTraining([ActivityTrigger] TrainPersonaInput input, string instanceId,
+        FunctionContext context) =>
+        WorkflowTriggers.RunAsync<ClaimTrainingActivity, TrainPersonaInput, bool>(input, instanceId, context);
+
     [Function(nameof(CheckTrainingActivity))]
     public static Task<TrainingPlan> CheckTraining([ActivityTrigger] TrainPersonaInput input, string instanceId,
         FunctionContext context) =>

@@ -3,7 +3,12 @@ using Microsoft.DurableTask;
 
 namespace Personas.Orchestrations.Dataset;
 
-public sealed record PrepareDatasetInput(string Owner, string PersonaId);
+/// <summary>
+/// <paramref name="Claim"/>: started on its own (not inside a training), the run first claims the persona from
+/// <paramref name="PriorInstanceId"/> (<see cref="DatasetClaim"/>).
+/// </summary>
+public sealed record PrepareDatasetInput(string Owner, string PersonaId, bool Claim = false,
+    string? PriorInstanceId = null);
 
 public sealed record DatasetProgress(string Step, int Done, int Total);
 
@@ -22,11 +27,13 @@ public sealed class PrepareDatasetOrchestrator : TaskOrchestrator<PrepareDataset
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(2), 2)
     {
         HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
-            && !failure.IsCausedBy<InvalidDataException>(),
+            && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<DatasetSupersededException>(),
     });
 
     public override async Task<DatasetPackages> RunAsync(TaskOrchestrationContext context, PrepareDatasetInput input)
     {
+        // Outside the try: a superseded run must not mark the persona failed; the run that won owns its status.
+        if (input.Claim) await context.CallActivityAsync(nameof(ClaimDatasetActivity), input, Retry);
         try
         {
             var photos = await context.CallActivityAsync<IReadOnlyList<string>>(nameof(PlanDatasetActivity), input);

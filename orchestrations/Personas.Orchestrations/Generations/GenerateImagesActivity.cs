@@ -2,6 +2,7 @@ using Personas.Domain.Blobs;
 using Personas.Domain.Generations;
 using Personas.Domain.Personas;
 using Personas.Domain.Stores;
+using Personas.Domain.Training;
 using Microsoft.DurableTask;
 using Personas.Orchestrations.Dataset;
 using Personas.Providers.Generation;
@@ -29,8 +30,8 @@ public sealed class GenerateImagesActivity(ICatalog catalog, PersonaPictures pic
         for (var i = 0; i < input.Count; i++)
         {
             var picture = await pictures.MakeAsync(input.Owner, new ImageRequest(input.PersonaId, input.Prompt, lora, input.BlendStrength, size.Width, size.Height, input.Seed + i),
-                BlobPaths.Join(input.Owner, input.PersonaId, "generations", input.GenerationId, $"{i}.jpg"), "generation", ct,
-                input.Usage);
+                BlobPaths.Join(input.Owner, input.PersonaId, "generations", input.GenerationId, $"{i}.jpg"),
+                "generation", new CostKey(context.InstanceId, $"picture/{i}", 0), ct, input.Usage);
             images.Add(new GeneratedPicture(picture.Blob, picture.Seed, picture.RequestId));
             provider = picture.Provider;
         }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
 using Personas.Domain.Stores;
@@ -28,26 +29,66 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
     public decimal EstimateUsd(LoraReference lora, int images) => generators.EstimateUsd(generators.For(lora).Name, images);
 
     /// <summary>
-    /// Consent is read again once the picture exists and before it is kept: withdrawn meanwhile, nothing is stored
-    /// (ConsentException).
+    /// Makes the picture once per <paramref name="key"/>: a redelivered activity finds the call in the ledger and gets
+    /// the stored picture back instead of paying the provider again. Consent is read before paying and again once
+    /// the picture exists, before it is kept: withdrawn meanwhile, nothing is stored (ConsentException), and the
+    /// call that was paid for is still in the ledger.
     /// </summary>
     public async Task<StoredPicture> MakeAsync(string owner, ImageRequest request, string blob, string purpose,
-        CancellationToken ct, string usage = Usages.Personal)
+        CostKey key, CancellationToken ct, string usage = Usages.Personal)
     {
+        if (await StoredAsync(owner, key, ct) is { } stored) return stored;
+        await ThrowUnlessConsentedAsync(owner, request.PersonaId, usage, ct);
         var generator = generators.For(request.Lora);
         var image = await generator.GenerateAsync(request, ct);
         byte[] raw;
         await using (var stream = await generator.OpenAsync(image, ct)) raw = await ReadBoundedAsync(stream, ct);
-        if (await LikenessConsent.RefusalAsync(catalog, owner, request.PersonaId, usage, clock.GetUtcNow(), ct)
-            is { } refusal)
-            throw new Dataset.ConsentException(refusal);
+        var cost = generators.EstimateUsd(generator.Name, 1);
+        var details = $"{request.Width}×{request.Height}, seed {image.Seed}, LoRA scale {request.LoraScale:0.##}, "
+            + $"request {image.RequestId}";
+        var paid = new CostEntry(owner, request.PersonaId, clock.GetUtcNow(), generator.Name, purpose, cost, details)
+        {
+            Key = key,
+        };
+        try
+        {
+            await ThrowUnlessConsentedAsync(owner, request.PersonaId, usage, ct);
+        }
+        catch (Dataset.ConsentException)
+        {
+            // Paid for but not kept: the ledger row has no picture to give back.
+            await catalog.TryRecordPaidCallAsync(paid with { Details = details + "; not kept: consent" }, ct);
+            throw;
+        }
         var fitted = Pictures.Cover(raw, request.Width, request.Height);
         using (var content = new MemoryStream(fitted)) await blobs.PutAsync(blob, content, ct);
-        var cost = generators.EstimateUsd(generator.Name, 1);
-        await catalog.RecordCostAsync(new CostEntry(owner, request.PersonaId, clock.GetUtcNow(), generator.Name, purpose, cost,
-            $"{request.Width}×{request.Height}, seed {image.Seed}, LoRA scale {request.LoraScale:0.##}, request {image.RequestId}"), ct);
+        await catalog.TryRecordPaidCallAsync(paid with
+        {
+            Reference = JsonSerializer.Serialize(new PictureReference(blob, image.Seed, image.RequestId)),
+        }, ct);
         return new StoredPicture(blob, image.Seed, generator.Name, image.RequestId, fitted, cost);
     }
+
+    private async Task ThrowUnlessConsentedAsync(string owner, string personaId, string usage, CancellationToken ct)
+    {
+        if (await LikenessConsent.RefusalAsync(catalog, owner, personaId, usage, clock.GetUtcNow(), ct)
+            is { } refusal)
+            throw new Dataset.ConsentException(refusal);
+    }
+
+    /// <summary>The picture an earlier delivery made and recorded under the key, read back from the store.</summary>
+    private async Task<StoredPicture?> StoredAsync(string owner, CostKey key, CancellationToken ct)
+    {
+        if (await catalog.FindPaidCallAsync(owner, key, ct) is not { Reference: { } reference } paid) return null;
+        var picture = JsonSerializer.Deserialize<PictureReference>(reference)!;
+        await using var stream = await blobs.OpenReadAsync(picture.Blob, ct);
+        if (stream is null) return null; // the blob went (a deletion); make it again rather than fail
+        var bytes = await ReadBoundedAsync(stream, ct);
+        return new StoredPicture(picture.Blob, picture.Seed, paid.Provider, picture.RequestId, bytes,
+            paid.EstimatedUsd);
+    }
+
+    private sealed record PictureReference(string Blob, long Seed, string? RequestId);
 
     private static async Task<byte[]> ReadBoundedAsync(Stream stream, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using Personas.Domain.Generations;
 using Personas.Domain.Personas;
 using Personas.Domain.Posts;
 using Personas.Domain.Stores;
+using Personas.Domain.Training;
 using Personas.Imaging.Rendering;
 using Personas.Orchestrations.Dataset;
 using Personas.Orchestrations.Generations;
@@ -26,7 +27,8 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
 
     public static string VariantFor(SocialPlatform platform) => platform == SocialPlatform.X ? "landscape" : "portrait";
 
-    public async Task<PostRevision> MakeAsync(WritePostInput input, PostRevision? previous, CancellationToken ct)
+    public async Task<PostRevision> MakeAsync(string instanceId, WritePostInput input, PostRevision? previous,
+        CancellationToken ct)
     {
         var (owner, work) = (input.Batch.Owner, input.Work);
         var persona = input.Batch.PersonaId is { } personaId
@@ -50,8 +52,8 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
             var size = PlatformSizeFor(work.Platform);
             var lora = pictures.Reference(persona, model!, model!.ActiveWeightsBlob);
             var request = new ImageRequest(persona.Id, written.Prompt.Prompt, lora, options.BlendStrength, size.Width, size.Height, work.Seed);
-            var picture = await pictures.MakeAsync(owner, request, BlobPaths.Join(folder, "persona.jpg"), "post", ct,
-                input.Batch.Usage);
+            var picture = await pictures.MakeAsync(owner, request, BlobPaths.Join(folder, "persona.jpg"), "post",
+                new CostKey(instanceId, $"post/{work.PostId}/r{number}", 0), ct, input.Batch.Usage);
             provider = picture.Provider;
             photo = provider == DryRunImageGenerator.ProviderName ? await dryRun.SourcePhotoAsync(request, ct) : picture.Bytes;
             seeds.Add(picture.Seed);

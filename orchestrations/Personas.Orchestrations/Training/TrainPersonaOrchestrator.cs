@@ -7,7 +7,11 @@ using Personas.Providers.Training;
 
 namespace Personas.Orchestrations.Training;
 
-public sealed record TrainPersonaInput(string Owner, string PersonaId, int Version, TrainingOptions Options, double TimeoutMinutes, bool Validate = true);
+/// <summary>
+/// <paramref name="PriorInstanceId"/>: the persona's training run when this one was started, for its claim.
+/// </summary>
+public sealed record TrainPersonaInput(string Owner, string PersonaId, int Version, TrainingOptions Options,
+    double TimeoutMinutes, bool Validate = true, string? PriorInstanceId = null);
 
 public sealed record TrainPersonaResult(PersonaModel Model);
 
@@ -28,11 +32,13 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
     {
         HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
             && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<TrainingProviderException>()
-            && !failure.IsCausedBy<ImageGenerationException>(),
+            && !failure.IsCausedBy<ImageGenerationException>() && !failure.IsCausedBy<TrainingSupersededException>(),
     });
 
     public override async Task<TrainPersonaResult> RunAsync(TaskOrchestrationContext context, TrainPersonaInput input)
     {
+        // Outside the try: a superseded run must not mark the persona failed; the run that won owns its status.
+        await context.CallActivityAsync(nameof(ClaimTrainingActivity), input, Retry);
         try
         {
             Report(context, "checking", null, null);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
 using Personas.Domain.Stores;
@@ -30,14 +31,23 @@ public sealed class CheckTrainingActivity(ICatalog catalog, TimeProvider clock) 
 
 /// <summary>
 /// Submits to the first provider that takes the job, in failover order, recording each switch; then remembers which
-/// instance waits on the job, so its webhooks find it.
+/// instance waits on the job, so its webhooks find it. The ledger is asked first: a redelivered activity (the host died
+/// after the submission) gets the job it already submitted, and the provider is not paid twice.
 /// </summary>
 public sealed class SubmitTrainingActivity(ICatalog catalog, TrainingProviders providers, IPublicLinks links, TimeProvider clock)
     : TaskActivity<TrainPersonaInput, SubmittedTraining>
 {
+    /// <summary>
+    /// Attempt 0: the SDK tells an activity no retry count, and one run submits one job whatever its retries.
+    /// </summary>
+    public static CostKey Key(string instanceId) => new(instanceId, "train", 0);
+
     public override async Task<SubmittedTraining> RunAsync(TaskActivityContext context, TrainPersonaInput input)
     {
         var ct = context.CancellationToken;
+        var key = Key(context.InstanceId);
+        if (await catalog.FindPaidCallAsync(input.Owner, key, ct) is { Reference: { } reference })
+            return JsonSerializer.Deserialize<SubmittedTraining>(reference)!;
         var persona = await catalog.GetPersonaAsync(input.Owner, input.PersonaId, ct) ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
         var dataset = persona.Dataset ?? throw new InvalidDataException("The persona has no prepared dataset.");
         var switches = new List<string>();
@@ -49,10 +59,19 @@ public sealed class SubmitTrainingActivity(ICatalog catalog, TrainingProviders p
             try
             {
                 var job = await provider.SubmitAsync(request, ct);
+                var submitted = new SubmittedTraining(job, job.SubmittedAt ?? clock.GetUtcNow(), provider.FirstPoll,
+                    switches);
+                // The ledger row first: it is what a redelivery looks for, so the window that could pay twice is
+                // one write.
+                var steps = input.Options.StepsOrDefault;
+                await catalog.TryRecordPaidCallAsync(new CostEntry(input.Owner, input.PersonaId, clock.GetUtcNow(),
+                    provider.Name, "training", providers.EstimateUsd(provider.Name, steps),
+                    $"v{input.Version}, {steps} steps, job {job.JobId}")
+                {
+                    Key = key, Reference = JsonSerializer.Serialize(submitted),
+                }, ct);
                 await catalog.RecordProviderJobAsync(new ProviderJobLink(provider.Name, job.JobId, input.Owner, input.PersonaId, context.InstanceId), ct);
-                await catalog.RecordCostAsync(new CostEntry(input.Owner, input.PersonaId, clock.GetUtcNow(), provider.Name, "training",
-                    providers.EstimateUsd(provider.Name, input.Options.StepsOrDefault), $"v{input.Version}, {input.Options.StepsOrDefault} steps, job {job.JobId}"), ct);
-                return new SubmittedTraining(job, job.SubmittedAt ?? clock.GetUtcNow(), provider.FirstPoll, switches);
+                return submitted;
             }
             catch (TrainingProviderException ex) when (ex.CanFailOver)
             {

@@ -38,15 +38,23 @@ public sealed class ValidateCandidateActivity(ICatalog catalog, PersonaPictures 
             var prompt = template.Replace("{trigger}", persona.TriggerWord, StringComparison.OrdinalIgnoreCase);
             var seed = options.Seed + i;
             var shot = await pictures.MakeAsync(input.Owner, new ImageRequest(input.PersonaId, prompt, lora, options.BlendStrength, width, height, seed),
-                BlobPaths.Join(folder, $"{i}.jpg"), "validation", ct);
+                BlobPaths.Join(folder, $"{i}.jpg"), "validation", Key(context, label, $"{i}"), ct);
             var control = await pictures.MakeAsync(input.Owner, new ImageRequest(input.PersonaId, prompt, lora, 0, width, height, seed),
-                BlobPaths.Join(folder, $"{i}-control.jpg"), "validation control", ct);
+                BlobPaths.Join(folder, $"{i}-control.jpg"), "validation control", Key(context, label, $"{i}-control"),
+                ct);
             var check = scorer.Check(shot.Bytes, persona.Mode);
             var bits = check.Face is { } face ? GeneratedImageScorer.FaceChangeBits(shot.Bytes, control.Bytes, face, width) : 0;
             images.Add(new ValidationImage(prompt, seed, shot.Provider, shot.Blob, control.Blob, check.ClearFace, check.Quality, bits));
         }
         return Score(label, input.WeightsBlob, images);
     }
+
+    /// <summary>
+    /// One paid picture of this run's validation. Attempt 0: the SDK tells an activity no retry count, and a retried
+    /// validation should reuse the pictures its failed attempt already paid for.
+    /// </summary>
+    private static CostKey Key(TaskActivityContext context, string label, string picture) =>
+        new(context.InstanceId, $"validation/{label}/{picture}", 0);
 
     private CandidateValidation Score(string label, string weights, List<ValidationImage> images)
     {

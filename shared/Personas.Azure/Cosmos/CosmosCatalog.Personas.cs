@@ -1,3 +1,4 @@
+using Microsoft.Azure.Cosmos;
 using Personas.Domain.Personas;
 using Personas.Domain.Photos;
 using Personas.Domain.Stores;
@@ -78,6 +79,13 @@ public sealed partial class CosmosCatalog
             .Where(d => d.Live is not null)
             .OrderBy(d => d.SortKey, StringComparer.Ordinal).ThenBy(d => d.PersonaId, StringComparer.Ordinal)
             .Select(d => d.Live!).ToList();
+
+    /// <summary>Cross-partition, filtered here: it runs once at startup, and statuses live in the body only.</summary>
+    public async Task<IReadOnlyList<Persona>> ListPersonasInStatusAsync(IReadOnlyCollection<PersonaStatus> statuses,
+        CancellationToken ct = default) =>
+        (await QueryAsync<PersonaDocument>(new QueryDefinition("SELECT * FROM c WHERE c.type = @type")
+                .WithParameter("@type", DocumentTypes.Persona), null, ct))
+            .Where(d => d.Live is { } live && statuses.Contains(live.Status)).Select(d => d.Live!).ToList();
 
     public async Task<Persona?> UpdatePersonaAsync(string owner, string id, Func<Persona, Persona> change,
         CancellationToken ct = default)

@@ -32,6 +32,15 @@ public sealed partial class CosmosCatalog
         return updated?.Body;
     }
 
+    /// <summary>Cross-partition, on the indexed status field: it runs once at startup.</summary>
+    public async Task<IReadOnlyList<Post>> ListPostsInStatusAsync(IReadOnlyCollection<PostStatus> statuses,
+        CancellationToken ct = default) =>
+        (await QueryAsync<ItemDocument<Post>>(
+                new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND ARRAY_CONTAINS(@statuses, c.status)")
+                    .WithParameter("@type", DocumentTypes.Post)
+                    .WithParameter("@statuses", statuses.Select(s => s.ToString()).ToArray()), null, ct))
+            .Select(d => d.Body!).ToList();
+
     /// <summary>
     /// Sorts and pages in code: the query returns only the matching ids and times (the total is their count), and
     /// the page is read with one ReadMany. The interface pages by offset, which continuation tokens cannot serve,

@@ -48,6 +48,28 @@ public sealed partial class CosmosCatalog
         }, pk, ct);
     }
 
+    /// <summary>
+    /// The document id is the key, so Cosmos refuses a second entry for it (409) in the owner's partition.
+    /// </summary>
+    public async Task<bool> TryRecordPaidCallAsync(CostEntry entry, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var key = entry.Key ?? throw new ArgumentException("A paid call needs its key.", nameof(entry));
+        var pk = OwnerPartition(entry.Owner);
+        return await TryCreateAsync(new ItemDocument<CostEntry>
+        {
+            Id = PaidCallId(key), Pk = pk, Type = DocumentTypes.Cost,
+            PersonaId = entry.PersonaId, SortKey = SortKey(entry.At), Body = entry,
+        }, pk, ct) is not null;
+    }
+
+    public async Task<CostEntry?> FindPaidCallAsync(string owner, CostKey key, CancellationToken ct = default) =>
+        (await ReadAsync<ItemDocument<CostEntry>>(PaidCallId(key), OwnerPartition(owner), ct)).Document?.Body;
+
+    private static string PaidCallId(CostKey key) =>
+        Id(DocumentTypes.Cost, "key", key.InstanceId, key.Task,
+            key.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     public async Task<IReadOnlyList<CostEntry>> ListCostsAsync(string owner, string personaId,
         CancellationToken ct = default) =>
         (await QueryPartitionAsync<ItemDocument<CostEntry>>(OwnerPartition(owner), DocumentTypes.Cost, ct,

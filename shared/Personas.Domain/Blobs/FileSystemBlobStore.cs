@@ -22,6 +22,23 @@ public sealed class FileSystemBlobStore(string root) : IBlobStore
         }
     }
 
+    /// <summary>
+    /// Removes temp files a killed process left mid-write (the finally above never ran), if older than
+    /// <paramref name="cutoff"/>, so a write still in progress is left alone. Returns how many.
+    /// </summary>
+    public int DeletePartialsOlderThan(DateTimeOffset cutoff)
+    {
+        if (!Directory.Exists(_root)) return 0;
+        var removed = 0;
+        foreach (var partial in Directory.EnumerateFiles(_root, "*.partial", SearchOption.AllDirectories))
+        {
+            if (File.GetLastWriteTimeUtc(partial) >= cutoff.UtcDateTime) continue;
+            File.Delete(partial);
+            removed++;
+        }
+        return removed;
+    }
+
     public Task<Stream?> OpenReadAsync(string path, CancellationToken ct = default)
     {
         var file = Resolve(path);

@@ -18,6 +18,13 @@ public interface ICatalog
 
     Task<IReadOnlyList<Persona>> ListPersonasAsync(string owner, CancellationToken ct = default);
 
+    /// <summary>
+    /// Every owner's personas in one of <paramref name="statuses"/>: the startup repair's one look across owners, for
+    /// work a stopped host may have stranded.
+    /// </summary>
+    Task<IReadOnlyList<Persona>> ListPersonasInStatusAsync(IReadOnlyCollection<PersonaStatus> statuses,
+        CancellationToken ct = default);
+
     /// <summary>Reads, changes and writes one persona atomically. Returns null when it does not exist for this owner.</summary>
     Task<Persona?> UpdatePersonaAsync(string owner, string id, Func<Persona, Persona> change, CancellationToken ct = default);
 
@@ -43,6 +50,15 @@ public interface ICatalog
     Task<Training.ProviderJobLink?> FindProviderJobAsync(string provider, string jobId, CancellationToken ct = default);
 
     Task RecordCostAsync(Training.CostEntry entry, CancellationToken ct = default);
+
+    /// <summary>
+    /// Records a paid call under its key (<see cref="Training.CostEntry.Key"/>, required). Returns false, writing
+    /// nothing, when the key is already recorded: the call was paid for before (an activity ran again).
+    /// </summary>
+    Task<bool> TryRecordPaidCallAsync(Training.CostEntry entry, CancellationToken ct = default);
+
+    /// <summary>The entry recorded under the key, with what the call produced; null when none.</summary>
+    Task<Training.CostEntry?> FindPaidCallAsync(string owner, Training.CostKey key, CancellationToken ct = default);
 
     Task<IReadOnlyList<Training.CostEntry>> ListCostsAsync(string owner, string personaId, CancellationToken ct = default);
 

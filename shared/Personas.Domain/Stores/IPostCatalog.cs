@@ -19,6 +19,10 @@ public interface IPostCatalog
     /// <summary>Newest first, optionally filtered by status, persona and batch.</summary>
     Task<PostPage> ListPostsAsync(string owner, PostStatus? status, string? personaId, string? batchId, int offset, int limit, CancellationToken ct = default);
 
+    /// <summary>Every owner's posts in one of <paramref name="statuses"/>, for the startup repair.</summary>
+    Task<IReadOnlyList<Post>> ListPostsInStatusAsync(IReadOnlyCollection<PostStatus> statuses,
+        CancellationToken ct = default);
+
     Task<BrandKit?> GetBrandKitAsync(string owner, CancellationToken ct = default);
 
     Task SaveBrandKitAsync(string owner, BrandKit kit, CancellationToken ct = default);

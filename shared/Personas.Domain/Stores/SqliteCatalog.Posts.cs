@@ -35,6 +35,12 @@ public sealed partial class SqliteCatalog
             return new PostPage(rows.Skip(offset).Take(limit).ToList(), rows.Count);
         });
 
+    public Task<IReadOnlyList<Post>> ListPostsInStatusAsync(IReadOnlyCollection<PostStatus> statuses,
+        CancellationToken ct = default) =>
+        Read<IReadOnlyList<Post>>(c => c.Query("SELECT doc FROM posts ORDER BY created_at, id",
+                r => json.Deserialize<Post>(r.GetString(0))!)
+            .Where(p => statuses.Contains(p.Status)).ToList());
+
     public Task<BrandKit?> GetBrandKitAsync(string owner, CancellationToken ct = default) =>
         Read(c => c.Query("SELECT doc FROM brand_kits WHERE owner = $owner", r => json.Deserialize<BrandKit>(r.GetString(0)), ("$owner", owner)).FirstOrDefault());
 

@@ -21,7 +21,9 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
     {
         SQLitePCL.Batteries_V2.Init();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        return Write(c => c.Execute("""
+        return Write(c =>
+        {
+            c.Execute("""
             CREATE TABLE IF NOT EXISTS personas(id TEXT PRIMARY KEY, owner TEXT NOT NULL, trigger_word TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
             CREATE UNIQUE INDEX IF NOT EXISTS ux_personas_trigger ON personas(owner, trigger_word);
             CREATE TABLE IF NOT EXISTS photos(id TEXT PRIMARY KEY, persona_id TEXT NOT NULL, owner TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
@@ -36,7 +38,20 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
             CREATE TABLE IF NOT EXISTS posts(id TEXT PRIMARY KEY, owner TEXT NOT NULL, persona_id TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_posts_owner ON posts(owner, created_at, id);
             CREATE TABLE IF NOT EXISTS brand_kits(owner TEXT PRIMARY KEY, doc TEXT NOT NULL);
-            """ + InstanceLedgerSchema));
+            """ + InstanceLedgerSchema);
+            return AddCostKeys(c);
+        });
+    }
+
+    /// <summary>
+    /// Migration: costs written before keys existed keep a NULL key (SQLite's unique index lets NULLs repeat); keyed
+    /// paid calls are unique per (instance, task, attempt).
+    /// </summary>
+    private static int AddCostKeys(SqliteConnection c)
+    {
+        if (!c.Query("PRAGMA table_info(costs)", r => r.GetString(1)).Contains("cost_key"))
+            c.Execute("ALTER TABLE costs ADD COLUMN cost_key TEXT");
+        return c.Execute("CREATE UNIQUE INDEX IF NOT EXISTS ux_costs_key ON costs(cost_key)");
     }
 
     public Task<bool> TryCreatePersonaAsync(Persona persona, CancellationToken ct = default) => Write(c =>
@@ -51,6 +66,13 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
     public Task<IReadOnlyList<Persona>> ListPersonasAsync(string owner, CancellationToken ct = default) =>
         Read<IReadOnlyList<Persona>>(c => c.Query("SELECT doc FROM personas WHERE owner = $owner ORDER BY created_at, id",
             r => json.Deserialize<Persona>(r.GetString(0))!, ("$owner", owner)));
+
+    /// <summary>Statuses live only in the documents; this runs once at startup, so it reads them all.</summary>
+    public Task<IReadOnlyList<Persona>> ListPersonasInStatusAsync(IReadOnlyCollection<PersonaStatus> statuses,
+        CancellationToken ct = default) =>
+        Read<IReadOnlyList<Persona>>(c => c.Query("SELECT doc FROM personas ORDER BY created_at, id",
+                r => json.Deserialize<Persona>(r.GetString(0))!)
+            .Where(p => statuses.Contains(p.Status)).ToList());
 
     public Task<Persona?> UpdatePersonaAsync(string owner, string id, Func<Persona, Persona> change, CancellationToken ct = default) => Write(c =>
     {
@@ -129,6 +151,20 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
 
     public Task RecordCostAsync(CostEntry entry, CancellationToken ct = default) => Write(c =>
         c.Execute("INSERT INTO costs(owner, persona_id, doc) VALUES ($owner, $persona, $doc)", ("$owner", entry.Owner), ("$persona", entry.PersonaId), ("$doc", json.Serialize(entry))));
+
+    public Task<bool> TryRecordPaidCallAsync(CostEntry entry, CancellationToken ct = default)
+    {
+        var key = entry.Key ?? throw new ArgumentException("A paid call needs its key.", nameof(entry));
+        return Write(c => c.Execute(
+            "INSERT OR IGNORE INTO costs(owner, persona_id, cost_key, doc) VALUES ($owner, $persona, $key, $doc)",
+            ("$owner", entry.Owner), ("$persona", entry.PersonaId), ("$key", key.ToString()),
+            ("$doc", json.Serialize(entry))) == 1);
+    }
+
+    public Task<CostEntry?> FindPaidCallAsync(string owner, CostKey key, CancellationToken ct = default) =>
+        Read(c => c.Query("SELECT doc FROM costs WHERE owner = $owner AND cost_key = $key",
+            r => json.Deserialize<CostEntry>(r.GetString(0)), ("$owner", owner), ("$key", key.ToString()))
+            .FirstOrDefault());
 
     public Task<IReadOnlyList<CostEntry>> ListCostsAsync(string owner, string personaId, CancellationToken ct = default) =>
         Read<IReadOnlyList<CostEntry>>(c => c.Query("SELECT doc FROM costs WHERE owner = $owner AND persona_id = $persona ORDER BY seq",

@@ -47,5 +47,25 @@ public sealed record TrainingProgress(string Step, string? Provider, int? Curren
 /// <summary>A provider's job, remembered so a webhook naming it finds the orchestration waiting for it.</summary>
 public sealed record ProviderJobLink(string Provider, string JobId, string Owner, string PersonaId, string InstanceId);
 
-/// <summary>One priced provider call: what it was, and its estimated cost from the configured prices.</summary>
-public sealed record CostEntry(string Owner, string PersonaId, DateTimeOffset At, string Provider, string Operation, decimal EstimatedUsd, string Details);
+/// <summary>
+/// One priced provider call: what it was, and its estimated cost from the configured prices. A keyed entry (see
+/// <see cref="CostKey"/>) also keeps what the call produced (<see cref="Reference"/>: a provider job, a stored
+/// blob), so a redelivered activity finds the result instead of paying again. Entries written before keys existed have
+/// neither.
+/// </summary>
+public sealed record CostEntry(string Owner, string PersonaId, DateTimeOffset At, string Provider, string Operation,
+    decimal EstimatedUsd, string Details)
+{
+    public CostKey? Key { get; init; }
+
+    public string? Reference { get; init; }
+}
+
+/// <summary>
+/// Names one paid call of a workflow: its instance, the task within it (e.g. <c>train</c>, <c>picture/3</c>) and the
+/// attempt. The ledger holds at most one entry per key.
+/// </summary>
+public sealed record CostKey(string InstanceId, string Task, int Attempt)
+{
+    public override string ToString() => $"{InstanceId}/{Task}/{Attempt}";
+}
