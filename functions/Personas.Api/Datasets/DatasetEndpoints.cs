@@ -26,7 +26,13 @@ public static class DatasetEndpoints
         IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
-        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
+        var (idem, keyProblem) = IdempotentStart.Read(http, "/api/personas/{personaId}/dataset", personaId, null);
+        if (keyProblem is not null) return keyProblem;
+        var instanceId = idem!.InstanceId($"dataset-{personaId}");
+        IResult Answer(OrchestrationMetadata instance) => StartOrchestration.Accepted(http, instance, settings.Value);
+        if (await idem.EarlierAsync(client, ledger, instanceId, Answer) is { } earlier) return earlier;
+        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona)
+            return PersonaEndpoints.NotFound(http, personaId);
         if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
         var previous = persona.DatasetInstanceId is { } previousId
             ? await client.GetStatusAsync(previousId, http.RequestAborted) : null;
@@ -39,17 +45,15 @@ public static class DatasetEndpoints
             return ProblemWriter.Result(http, 409, "Not enough photos", $"A dataset needs at least {gates.MinPhotos} accepted photos; this persona has {photos}.", "photos");
         if (!DatasetClaim.Allowed(persona, prior)) return Busy(http, persona.Status);
 
-        var instanceId = $"dataset-{personaId}-{Guid.NewGuid().ToString("N")[..8]}";
         // Scheduled first, claimed second (DatasetClaim): a host killed in between leaves a run that claims for itself.
-        await client.StartNewOwnedAsync(ledger, clock, owner, PrepareDatasetOrchestrator.Name,
-            new PrepareDatasetInput(owner, personaId, Claim: true, PriorInstanceId: prior),
-            instanceId, http.RequestAborted);
+        var (created, concurrent) = await idem.ScheduleAsync(client, ledger, clock, PrepareDatasetOrchestrator.Name,
+            new PrepareDatasetInput(owner, personaId, Claim: true, PriorInstanceId: prior), instanceId, Answer);
+        if (created is null) return concurrent!;
         var claimed = await catalog.UpdatePersonaAsync(owner, personaId,
             p => DatasetClaim.Apply(p, prior, instanceId, clock.GetUtcNow()), http.RequestAborted);
         if (claimed?.DatasetInstanceId != instanceId) return Busy(http, claimed?.Status);
 
-        return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!,
-            settings.Value);
+        return Answer((await client.GetStatusAsync(instanceId, http.RequestAborted))!);
     }
 
     private static IResult Busy(HttpContext http, PersonaStatus? status) =>

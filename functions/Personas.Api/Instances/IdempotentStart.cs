@@ -104,13 +104,32 @@ internal sealed class IdempotentStart
     public async Task<IResult> StartAsync(DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock,
         string name, object? input, string instanceId, Func<OrchestrationMetadata, IResult> answer)
     {
+        var (instance, earlier) = await ScheduleAsync(client, ledger, clock, name, input, instanceId, answer);
+        return earlier ?? answer(instance!);
+    }
+
+    /// <summary>
+    /// Schedules the instance once, for endpoints with more to do after scheduling (a claim): the instance when this
+    /// call created it, otherwise the answer to give instead (the replay of a concurrent request with the same key,
+    /// or 422 for a key reused with another request).
+    /// </summary>
+    public async Task<(OrchestrationMetadata? Created, IResult? Earlier)> ScheduleAsync(DurableTaskClient client,
+        IInstanceLedger ledger, TimeProvider clock, string name, object? input, string instanceId,
+        Func<OrchestrationMetadata, IResult> answer)
+    {
         var started = await client.StartOwnedAsync(ledger, clock, _owner, name, input, instanceId,
             Keyed ? RequestHash : null, _http.RequestAborted);
         if (started.Instance is null)
-            return started.Claim.Owner == _owner && Keyed ? KeyReused()
+            return started.Claim.Owner == _owner && Keyed ? (null, KeyReused())
                 : throw new InvalidOperationException($"Instance id '{instanceId}' is already claimed.");
-        return started.Created ? answer(started.Instance) : Replayed(answer(started.Instance));
+        return started.Created ? (started.Instance, null) : (null, Replayed(answer(started.Instance)));
     }
+
+    /// <summary>
+    /// An instance id under <paramref name="prefix"/>: derived from the key when there is one (so a repeated request
+    /// names the same instance), fresh otherwise.
+    /// </summary>
+    public string InstanceId(string prefix) => Keyed ? $"{prefix}-k{NewId(16)}" : $"{prefix}-{NewId(8)}";
 
     /// <summary>Records the key for work that starts no instance (an event); returns the claim that stands.</summary>
     public Task<InstanceClaim> RecordAsync(IInstanceLedger ledger, string recordId, TimeProvider clock) =>

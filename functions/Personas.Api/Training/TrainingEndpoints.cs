@@ -46,6 +46,12 @@ public static class TrainingEndpoints
         if (body is not null and not JsonObject) return ProblemWriter.Invalid(http, "body", "Send a JSON object.");
         var (options, problem) = TrainingRequest.Parse(body as JsonObject, providers);
         if (problem is { } p) return ProblemWriter.Invalid(http, p);
+        var (idem, keyProblem) = IdempotentStart.Read(http, "/api/personas/{personaId}/train", personaId, body);
+        if (keyProblem is not null) return keyProblem;
+        var instanceId = idem!.InstanceId($"train-{personaId}");
+        IResult Answer(OrchestrationMetadata instance) => StartOrchestration.Accepted(http, instance, settings.Value);
+        // A repeated key is answered before any other check: the first request may have spent the budget.
+        if (await idem.EarlierAsync(client, ledger, instanceId, Answer) is { } earlier) return earlier;
 
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
         if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow()) is { } refusal) return refusal;
@@ -62,14 +68,14 @@ public static class TrainingEndpoints
         if (persona.Dataset is null && (await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted)).Count < gates.MinPhotos)
             return ProblemWriter.Result(http, 409, "Not enough photos", $"Training needs a dataset of at least {gates.MinPhotos} accepted photos.", "photos");
 
-        var instanceId = $"train-{personaId}-{Guid.NewGuid().ToString("N")[..8]}";
         var version = persona.Models.Count == 0 ? 1 : persona.Models.Max(m => m.Version) + 1;
         // Scheduled first, claimed second (TrainingClaim): a host killed in between leaves a run that claims for
         // itself.
-        await client.StartNewOwnedAsync(ledger, clock, owner, TrainPersonaOrchestrator.Name,
+        var (created, concurrent) = await idem.ScheduleAsync(client, ledger, clock, TrainPersonaOrchestrator.Name,
             new TrainPersonaInput(owner, personaId, version, options!, training.Value.TimeoutMinutes,
                 validation.Enabled, persona.TrainingInstanceId),
-            instanceId, http.RequestAborted);
+            instanceId, Answer);
+        if (created is null) return concurrent!;
         // Claimed only if nobody else started a run since we read the persona: of two racing POSTs one run trains,
         // the other's run finds itself superseded and ends.
         var claimed = await catalog.UpdatePersonaAsync(owner, personaId,
@@ -78,8 +84,7 @@ public static class TrainingEndpoints
         if (claimed?.TrainingInstanceId != instanceId)
             return ProblemWriter.Result(http, 409, "Persona busy", "Another training run started at the same time.",
                 "personaId");
-        return StartOrchestration.Accepted(http, (await client.GetStatusAsync(instanceId, http.RequestAborted))!,
-            settings.Value);
+        return Answer((await client.GetStatusAsync(instanceId, http.RequestAborted))!);
     }
 
     private static async Task<IResult> CancelAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, IOptions<PersonasSettings> settings)

@@ -47,7 +47,13 @@ public sealed class SubmitTrainingActivity(ICatalog catalog, TrainingProviders p
         var ct = context.CancellationToken;
         var key = Key(context.InstanceId);
         if (await catalog.FindPaidCallAsync(input.Owner, key, ct) is { Reference: { } reference })
-            return JsonSerializer.Deserialize<SubmittedTraining>(reference)!;
+        {
+            var earlier = JsonSerializer.Deserialize<SubmittedTraining>(reference)!;
+            // A kill between the ledger row and the link left no link, and webhooks find the run through it.
+            await catalog.RecordProviderJobAsync(new ProviderJobLink(earlier.Job.Provider, earlier.Job.JobId,
+                input.Owner, input.PersonaId, context.InstanceId), ct);
+            return earlier;
+        }
         var persona = await catalog.GetPersonaAsync(input.Owner, input.PersonaId, ct) ?? throw new InvalidDataException($"Persona {input.PersonaId} no longer exists.");
         var dataset = persona.Dataset ?? throw new InvalidDataException("The persona has no prepared dataset.");
         var switches = new List<string>();

@@ -74,6 +74,32 @@ public sealed class PaidOnceTests(DryRunApiHost host) : IClassFixture<DryRunApiH
         Assert.Single(await Service<ICatalog>().ListCostsAsync("alice", persona));
     }
 
+    [Fact]
+    public async Task A_submission_killed_before_its_job_link_was_written_writes_it_on_redelivery()
+    {
+        var persona = await PersonaApiTests.CreateAsync(_alice, "zqxpaidlink");
+        var instanceId = $"train-{persona}-02020202";
+        var job = new TrainingJob("dry-run", "job-before-the-kill");
+        var submitted = new SubmittedTraining(job, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1), []);
+        // What the first delivery left: the paid call recorded, the process gone before the job link.
+        await Service<ICatalog>().TryRecordPaidCallAsync(new CostEntry("alice", persona, DateTimeOffset.UtcNow,
+            "dry-run", "training", 0, "v1")
+        {
+            Key = SubmitTrainingActivity.Key(instanceId), Reference = System.Text.Json.JsonSerializer.Serialize(submitted),
+        });
+        var provider = new CountingTrainer(new DryRunTrainingProvider(TimeProvider.System));
+        var activity = new SubmitTrainingActivity(Service<ICatalog>(),
+            new TrainingProviders([provider], TimeProvider.System), Service<IPublicLinks>(), TimeProvider.System);
+
+        var again = await activity.RunAsync(new ActivityContext(instanceId),
+            new TrainPersonaInput("alice", persona, 1, new TrainingOptions(), 5));
+
+        Assert.Equal(0, provider.Submissions);
+        Assert.Equal(job, again.Job);
+        var link = Assert.Single(await Service<ICatalog>().ListProviderJobsAsync("alice", persona));
+        Assert.Equal((job.JobId, instanceId), (link.JobId, link.InstanceId));
+    }
+
     private sealed class ActivityContext(string instanceId) : TaskActivityContext
     {
         public override TaskName Name => nameof(SubmitTrainingActivity);

@@ -86,6 +86,28 @@ public sealed class IdempotencyKeyTests(PostsApiHost host) : IClassFixture<Posts
     }
 
     [Fact]
+    public async Task Dataset_and_train_with_one_key_start_one_run_each_and_replay_after_it_ends()
+    {
+        var personaId = await TrainingApiTests.PersonaWithPhotosAsync(_alice, "zqxkeyrun");
+        await TwiceAsync($"/api/personas/{personaId}/dataset", null, Guid.NewGuid().ToString());
+        await TrainingApiTests.WaitForStatusAsync(_alice, personaId, "Prepared", "Failed");
+
+        var key = Guid.NewGuid().ToString();
+        var train = $"/api/personas/{personaId}/train";
+        var first = await TwiceAsync(train, new { steps = 500 }, key);
+        await RefusedAsync(train, new { steps = 600 }, key);
+        var ready = await TrainingApiTests.WaitForStatusAsync(_alice, personaId, "Ready", "Failed");
+        Assert.Equal("Ready", ready["status"]!.GetValue<string>());
+
+        // After the run, the key still replays it instead of training version 2.
+        var late = await PostAsync(train, new { steps = 500 }, key);
+        Assert.True(Replayed(late));
+        Assert.Equal(first["id"]!.GetValue<string>(), (await Json(late, 202))["id"]!.GetValue<string>());
+        var status = await Json(await _alice.GetAsync($"/api/personas/{personaId}/status"), 200);
+        Assert.Single(status["models"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Generate_smart_with_one_key_writes_one_batch()
     {
         var key = Guid.NewGuid().ToString();
