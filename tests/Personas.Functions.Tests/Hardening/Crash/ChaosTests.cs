@@ -16,7 +16,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 {
     private const int Personas = 6;
     private const int Kills = 12;
-    private const int Budget = 100; // seconds for the workload; the whole test stays under two minutes
+    private const int Budget = 180; // seconds for the workload (it takes 75-100 s on 2 cores); a bound, not a target
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "personas-chaos", Guid.NewGuid().ToString("N"));
 
     private static readonly Dictionary<string, string> Settings = new()
