@@ -85,7 +85,8 @@ public sealed class PaidOnceTests(DryRunApiHost host) : IClassFixture<DryRunApiH
         await Service<ICatalog>().TryRecordPaidCallAsync(new CostEntry("alice", persona, DateTimeOffset.UtcNow,
             "dry-run", "training", 0, "v1")
         {
-            Key = SubmitTrainingActivity.Key(instanceId), Reference = System.Text.Json.JsonSerializer.Serialize(submitted),
+            Key = SubmitTrainingActivity.Key(instanceId),
+            Reference = System.Text.Json.JsonSerializer.Serialize(submitted),
         });
         var provider = new CountingTrainer(new DryRunTrainingProvider(TimeProvider.System));
         var activity = new SubmitTrainingActivity(Service<ICatalog>(),
