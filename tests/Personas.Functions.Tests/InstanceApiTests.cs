@@ -98,7 +98,8 @@ public sealed class InstanceApiTests(ApiHost host) : IClassFixture<ApiHost>
             i => i!["instanceId"]!.GetValue<string>() == id);
 
         // What bob does reaches his instance only.
-        Assert.Equal(HttpStatusCode.Accepted, (await _bob.PostAsync($"/api/instances/{id}/terminate", null)).StatusCode);
+        var terminate = await _bob.PostAsync($"/api/instances/{id}/terminate", null);
+        Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
         await Eventually.GetAsync(async () => (await _bob.GetFromJsonAsync<JsonObject>($"/api/instances/{id}"))!
             ["runtimeStatus"]!.GetValue<string>() == "Terminated" ? "ended" : null, "bob's instance to end", 30);
         Assert.Equal(HttpStatusCode.OK, (await _bob.DeleteAsync($"/api/instances/{id}")).StatusCode);

@@ -108,7 +108,8 @@ public sealed class ReplicateTrainingTests(ReplicateApiHost host) : IClassFixtur
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", ts);
-        request.Headers.Add("webhook-signature", $"v1,{FakeReplicate.Signature(FakeReplicate.SecretKey, id, ts, body)}");
+        var signature = FakeReplicate.Signature(FakeReplicate.SecretKey, id, ts, body);
+        request.Headers.Add("webhook-signature", $"v1,{signature}");
         return request;
     }
 }

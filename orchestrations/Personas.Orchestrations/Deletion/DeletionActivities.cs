@@ -120,7 +120,8 @@ public sealed class ErasePersonaActivity(ICatalog catalog, IPostCatalog posts, I
             await ledger.ForgetInstanceAsync(instance.InstanceId, ct);
         }
         var photos = await catalog.DeletePersonaAsync(persona.Owner, persona.Id, new AuditEntry(persona.Owner, persona.Id, "persona.deleted", clock.GetUtcNow(),
-            $"Deleted persona (name {fingerprint.Of(persona.Name)}, trigger {fingerprint.Of(persona.TriggerWord)}): {persona.Models.Count} trained version(s), {generations} generation(s), {files} stored files, " +
+            $"Deleted persona (name {fingerprint.Of(persona.Name)}, trigger {fingerprint.Of(persona.TriggerWord)}): " +
+            $"{persona.Models.Count} trained version(s), {generations} generation(s), {files} stored files, " +
             $"{purged} workflow histories, and the photo records.{string.Concat(notes.Select(n => " " + n))}"), ct) ?? 0;
         return new DeletionSummary(photos, files, generations, persona.Models.Count, purged, notes.Count, input.Force);
     }

@@ -102,8 +102,8 @@ public sealed class ActivityLockRenewal(IOrchestrationService service, IOrchestr
                     warned = true;
                     var message = workItem.TaskMessage;
                     logger.LogWarning(
-                        "Activity {Name} (task {TaskId} of {InstanceId}) has no result after {Seconds} s; its lock is " +
-                        "still renewed", (message.Event as TaskScheduledEvent)?.Name,
+                        "Activity {Name} (task {TaskId} of {InstanceId}) has no result after {Seconds} s; " +
+                        "its lock is still renewed", (message.Event as TaskScheduledEvent)?.Name,
                         message.Event.EventId, message.OrchestrationInstance.InstanceId,
                         (int)(DateTime.UtcNow - since).TotalSeconds);
                 }

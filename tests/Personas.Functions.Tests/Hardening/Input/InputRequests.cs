@@ -13,11 +13,14 @@ internal static class InputRequests
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         });
 
-    /// <summary>A 400 problem whose <c>errors</c> holds <paramref name="field"/> and whose <c>detail</c> names it.</summary>
+    /// <summary>
+    /// A 400 problem whose <c>errors</c> holds <paramref name="field"/> and whose <c>detail</c> names it.
+    /// </summary>
     public static async Task<JsonObject> FieldProblemAsync(HttpResponseMessage response, string field)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == 400, $"expected 400 naming {field}, got {(int)response.StatusCode}: {body}");
+        Assert.True((int)response.StatusCode == 400,
+            $"expected 400 naming {field}, got {(int)response.StatusCode}: {body}");
         var problem = await Problem(response, 400, field);
         Assert.Contains(field + ":", problem["detail"]!.GetValue<string>());
         return problem;

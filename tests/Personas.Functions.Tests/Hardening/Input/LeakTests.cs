@@ -24,7 +24,8 @@ public sealed class LeakTests(ApiHost host) : IClassFixture<ApiHost>
         var problem = await Problem(response, 422);
         var reason = problem["errors"]!["files[0]"]![0]!.GetValue<string>();
         Assert.Equal("cut.jpg: The image could not be decoded: it may be truncated or corrupt.", reason);
-        foreach (var internalText in new[] { "jpeg", "vips", "VipsJpeg", "Premature", host.DataDir, Path.GetTempPath(), "/tmp" })
+        var internalTexts = new[] { "jpeg", "vips", "VipsJpeg", "Premature", host.DataDir, Path.GetTempPath(), "/tmp" };
+        foreach (var internalText in internalTexts)
             Assert.DoesNotContain(internalText, text.Replace("cut.jpg", ""), StringComparison.OrdinalIgnoreCase);
     }
 
@@ -68,7 +69,8 @@ public sealed class LeakTests(ApiHost host) : IClassFixture<ApiHost>
             "orchestration 'x' in /var/lib/personas/durable.db is Running")));
         Assert.DoesNotContain("/var/lib", conflict);
         Assert.Equal(409, JsonNode.Parse(conflict)!["status"]!.GetValue<int>());
-        var bad = await Handle(new BadHttpRequestException("Unexpected end of request content at Kestrel.Core.Internal", 400));
+        var bad = await Handle(
+            new BadHttpRequestException("Unexpected end of request content at Kestrel.Core.Internal", 400));
         Assert.DoesNotContain("Kestrel", bad);
         Assert.Contains("could not be read", JsonNode.Parse(bad)!["detail"]!.GetValue<string>());
     }
