@@ -23,8 +23,8 @@ public static class DurableBackendFactory
                     LeaseDuration = TimeSpan.FromSeconds(settings.LeaseSeconds),
                     MaxConcurrentOrchestrations = settings.MaxConcurrentOrchestrations,
                     MaxConcurrentActivities = settings.MaxConcurrentActivities,
-                }, services.GetRequiredService<TimeProvider>(), logs), settings),
-            DurableBackends.Memory => Memory(new InMemoryOrchestrationService(logs), settings),
+                }, services.GetRequiredService<TimeProvider>(), logs), settings, logs),
+            DurableBackends.Memory => Memory(new InMemoryOrchestrationService(logs), settings, logs),
             DurableBackends.AzureStorage => Persisted(DurableBackends.AzureStorage,
                 AzureStorageBackend.Create(settings, logs), settings, logs),
             _ => throw new InvalidOperationException(
@@ -59,7 +59,7 @@ public static class DurableBackendFactory
         var failures = new FailureDetailsFromHistory(guarded, guarded, orchestrations, activities);
         var repaired = new SidecarEventRepairs(failures, failures, orchestrations, activities);
         var deduped = new DuplicateResultFilter(repaired, repaired, orchestrations, activities);
-        return Outer(name, deduped, orchestrations, activities);
+        return Outer(name, deduped, orchestrations, activities, logs);
     }
 
     /// <summary>
@@ -67,29 +67,34 @@ public static class DurableBackendFactory
     /// still gets the event repairs so nothing the sidecar hands it depends on its JSON mapping alone; then
     /// what every backend gets (<see cref="Outer"/>).
     /// </summary>
-    private static DurableBackend Sqlite(SqliteOrchestrationService service, DurableSettings settings)
+    private static DurableBackend Sqlite(SqliteOrchestrationService service, DurableSettings settings,
+        ILoggerFactory logs)
     {
         var (orchestrations, activities) = DispatchCaps(settings);
         var repaired = new SidecarEventRepairs(service, service, orchestrations, activities);
-        return Outer(DurableBackends.Sqlite, repaired, orchestrations, activities);
+        return Outer(DurableBackends.Sqlite, repaired, orchestrations, activities, logs);
     }
 
-    private static DurableBackend Memory(InMemoryOrchestrationService service, DurableSettings settings)
+    private static DurableBackend Memory(InMemoryOrchestrationService service, DurableSettings settings,
+        ILoggerFactory logs)
     {
         var (orchestrations, activities) = DispatchCaps(settings);
         var guarded = new SubOrchestrationIdGuard(service, service, orchestrations, activities);
-        return Outer(DurableBackends.Memory, guarded, orchestrations, activities);
+        return Outer(DurableBackends.Memory, guarded, orchestrations, activities, logs);
     }
 
     /// <summary>
     /// What every backend gets outermost, for the sidecar's defects rather than the backend's: the delivery order of
-    /// an episode's messages, and the gate (the scheduled start the sidecar drops; results drained on stop).
+    /// an episode's messages, one delivery of a piece of work in flight at a time, and the gate (the scheduled start
+    /// the sidecar drops; results drained on stop).
     /// </summary>
     private static DurableBackend Outer(string name, OrchestrationServiceDecorator inner, int orchestrations,
-        int activities)
+        int activities, ILoggerFactory logs)
     {
         var ordered = new DeliveryOrder(inner, inner, orchestrations, activities);
-        var gate = new SidecarGate(ordered, ordered, orchestrations, activities);
+        var single = new OneDeliveryInFlight(ordered, ordered, orchestrations, activities,
+            logs.CreateLogger<OneDeliveryInFlight>());
+        var gate = new SidecarGate(single, single, orchestrations, activities);
         return new DurableBackend(name, gate, gate);
     }
 }

@@ -74,7 +74,7 @@ public class OrchestrationServiceDecorator(IOrchestrationService service, IOrche
             orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
     public virtual Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
-    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
+    public virtual Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) =>
         Inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
     public virtual Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout,
         CancellationToken cancellationToken) =>
