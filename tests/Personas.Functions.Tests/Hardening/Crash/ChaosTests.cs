@@ -16,7 +16,9 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
 {
     private const int Personas = 6;
     private const int Kills = 12;
-    private const int Budget = 180; // seconds for the workload (it takes 75-100 s on 2 cores); a bound, not a target
+    // Seconds the workload may take once the kills end. It takes 75-100 s in all on 2 cores; the kills alone took 135 s
+    // while four builds shared the machine. A bound, not a target.
+    private const int AfterKills = 150;
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "personas-chaos", Guid.NewGuid().ToString("N"));
 
     private static readonly Dictionary<string, string> Settings = new()
@@ -37,7 +39,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Killing_the_host_repeatedly_strands_nothing_pays_nothing_twice_and_leaves_no_orphan()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(Budget);
+        var start = DateTime.UtcNow;
         await using var host = new HostProcess(_dataDir, Settings);
         await host.StartAsync();
         using var stop = new CancellationTokenSource();
@@ -52,15 +54,14 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
             await host.StartAsync();
         }
         var killed = DateTime.UtcNow;
-        var finished = await Task.WhenAny(driving, Task.Delay(deadline - DateTime.UtcNow));
-        var start = deadline.AddSeconds(-Budget);
+        var finished = await Task.WhenAny(driving, Task.Delay(TimeSpan.FromSeconds(AfterKills)));
         output.WriteLine($"kills ended {(killed - start).TotalSeconds:0} s in; "
             + $"workload done {(DateTime.UtcNow - start).TotalSeconds:0} s in");
         await stop.CancelAsync();
         Assert.True(finished == driving,
             $"The workload did not finish after {host.Starts} starts. {await DescribeAsync(host)}\n{host.Errors()}");
         await driving;
-        output.WriteLine($"{host.Starts} starts");
+        output.WriteLine($"{host.Starts} starts; {host.HeldBack} second deliveries held back");
 
         // One more kill and start: the startup sweep runs with nothing in flight.
         await host.KillAsync();
@@ -86,10 +87,10 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
                     using var client = host.Client();
                     if (await StepAsync(host, client, trigger, sent, ct)) done.Add(trigger);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException
-                    or InvalidOperationException)
+                catch (Exception) when (!ct.IsCancellationRequested)
                 {
-                    // the host is down or was killed mid-answer: the next round asks again
+                    // The host is down or was killed mid-answer: the next round asks again. A kill surfaces as many
+                    // exception types (an HttpRequestException, a bare SocketException, a half-read JSON body).
                 }
             }
             await Task.Delay(150, CancellationToken.None);

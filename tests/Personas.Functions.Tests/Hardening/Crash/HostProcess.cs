@@ -36,6 +36,8 @@ internal sealed class HostProcess(string dataDir, IReadOnlyDictionary<string, st
         {
             if (e.Data?.Trim() is { } line && line.StartsWith("X-Api-Key: ", StringComparison.Ordinal))
                 key.TrySetResult(line["X-Api-Key: ".Length..]);
+            else if (e.Data?.Contains("was delivered again while this host still runs it") == true)
+                Interlocked.Increment(ref _heldBack);
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (_errors) _errors.Add(line); };
         process.Start();
@@ -47,6 +49,11 @@ internal sealed class HostProcess(string dataDir, IReadOnlyDictionary<string, st
         if (done != key.Task) throw new InvalidOperationException($"serve printed no key: {Errors()}");
         (Key, Url) = (key.Task.Result, $"http://127.0.0.1:{port}");
     }
+
+    /// <summary>Deliveries the host held back because it still ran the same work (OneDeliveryInFlight).</summary>
+    public int HeldBack => _heldBack;
+
+    private int _heldBack;
 
     public HttpClient Client()
     {
