@@ -20,8 +20,8 @@ public sealed class BlobUrlSigner(byte[] key, TimeProvider clock)
         baseUrl.ToString().TrimEnd('/') + Relative(path, lifetime);
 
     /// <summary>
-    /// The link as payloads carry it (<c>/api/blobs/…</c>, relative): a page puts it in an <c>img src</c> as is, and it
-    /// stays right behind a proxy that changes the host name.
+    /// The link as payloads carry it (<c>/api/blobs/…</c>, relative): a page puts it in an <c>img src</c> as is,
+    /// and it stays right behind a proxy that changes the host name.
     /// </summary>
     public string Link(HttpRequest request, string path, TimeSpan? lifetime = null) =>
         request.PathBase + Relative(path, lifetime);

@@ -90,7 +90,11 @@ public static class GenerationEndpoints
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
         var generations = await catalog.ListGenerationsAsync(owner, personaId, http.RequestAborted);
-        return TypedResults.Ok(new { personaId, generations = generations.Select(g => GenerationPayload.From(g, signer.Links(http.Request))) });
+        var link = signer.Links(http.Request);
+        return TypedResults.Ok(new
+        {
+            personaId, generations = generations.Select(g => GenerationPayload.From(g, link)),
+        });
     }
 }
 

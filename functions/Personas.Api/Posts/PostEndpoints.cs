@@ -113,7 +113,8 @@ public static class PostEndpoints
         var page = await posts.ListPostsAsync(http.User.Owner(), wanted, personaId, batchId, skip, take, http.RequestAborted);
         return TypedResults.Ok(new
         {
-            items = page.Items.Select(p => PostPayload.From(p, signer.Links(http.Request))), total = page.Total, offset = skip, limit = take,
+            items = page.Items.Select(p => PostPayload.From(p, signer.Links(http.Request))),
+            total = page.Total, offset = skip, limit = take,
             next = skip + take < page.Total ? $"/api/posts?{Query(status, personaId, batchId)}offset={skip + take}&limit={take}" : null,
         });
     }

@@ -5,9 +5,9 @@ public sealed class EventStreamSettings
 {
     public const string Section = "Personas:Events";
 
-    /// <summary>How long the stream may be silent before a <c>: keep-alive</c> comment, in seconds. Default 15.</summary>
+    /// <summary>How long the stream may be silent before a <c>: keep-alive</c> comment, in seconds (15).</summary>
     public double KeepAliveSeconds { get; set; } = 15;
 
-    /// <summary>The <c>retry:</c> the first frame gives: how soon a client reconnects, in milliseconds. Default 3000.</summary>
+    /// <summary>The first frame's <c>retry:</c>: how soon a client reconnects, in milliseconds (3000).</summary>
     public int RetryMilliseconds { get; set; } = 3000;
 }

@@ -124,8 +124,8 @@ public static class TrainingEndpoints
         return TypedResults.Ok(new { personaId, totalEstimatedUsd = entries.Sum(e => e.EstimatedUsd), entries });
     }
 
-    private static async Task<IResult> StatusAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client,
-        BlobUrlSigner signer)
+    private static async Task<IResult> StatusAsync(string personaId, HttpContext http, ICatalog catalog,
+        DurableTaskClient client, BlobUrlSigner signer)
     {
         if (await catalog.GetPersonaAsync(http.User.Owner(), personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
         return TypedResults.Ok(await PersonaStatusPayload.ReadAsync(persona, client, signer.Links(http.Request),
@@ -151,7 +151,7 @@ public sealed record PersonaStatusPayload(string PersonaId, PersonaStatus Status
         var progress = instance is not null && instanceId == persona.TrainingInstanceId ? instance.ReadCustomStatusAs<TrainingProgress>() : null;
         return new PersonaStatusPayload(persona.Id, persona.Status, persona.StatusReason, progress?.Step ?? persona.Status.ToString().ToLowerInvariant(),
             progress?.Provider, progress?.CurrentStep, progress?.TotalSteps, progress?.Percent, progress?.Eta, progress?.LastLog,
-            instanceId, instance?.RuntimeStatus.ToString(), persona.Models.Select(m => ModelPayload.From(m, link)).ToList(),
-            persona.ActiveModel?.Version);
+            instanceId, instance?.RuntimeStatus.ToString(),
+            persona.Models.Select(m => ModelPayload.From(m, link)).ToList(), persona.ActiveModel?.Version);
     }
 }

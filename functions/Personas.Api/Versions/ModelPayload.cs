@@ -36,6 +36,6 @@ public sealed record CandidatePayload(string Label, string WeightsBlob, Validati
             c.Metrics.ToList(), c.Score);
 }
 
-/// <summary>One validation picture (<c>blob</c>, with the LoRA) and its control (<c>controlBlob</c>, without).</summary>
+/// <summary>A validation picture (<c>blob</c>, with the LoRA) and its control (<c>controlBlob</c>, without).</summary>
 public sealed record ValidationImagePayload(string Prompt, long Seed, string Provider, string Blob, string ControlBlob,
     bool ClearFace, int Quality, int FaceChangeBits, string Url, string ControlUrl);

@@ -113,7 +113,7 @@ public static class VersionEndpoints
         return TypedResults.Ok(VersionPayload.From(updated, chosen, signer.Links(http.Request)));
     }
 
-    /// <summary>The version a request names: 400 when it is not a whole number, 404 when the persona lacks it.</summary>
+    /// <summary>The version a request names: 400 when not a whole number, 404 when the persona lacks it.</summary>
     private static (PersonaModel?, IResult?) Find(HttpContext http, Persona persona, string? text, string field)
     {
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))

@@ -33,12 +33,14 @@ public sealed record VersionPayload(int Version, DateTimeOffset CreatedAt, bool 
     }
 }
 
-/// <summary>Two versions side by side; <c>scoreDeltas</c> is b minus a per score (null where either lacks it).</summary>
-public sealed record VersionComparison(VersionPayload A, VersionPayload B, IReadOnlyDictionary<string, double?> ScoreDeltas)
+/// <summary>Two versions side by side; <c>scoreDeltas</c>: b minus a per score (null where either lacks it).</summary>
+public sealed record VersionComparison(VersionPayload A, VersionPayload B,
+    IReadOnlyDictionary<string, double?> ScoreDeltas)
 {
     public static VersionComparison Of(VersionPayload a, VersionPayload b) =>
         new(a, b, a.Scores.Keys.Union(b.Scores.Keys).ToDictionary(k => k,
-            k => a.Scores.GetValueOrDefault(k) is { } x && b.Scores.GetValueOrDefault(k) is { } y ? y - x : (double?)null));
+            k => a.Scores.GetValueOrDefault(k) is { } x && b.Scores.GetValueOrDefault(k) is { } y
+                ? y - x : (double?)null));
 }
 
 /// <summary>A page of versions, newest first, in the envelope <c>/api/posts</c> uses.</summary>

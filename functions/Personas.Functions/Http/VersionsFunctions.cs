@@ -23,7 +23,8 @@ public sealed class VersionsFunctions(ApiDispatcher api)
 
     [Function("ActivateVersion")]
     public Task ActivateVersion(
-        [HttpTrigger(Anonymous, "post", Route = "personas/{personaId}/versions/{version}/activate")] HttpRequest request,
+        [HttpTrigger(Anonymous, "post", Route = "personas/{personaId}/versions/{version}/activate")]
+        HttpRequest request,
         [DurableClient] DurableTaskClient durable, FunctionContext context) =>
         api.RunAsync(request, durable, context);
 

@@ -73,7 +73,8 @@ public sealed class EventStreamTests(EventStreamHost host) : IClassFixture<Event
 
         Assert.Equal("Ready", seen[^1]);
         Assert.Contains(seen, s => s is "Preparing" or "Training" or "Validating");
-        var image = JsonNode.Parse(ready.Field("data")!)!["models"]![0]!["validation"]!["candidates"]![0]!["images"]![0]!;
+        var model = JsonNode.Parse(ready.Field("data")!)!["models"]![0]!;
+        var image = model["validation"]!["candidates"]![0]!["images"]![0]!;
         Assert.StartsWith("/api/blobs/", image["url"]!.GetValue<string>());
         Assert.True((await stream.UntilAsync(f => f.IsKeepAlive, "a keep-alive after ready", 30)).IsKeepAlive);
     }

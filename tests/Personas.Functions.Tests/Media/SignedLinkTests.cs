@@ -20,7 +20,8 @@ public sealed class SignedLinkTests(DryRunApiHost host) : IClassFixture<DryRunAp
         using var response = await _anonymous.GetAsync(url);
         Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode}");
         Assert.StartsWith("image/", response.Content.Headers.ContentType!.MediaType);
-        var stored = await File.ReadAllBytesAsync(Path.Combine(host.DataDir, "blobs", holder[pathField]!.GetValue<string>()));
+        var stored = await File.ReadAllBytesAsync(
+            Path.Combine(host.DataDir, "blobs", holder[pathField]!.GetValue<string>()));
         Assert.Equal(stored, await response.Content.ReadAsByteArrayAsync());
     }
 
@@ -56,7 +57,8 @@ public sealed class SignedLinkTests(DryRunApiHost host) : IClassFixture<DryRunAp
         var version = (await Json(await _alice.GetAsync($"/api/personas/{id}/versions"), 200))["items"]![0]!;
         await AssertImageAsync(version["validationImages"]![0], "path");
 
-        var generation = await GenerationApiTests.GenerateAsync(_alice, new { personaId = id, prompt = "p", platform = "x" });
+        var generation = await GenerationApiTests.GenerateAsync(_alice,
+            new { personaId = id, prompt = "p", platform = "x" });
         await AssertImageAsync(generation["generation"]!["images"]![0]);
         var listed = await Json(await _alice.GetAsync($"/api/personas/{id}/generations"), 200);
         await AssertImageAsync(listed["generations"]![0]!["generation"]!["images"]![0]);

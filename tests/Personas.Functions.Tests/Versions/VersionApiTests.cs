@@ -29,6 +29,9 @@ public sealed class VersionApiTests(DryRunApiHost host) : IClassFixture<DryRunAp
     private async Task<JsonArray> VersionsAsync(string id) =>
         (await Json(await _alice.GetAsync($"/api/personas/{id}/versions"), 200))["items"]!.AsArray();
 
+    private Task<JsonObject> GenerateAsync(string id) =>
+        GenerationApiTests.GenerateAsync(_alice, new { personaId = id, prompt = "p", platform = "x" });
+
     private static int Active(JsonArray versions) =>
         versions.Single(v => v!["active"]!.GetValue<bool>())!["version"]!.GetValue<int>();
 
@@ -68,14 +71,14 @@ public sealed class VersionApiTests(DryRunApiHost host) : IClassFixture<DryRunAp
         var status = await Json(await _alice.GetAsync($"/api/personas/{id}/status"), 200);
         Assert.Equal(1, status["activeVersion"]!.GetValue<int>());
 
-        var generated = await GenerationApiTests.GenerateAsync(_alice, new { personaId = id, prompt = "p", platform = "x" });
+        var generated = await GenerateAsync(id);
         Assert.Equal(1, generated["generation"]!["modelVersion"]!.GetValue<int>());
 
         await Problem(await _alice.PostAsync($"/api/personas/{id}/versions/rollback", null), 409, "version");
         var activated = await Json(await _alice.PostAsync($"/api/personas/{id}/versions/2/activate", null), 200);
         Assert.True(activated["active"]!.GetValue<bool>());
         Assert.Equal(2, Active(await VersionsAsync(id)));
-        generated = await GenerationApiTests.GenerateAsync(_alice, new { personaId = id, prompt = "p", platform = "x" });
+        generated = await GenerateAsync(id);
         Assert.Equal(2, generated["generation"]!["modelVersion"]!.GetValue<int>());
     }
 
@@ -84,7 +87,8 @@ public sealed class VersionApiTests(DryRunApiHost host) : IClassFixture<DryRunAp
     {
         var id = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxvermiss");
 
-        var missing = await Problem(await _alice.PostAsync($"/api/personas/{id}/versions/9/activate", null), 404, "version");
+        var missing = await Problem(await _alice.PostAsync($"/api/personas/{id}/versions/9/activate", null), 404,
+            "version");
         Assert.Contains("no version 9", missing["detail"]!.GetValue<string>());
         await Problem(await _alice.PostAsync($"/api/personas/{id}/versions/one/activate", null), 400, "version");
         await Problem(await _alice.GetAsync($"/api/personas/{id}/versions/compare?a=1&b=7"), 404, "b");
