@@ -22,6 +22,7 @@ public sealed class SettingsDocsTests
         { "Photos", typeof(Imaging.Preparation.PhotoGates) },
         { "Llm", typeof(Providers.Llm.LlmOptions) },
         { "Training", typeof(Api.Training.TrainingSettings) },
+        { "Events", typeof(Api.Training.EventStreamSettings) },
         { "Fal", typeof(FalSettings) },
         { "Replicate", typeof(ReplicateSettings) },
         { "Jobs", typeof(JobsSettings) },

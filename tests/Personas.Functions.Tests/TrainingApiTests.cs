@@ -130,20 +130,4 @@ public sealed class TrainingApiTests(DryRunApiHost host) : IClassFixture<DryRunA
         await Json(await _alice.PostAsync($"/api/personas/{id}/consent/withdraw", null), 200);
         await Problem(await _alice.PostAsync($"/api/personas/{id}/train", null), 403, "consent");
     }
-
-    [Fact]
-    public async Task The_event_stream_sends_status_events_until_the_persona_is_ready()
-    {
-        var id = await PersonaWithPhotosAsync(_alice, "zqxevents");
-        await Json(await _alice.PostAsync($"/api/personas/{id}/train", null), 202);
-        using var response = await _alice.GetAsync($"/api/personas/{id}/events", HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
-        var events = new List<JsonObject>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        while (await reader.ReadLineAsync() is { } line)
-            if (line.StartsWith("data: ", StringComparison.Ordinal)) events.Add(JsonNode.Parse(line[6..])!.AsObject());
-        Assert.True(events.Count >= 2, $"{events.Count} events");
-        Assert.Equal("Ready", events[^1]["status"]!.GetValue<string>());
-        Assert.Contains(events, e => e["status"]!.GetValue<string>() is "Preparing" or "Training");
-    }
 }

@@ -21,8 +21,10 @@ public static class BlobEndpoints
     private static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".zip" => "application/zip",
-        ".jpg" => "image/jpeg",
+        ".jpg" or ".jpeg" => "image/jpeg",
         ".png" => "image/png",
+        ".webp" => "image/webp", // uploaded originals keep their format, and pages show them by this link
+        ".heic" => "image/heic",
         ".txt" => "text/plain; charset=utf-8",
         ".toml" => "application/toml",
         ".safetensors" => "application/octet-stream",

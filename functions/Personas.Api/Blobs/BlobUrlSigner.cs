@@ -16,11 +16,24 @@ public sealed class BlobUrlSigner(byte[] key, TimeProvider clock)
         Url(new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/"), path, lifetime);
 
     /// <summary>A link on a given base address (the host's public one, for providers that fetch datasets).</summary>
-    public string Url(Uri baseUrl, string path, TimeSpan? lifetime = null)
+    public string Url(Uri baseUrl, string path, TimeSpan? lifetime = null) =>
+        baseUrl.ToString().TrimEnd('/') + Relative(path, lifetime);
+
+    /// <summary>
+    /// The link as payloads carry it (<c>/api/blobs/…</c>, relative): a page puts it in an <c>img src</c> as is,
+    /// and it stays right behind a proxy that changes the host name.
+    /// </summary>
+    public string Link(HttpRequest request, string path, TimeSpan? lifetime = null) =>
+        request.PathBase + Relative(path, lifetime);
+
+    /// <summary><see cref="Link"/> for one request, to hand to payload builders.</summary>
+    public Func<string, string> Links(HttpRequest request) => path => Link(request, path);
+
+    private string Relative(string path, TimeSpan? lifetime)
     {
         var expires = (clock.GetUtcNow() + (lifetime ?? DefaultLifetime)).ToUnixTimeSeconds();
         var escaped = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
-        return $"{baseUrl.ToString().TrimEnd('/')}/api/blobs/{escaped}?expires={expires}&signature={Signature(path, expires)}";
+        return $"/api/blobs/{escaped}?expires={expires}&signature={Signature(path, expires)}";
     }
 
     /// <summary>Null when the link is good; otherwise why it is not.</summary>

@@ -82,7 +82,7 @@ public static class GenerationEndpoints
 
     private static async Task<IResult> GetAsync(string generationId, HttpContext http, ICatalog catalog, BlobUrlSigner signer) =>
         await catalog.GetGenerationAsync(http.User.Owner(), generationId, http.RequestAborted) is { } generation
-            ? TypedResults.Ok(GenerationPayload.From(generation, path => signer.Url(http.Request, path)))
+            ? TypedResults.Ok(GenerationPayload.From(generation, signer.Links(http.Request)))
             : ProblemWriter.Result(http, 404, "Not found", $"There is no finished generation '{generationId}' (it may still be running; see its status link).", "generationId");
 
     private static async Task<IResult> ListAsync(string personaId, HttpContext http, ICatalog catalog, BlobUrlSigner signer)
@@ -90,14 +90,35 @@ public static class GenerationEndpoints
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
         var generations = await catalog.ListGenerationsAsync(owner, personaId, http.RequestAborted);
-        return TypedResults.Ok(new { personaId, generations = generations.Select(g => GenerationPayload.From(g, path => signer.Url(http.Request, path))) });
+        var link = signer.Links(http.Request);
+        return TypedResults.Ok(new
+        {
+            personaId, generations = generations.Select(g => GenerationPayload.From(g, link)),
+        });
     }
 }
 
 public sealed record GenerationAccepted(string GenerationId, string PersonaId, int ModelVersion, long Seed, string ResultUri, InstanceManagementPayload Instance);
 
-/// <summary>A generation as the API shows it: the stored record plus short-lived download links for its images.</summary>
-public sealed record GenerationPayload(Generation Generation, IReadOnlyList<string> ImageUrls)
+/// <summary>
+/// A generation as the API shows it: the stored record, each image with a short-lived signed <c>url</c> beside its
+/// <c>blob</c>, and the same links again as <c>imageUrls</c> (the older field).
+/// </summary>
+public sealed record GenerationPayload(GenerationRecord Generation, IReadOnlyList<string> ImageUrls)
 {
-    public static GenerationPayload From(Generation generation, Func<string, string> link) => new(generation, generation.Images.Select(i => link(i.Blob)).ToList());
+    public static GenerationPayload From(Generation g, Func<string, string> link)
+    {
+        var images = g.Images.Select(i => new GeneratedPictureLink(i.Blob, i.Seed, i.ProviderRequestId, link(i.Blob)))
+            .ToList();
+        return new(new GenerationRecord(g.Id, g.Owner, g.PersonaId, g.ModelVersion, g.WeightsBlob, g.Provider, g.Prompt,
+            g.BlendStrength, g.Platform, g.Width, g.Height, g.Usage, images, g.CreatedAt, g.Label),
+            images.Select(i => i.Url).ToList());
+    }
 }
+
+/// <summary>The stored <see cref="Generation"/>, field for field, with linked images.</summary>
+public sealed record GenerationRecord(string Id, string Owner, string PersonaId, int ModelVersion, string WeightsBlob,
+    string Provider, string Prompt, double BlendStrength, string Platform, int Width, int Height, string Usage,
+    IReadOnlyList<GeneratedPictureLink> Images, DateTimeOffset CreatedAt, string? Label);
+
+public sealed record GeneratedPictureLink(string Blob, long Seed, string? ProviderRequestId, string Url);

@@ -7,6 +7,7 @@ using Personas.Api.Personas;
 using Personas.Api.Photos;
 using Personas.Api.Posts;
 using Personas.Api.Training;
+using Personas.Api.Versions;
 using Personas.Api.Webhooks;
 
 namespace Personas.Api.Hosting;
@@ -44,6 +45,7 @@ public static class ApiPipeline
         app.MapPhotoEndpoints();
         app.MapDatasetEndpoints();
         app.MapTrainingEndpoints();
+        app.MapVersionEndpoints();
         app.MapGenerationEndpoints();
         app.MapPostEndpoints();
         app.MapWebhookEndpoints();

@@ -20,6 +20,7 @@ public static class TrainingServices
     public static IServiceCollection AddTraining(this IServiceCollection services, IConfiguration configuration, PersonasSettings settings)
     {
         services.Configure<TrainingSettings>(configuration.GetSection(TrainingSettings.Section));
+        services.Configure<EventStreamSettings>(configuration.GetSection(EventStreamSettings.Section));
         var training = configuration.GetSection(TrainingSettings.Section).Get<TrainingSettings>() ?? new TrainingSettings();
         var fal = configuration.GetSection(FalSettings.Section).Get<FalSettings>() ?? new FalSettings();
         var replicate = configuration.GetSection(ReplicateSettings.Section).Get<ReplicateSettings>() ?? new ReplicateSettings();

@@ -77,7 +77,8 @@ public static class PersonaEndpoints
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is not { } persona) return NotFound(http, personaId);
         var photos = await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted);
-        return TypedResults.Ok(PersonaPayload.From(persona, photos, photos.Count, clock.GetUtcNow(), path => signer.Url(http.Request, path)));
+        return TypedResults.Ok(PersonaPayload.From(persona, photos, photos.Count, clock.GetUtcNow(),
+            path => signer.Url(http.Request, path), signer.Links(http.Request)));
     }
 
     private static async Task<IResult> WithdrawAsync(string personaId, HttpContext http, ICatalog catalog,

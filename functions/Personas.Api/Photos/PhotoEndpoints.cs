@@ -2,6 +2,7 @@ using Personas.Domain.Blobs;
 using Personas.Domain.Personas;
 using Personas.Domain.Stores;
 using Personas.Api.Auth;
+using Personas.Api.Blobs;
 using Personas.Api.Hosting;
 using Personas.Api.Personas;
 using Personas.Api.Problems;
@@ -131,11 +132,14 @@ public static class PhotoEndpoints
         return TypedResults.Problem(problem);
     }
 
-    private static async Task<IResult> ListAsync(string personaId, HttpContext http, ICatalog catalog)
+    private static async Task<IResult> ListAsync(string personaId, HttpContext http, ICatalog catalog,
+        BlobUrlSigner signer)
     {
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
-        return TypedResults.Ok((await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted)).Select(PhotoPayload.From).ToList());
+        var link = signer.Links(http.Request);
+        return TypedResults.Ok((await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted))
+            .Select(photo => PhotoPayload.From(photo, link)).ToList());
     }
 
     private static async Task<IResult> DeleteAsync(string personaId, string photoId, HttpContext http, ICatalog catalog, IBlobStore blobs, TimeProvider clock)

@@ -113,7 +113,8 @@ public static class PostEndpoints
         var page = await posts.ListPostsAsync(http.User.Owner(), wanted, personaId, batchId, skip, take, http.RequestAborted);
         return TypedResults.Ok(new
         {
-            items = page.Items.Select(p => PostPayload.From(p, path => signer.Url(http.Request, path))), total = page.Total, offset = skip, limit = take,
+            items = page.Items.Select(p => PostPayload.From(p, signer.Links(http.Request))),
+            total = page.Total, offset = skip, limit = take,
             next = skip + take < page.Total ? $"/api/posts?{Query(status, personaId, batchId)}offset={skip + take}&limit={take}" : null,
         });
     }
@@ -123,7 +124,7 @@ public static class PostEndpoints
 
     private static async Task<IResult> GetAsync(string postId, HttpContext http, IPostCatalog posts, BlobUrlSigner signer) =>
         await posts.GetPostAsync(http.User.Owner(), postId, http.RequestAborted) is { } post
-            ? TypedResults.Ok(PostPayload.From(post, path => signer.Url(http.Request, path)))
+            ? TypedResults.Ok(PostPayload.From(post, signer.Links(http.Request)))
             : NotFound(http, postId);
 
     /// <summary>The current revision's images for every size, its copy as JSON, and each post's text.</summary>

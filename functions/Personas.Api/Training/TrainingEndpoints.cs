@@ -7,10 +7,12 @@ using Personas.Domain.Training;
 using Microsoft.DurableTask.Client;
 using Personas.Domain.Workflows;
 using Personas.Api.Auth;
+using Personas.Api.Blobs;
 using Personas.Api.Hosting;
 using Personas.Api.Instances;
 using Personas.Api.Personas;
 using Personas.Api.Problems;
+using Personas.Api.Versions;
 using Personas.Imaging.Preparation;
 using Personas.Orchestrations.Training;
 using Personas.Providers.Training;
@@ -122,26 +124,34 @@ public static class TrainingEndpoints
         return TypedResults.Ok(new { personaId, totalEstimatedUsd = entries.Sum(e => e.EstimatedUsd), entries });
     }
 
-    private static async Task<IResult> StatusAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client)
+    private static async Task<IResult> StatusAsync(string personaId, HttpContext http, ICatalog catalog,
+        DurableTaskClient client, BlobUrlSigner signer)
     {
         if (await catalog.GetPersonaAsync(http.User.Owner(), personaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, personaId);
-        return TypedResults.Ok(await PersonaStatusPayload.ReadAsync(persona, client, http.RequestAborted));
+        return TypedResults.Ok(await PersonaStatusPayload.ReadAsync(persona, client, signer.Links(http.Request),
+            http.RequestAborted));
     }
 }
 
-/// <summary>What <c>/status</c> and <c>/events</c> report.</summary>
+/// <summary>
+/// What <c>/status</c> and <c>/events</c> report. <c>models</c> are the trained versions with signed links on their
+/// validation images; <c>activeVersion</c> is the one generation uses.
+/// </summary>
 public sealed record PersonaStatusPayload(string PersonaId, PersonaStatus Status, string? Reason, string? Step, string? Provider, int? CurrentStep, int? TotalSteps,
-    int? Percent, DateTimeOffset? Eta, string? LastLog, string? InstanceId, string? RuntimeStatus, IReadOnlyList<PersonaModel> Models)
+    int? Percent, DateTimeOffset? Eta, string? LastLog, string? InstanceId, string? RuntimeStatus,
+    IReadOnlyList<ModelPayload> Models, int? ActiveVersion)
 {
     public bool Finished => Status is PersonaStatus.Ready or PersonaStatus.Failed or PersonaStatus.Prepared or PersonaStatus.Draft;
 
-    public static async Task<PersonaStatusPayload> ReadAsync(Persona persona, DurableTaskClient client, CancellationToken ct)
+    public static async Task<PersonaStatusPayload> ReadAsync(Persona persona, DurableTaskClient client,
+        Func<string, string> link, CancellationToken ct)
     {
         var instanceId = persona.Status is PersonaStatus.Preparing ? persona.DatasetInstanceId : persona.TrainingInstanceId ?? persona.DatasetInstanceId;
         var instance = instanceId is null ? null : await client.GetStatusAsync(instanceId, ct);
         var progress = instance is not null && instanceId == persona.TrainingInstanceId ? instance.ReadCustomStatusAs<TrainingProgress>() : null;
         return new PersonaStatusPayload(persona.Id, persona.Status, persona.StatusReason, progress?.Step ?? persona.Status.ToString().ToLowerInvariant(),
             progress?.Provider, progress?.CurrentStep, progress?.TotalSteps, progress?.Percent, progress?.Eta, progress?.LastLog,
-            instanceId, instance?.RuntimeStatus.ToString(), persona.Models);
+            instanceId, instance?.RuntimeStatus.ToString(),
+            persona.Models.Select(m => ModelPayload.From(m, link)).ToList(), persona.ActiveModel?.Version);
     }
 }

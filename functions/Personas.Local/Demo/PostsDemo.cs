@@ -75,7 +75,9 @@ public static class PostsDemo
         return null;
     }
 
-    private static string Local(string blobs, string url) => Path.Combine(blobs, Uri.UnescapeDataString(new Uri(url).AbsolutePath["/api/blobs/".Length..]));
+    // Payload links are relative: /api/blobs/{path}?expires=…
+    private static string Local(string blobs, string url) =>
+        Path.Combine(blobs, Uri.UnescapeDataString(url.Split('?')[0]["/api/blobs/".Length..]));
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 

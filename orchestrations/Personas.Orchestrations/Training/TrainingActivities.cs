@@ -147,7 +147,10 @@ public sealed class CompleteTrainingActivity(ICatalog catalog, TimeProvider cloc
     public override async Task<bool> RunAsync(TaskActivityContext context, CompleteTrainingInput input) =>
         await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => p with
         {
-            Models = [.. p.Models.Where(m => m.Version != input.Model.Version), input.Model],
+            Models = [.. p.Models.Where(m => m.Version != input.Model.Version),
+                input.Model with { TrainingInstanceId = context.InstanceId }],
+            // A new version that passed becomes the active one, even after a rollback: the owner trained it to use it.
+            ActiveVersion = input.Model.Usable ? input.Model.Version : p.ActiveVersion,
             Status = p.Status == PersonaStatus.Deleting ? p.Status : input.Model.Usable ? PersonaStatus.Ready : PersonaStatus.Failed,
             StatusReason = input.Model.Usable ? null : input.Model.Validation!.Summary,
             UpdatedAt = clock.GetUtcNow(),

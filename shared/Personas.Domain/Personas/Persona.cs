@@ -71,12 +71,21 @@ public sealed record Persona
     public string? DatasetInstanceId { get; init; }
     public DatasetPackages? Dataset { get; init; }
     public string? TrainingInstanceId { get; init; }
-    /// <summary>Every trained version, oldest first; the newest ready one is used unless a caller names another.</summary>
+    /// <summary>Every trained version, oldest first; the active one is used unless a caller names another.</summary>
     public IReadOnlyList<Training.PersonaModel> Models { get; init; } = [];
+    /// <summary>
+    /// The version the owner chose (activate, rollback), or that the last passing training made. Null on personas
+    /// trained before versions could be chosen: their newest usable version is active, as it always was.
+    /// </summary>
+    public int? ActiveVersion { get; init; }
     /// <summary>Set when deletion starts: the deletion workflow knows the persona only by this, so its history holds no persona id.</summary>
     public string? DeletionTicket { get; init; }
 
-    /// <summary>The version generation uses: the one asked for, else the newest that passed validation.</summary>
+    /// <summary>The version generation uses: the one asked for, else the active one.</summary>
     public Training.PersonaModel? ModelFor(int? version) =>
-        version is { } v ? Models.FirstOrDefault(m => m.Version == v) : Models.LastOrDefault(m => m.Usable);
+        version is { } v ? Models.FirstOrDefault(m => m.Version == v) : ActiveModel;
+
+    /// <summary>The chosen version while it is usable, else the newest that passed validation.</summary>
+    public Training.PersonaModel? ActiveModel =>
+        Models.FirstOrDefault(m => m.Version == ActiveVersion && m.Usable) ?? Models.LastOrDefault(m => m.Usable);
 }

@@ -28,6 +28,9 @@ public sealed record PersonaModel(
     /// <summary>The provider's own handle on the trained model, where it keeps one (Replicate: <c>owner/name:version</c>).</summary>
     public string? ProviderModel { get; init; }
 
+    /// <summary>The training run that made it; null on versions stored before runs were recorded.</summary>
+    public string? TrainingInstanceId { get; init; }
+
     /// <summary>Null until validated (or when validation is switched off).</summary>
     public ModelValidation? Validation { get; init; }
 
