@@ -21,6 +21,8 @@ public sealed class Browser : IAsyncLifetime
         if (!File.Exists(Executable))
             throw new InvalidOperationException($"No chromium at {Executable}: run ./personas test (it installs " +
                 "Debian's chromium) or set PERSONAS_CHROMIUM.");
+        // CI runs every test project at once on two cores: a page may take seconds to settle.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -15,7 +15,7 @@ public sealed class MainFlowTests(DashboardHost host, Browser browser)
     : IClassFixture<DashboardHost>, IClassFixture<Browser>
 {
     private static readonly string[] Faces = ["obama.jpg", "obama2.jpg", "biden.jpg"];
-    private static readonly LocatorAssertionsToBeVisibleOptions Long = new() { Timeout = 90_000 };
+    private static readonly LocatorAssertionsToBeVisibleOptions Long = new() { Timeout = 120_000 };
 
     [Fact]
     public async Task A_creator_goes_from_photos_to_a_scheduled_post()
@@ -32,11 +32,13 @@ public sealed class MainFlowTests(DashboardHost host, Browser browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Create persona" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dana Example" })).ToBeVisibleAsync();
 
-        await page.Locator("#photo-files").SetInputFilesAsync(Faces.Select(Face));
+        // Two through the file picker, the third dropped on the drop zone.
+        await page.Locator("#photo-files").SetInputFilesAsync(Faces[..2].Select(Face));
+        await Expect(page.Locator(".intake li")).ToHaveCountAsync(2);
+        await DropAsync(page, Face(Faces[2]));
+        await Expect(page.Locator(".intake li")).ToHaveTextAsync([new Regex($"^{Faces[2]}: accepted")]);
         var photos = page.GetByRole(AriaRole.List, new() { Name = "Photos" });
-        await Expect(photos.GetByRole(AriaRole.Listitem).First).ToBeVisibleAsync();
-        await Expect(page.Locator(".intake li")).ToHaveCountAsync(Faces.Length);
-        Assert.True(await photos.GetByRole(AriaRole.Listitem).CountAsync() >= 2, "two photos of one person are needed");
+        await Expect(photos.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(Faces.Length);
         await Expect(photos.GetByText("Sharpness").First).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "photos");
 
@@ -55,11 +57,14 @@ public sealed class MainFlowTests(DashboardHost host, Browser browser)
         await page.GetByLabel("Transcript").FillAsync(await File.ReadAllTextAsync(Transcript()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).ClickAsync();
         var queue = page.GetByRole(AriaRole.List, new() { Name = "Posts" });
-        await Expect(queue.GetByText("Awaiting Approval")).ToHaveCountAsync(1, new() { Timeout = 90_000 });
+        await Expect(queue.GetByText("Awaiting Approval")).ToHaveCountAsync(1, new() { Timeout = 180_000 });
         await Screenshots.SaveAsync(page, "posts");
 
         await queue.GetByRole(AriaRole.Link).Filter(new() { HasText = "Carousel" }).ClickAsync();
         await Expect(page.Locator(".slides img").First).ToBeVisibleAsync();
+        await page.GetByLabel("Hook").FillAsync("Ship a little every week");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save as a new revision" }).ClickAsync();
+        await Expect(page.Locator(".hook")).ToHaveTextAsync("Ship a little every week");
         await Screenshots.SaveAsync(page, "post");
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Expect(page.Locator("h1 + .badge")).ToHaveTextAsync("Staged", new() { Timeout = 60_000 });
@@ -104,6 +109,20 @@ public sealed class MainFlowTests(DashboardHost host, Browser browser)
         await page.GetByLabel("API key").FillAsync(ApiHost.AliceKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Personas", Exact = true })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Drops a file on the drop zone as a browser does: a drop event carrying it in a DataTransfer.</summary>
+    private static async Task DropAsync(IPage page, string file)
+    {
+        var transfer = await page.EvaluateHandleAsync("""
+            ([name, base64]) => {
+              const transfer = new DataTransfer();
+              const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+              transfer.items.add(new File([bytes], name, { type: 'image/jpeg' }));
+              return transfer;
+            }
+            """, new[] { Path.GetFileName(file), Convert.ToBase64String(await File.ReadAllBytesAsync(file)) });
+        await page.Locator(".drop").DispatchEventAsync("drop", new { dataTransfer = transfer });
     }
 
     private static string Face(string name) => Path.Combine(AppContext.BaseDirectory, "testdata", "faces", name);

@@ -11,7 +11,14 @@ internal static class Screenshots
     public static string Folder { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory,
         "screenshots")).FullName;
 
-    public static Task SaveAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder, $"dashboard-{name}.png"),
+    /// <remarks>
+    /// Without the passing toast, which a full-page picture would pin over unrelated content. It is emptied through
+    /// the DOM: Playwright's screenshot Style option injects a style sheet, which the page's CSP refuses.
+    /// </remarks>
+    public static async Task SaveAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("document.getElementById('notice').replaceChildren()");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder, $"dashboard-{name}.png"),
             FullPage = true });
+    }
 }

@@ -1,6 +1,7 @@
 // A month calendar of scheduled and published posts; with a post in the route, a day and time to schedule it at.
 import { api, itemsOf } from './api.js';
 import { action, field, fill, h, notify, showError } from './dom.js';
+import { settled } from './post.js';
 
 const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const dayKey = (date) => `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
@@ -67,6 +68,7 @@ function scheduleForm(post, chosen, time, picked) {
         const answer = await api(`/api/posts/${post.id}/schedule`, { method: 'POST',
           body: { bestTime: true, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone } });
         notify(`Scheduled for ${new Date(answer?.at || Date.now()).toLocaleString()}.`);
+        await settled(post);
         location.hash = `#/posts/${post.id}`;
       })));
   form.addEventListener('submit', async (event) => {
@@ -78,6 +80,7 @@ function scheduleForm(post, chosen, time, picked) {
     try {
       await api(`/api/posts/${post.id}/schedule`, { method: 'POST', body: { at: at.toISOString() } });
       notify(`Scheduled for ${at.toLocaleString()}.`);
+      await settled(post);
       location.hash = '#/calendar';
     } catch (error) {
       showError(error, form);

@@ -19,7 +19,7 @@ export function photoSection(persona, reload) {
 function photoCard(persona, photo, reload) {
   const frame = h('div', { class: 'thumb' }, picture(null, photo.fileName, 'Loading…'));
   imageSource(photo).then((source) => fill(frame, picture(source, `Photo ${photo.fileName}`,
-    'Preview needs a signed link from the API')));
+    'No preview link')));
   const overall = photo.scores?.overall?.value ?? 0;
   return h('li', { class: 'photo' }, frame,
     h('div', { class: 'row spread' }, h('strong', {}, photo.fileName),

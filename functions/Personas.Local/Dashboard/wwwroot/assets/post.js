@@ -61,7 +61,7 @@ function actions(post, render) {
  * Waits (up to 20 s) until the post's lifecycle has acted on a request: the API answers 202 and the status moves a
  * moment later.
  */
-async function settled(before) {
+export async function settled(before) {
   const key = (p) => `${p.status}|${p.scheduledAt}|${p.current?.number}`;
   for (let i = 0; i < 40; i++) {
     await new Promise((resolve) => { setTimeout(resolve, 500); });
@@ -159,10 +159,10 @@ function regenerateSection(post, render) {
 }
 
 function historySection(post) {
+  const feedback = (post.revisions || []).filter((r) => r.feedback).map((r) => `r${r.number} “${r.feedback}”`);
   return h('section', { class: 'card', 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'History'),
     h('ul', { class: 'history' }, (post.history || []).map((e) => h('li', {}, h('time', {}, when(e.at)),
       ` ${e.what}`))),
-    post.revisions?.length > 1 ? h('p', { class: 'muted' }, `${post.revisions.length} revisions; feedback: `
-      + post.revisions.filter((r) => r.feedback).map((r) => `r${r.number} “${r.feedback}”`).join(', ')) : null);
+    feedback.length ? h('p', { class: 'muted' }, `Feedback: ${feedback.join(', ')}`) : null);
 }
