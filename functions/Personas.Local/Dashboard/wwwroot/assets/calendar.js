@@ -20,7 +20,8 @@ export async function calendar(main, [postId], signal) {
   const today = new Date();
   let month = new Date(today.getFullYear(), today.getMonth(), 1);
   let chosen = null;
-  const grid = h('div', { class: 'month', role: 'grid', 'aria-labelledby': 'month-title' });
+  // Plain boxes rather than an ARIA grid: each day's button and links carry the full date in their names.
+  const grid = h('div', { class: 'month' });
   const title = h('h2', { id: 'month-title' });
   const time = h('input', { type: 'time', name: 'time', value: '09:00', required: true });
   const picked = h('p', { class: 'muted', 'aria-live': 'polite' }, 'Pick a day in the calendar.');
@@ -28,8 +29,8 @@ export async function calendar(main, [postId], signal) {
     fill(title, month.toLocaleDateString(undefined, { month: 'long', year: 'numeric' }));
     const offset = (month.getDay() + 6) % 7;
     const days = new Date(month.getFullYear(), month.getMonth() + 1, 0).getDate();
-    const cells = DAYS.map((d) => h('div', { class: 'weekday', role: 'columnheader' }, d));
-    for (let i = 0; i < offset; i++) cells.push(h('div', { class: 'day empty', role: 'gridcell' }));
+    const cells = DAYS.map((d) => h('div', { class: 'weekday', 'aria-hidden': 'true' }, d));
+    for (let i = 0; i < offset; i++) cells.push(h('div', { class: 'day empty' }));
     for (let d = 1; d <= days; d++) {
       const date = new Date(month.getFullYear(), month.getMonth(), d);
       const past = date < new Date(today.getFullYear(), today.getMonth(), today.getDate());
@@ -38,13 +39,15 @@ export async function calendar(main, [postId], signal) {
       const number = post && !past
         ? h('button', { type: 'button', class: 'day-number', 'aria-label': `Schedule on ${label}`,
           'aria-pressed': String(chosen && dayKey(chosen) === dayKey(date)),
-          onclick: () => { chosen = date; fill(picked, `Chosen: ${label}`); draw(); } }, String(d))
+          onclick: () => {
+            chosen = date;
+            fill(picked, `Chosen: ${label}`);
+            draw();
+            grid.querySelector('[aria-pressed="true"]').focus(); // the redraw replaced the focused button
+          } }, String(d))
         : h('span', { class: 'day-number', 'aria-label': label }, String(d));
-      cells.push(h('div', { class: `day${past ? ' past' : ''}${dayKey(date) === dayKey(today) ? ' today' : ''}`,
-        role: 'gridcell' }, number, posts.map((p) => h('a', { class: `chip ${p.status.toLowerCase()}`,
-        href: `#/posts/${p.id}`, title: p.current?.copy?.hook || p.projectTitle },
-      `${new Date(p.scheduledAt || p.publication.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })} `
-        + `${p.kind}`))));
+      cells.push(h('div', { class: `day${past ? ' past' : ''}${dayKey(date) === dayKey(today) ? ' today' : ''}` },
+        number, posts.map((p) => chip(p, label))));
     }
     fill(grid, cells);
   };
@@ -57,6 +60,15 @@ export async function calendar(main, [postId], signal) {
       h('div', { class: 'heading' }, action('‹', () => move(-1), { 'aria-label': 'Previous month' }), title,
         action('›', () => move(1), { 'aria-label': 'Next month' })),
       grid));
+}
+
+/** A post on its day: time and kind, named in full for screen readers. */
+function chip(post, day) {
+  const at = new Date(post.scheduledAt || post.publication.at)
+    .toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return h('a', { class: `chip ${post.status.toLowerCase()}`, href: `#/posts/${post.id}`,
+    title: post.current?.copy?.hook || post.projectTitle,
+    'aria-label': `${day} ${at}: ${post.kind} for ${post.platform}, ${post.status}` }, `${at} ${post.kind}`);
 }
 
 function scheduleForm(post, chosen, time, picked) {
