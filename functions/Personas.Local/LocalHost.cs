@@ -2,6 +2,7 @@ using Personas.Api.Auth;
 using Personas.Api.Hosting;
 using Personas.Api.Recovery;
 using Personas.Durable;
+using Personas.Local.Dashboard;
 using Personas.Durable.Hosting;
 using Personas.Orchestrations;
 
@@ -49,6 +50,7 @@ public static class LocalHost
                 shortKeys, ApiKeyRing.RecommendedKeyLength);
         app.UsePersonasApiMiddleware();
         app.MapPersonasApi();
+        app.MapDashboard();
         return app;
     }
 

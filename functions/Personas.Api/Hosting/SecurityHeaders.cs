@@ -10,6 +10,18 @@ namespace Personas.Api.Hosting;
 public static class SecurityHeaders
 {
     public const string ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// The dashboard's pages: its own scripts, styles and API calls only (no inline script or style), and images from
+    /// itself, object URLs (blobs fetched with the key) and data URIs.
+    /// </summary>
+    public const string PageContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; " +
+        "img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    private static readonly object PageMarker = new();
+
+    /// <summary>Answers this request with <see cref="PageContentSecurityPolicy"/>: the dashboard's files.</summary>
+    public static void UsePagePolicy(HttpContext http) => http.Items[PageMarker] = true;
     public const string PermissionsPolicy =
         "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()";
     public const string StrictTransportSecurity = "max-age=31536000";
@@ -30,7 +42,9 @@ public static class SecurityHeaders
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        headers.ContentSecurityPolicy = http.Items.ContainsKey(PageMarker)
+            ? PageContentSecurityPolicy
+            : ContentSecurityPolicy;
         headers["Permissions-Policy"] = PermissionsPolicy;
         // Browsers ignore this header over plain HTTP, so trusting a proxy's X-Forwarded-Proto costs nothing.
         if (http.Request.IsHttps || string.Equals(http.Request.Headers["X-Forwarded-Proto"], "https",
