@@ -26,7 +26,7 @@ public static class GenerationEndpoints
     public static void MapGenerationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost(Route, StartAsync).WithTags("Generation").WithName("GenerateWithPersona")
-            .Accepts<GenerationBody>("application/json")
+            .Documents<GenerationBody>("application/json")
             .WithSummary("Generates pictures of a persona. Body: { personaId, prompt, platform, blendStrength? (0.5), seed?, count? (1–4), usage? (personal|commercial|thirdParty), modelVersion? }. 202.")
             .Produces<GenerationAccepted>(202).ProducesProblem(400).ProducesProblem(402).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);

@@ -8,6 +8,7 @@ using Personas.Api.Auth;
 using Personas.Api.Hosting;
 using Personas.Api.Problems;
 using System.Text.Json.Nodes;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Instances;
 
@@ -22,7 +23,7 @@ public static class InstanceEndpoints
         app.MapPost(StartOrchestration.Route, StartOrchestration.HandleAsync)
             .WithName("StartOrchestration").WithTags("Instances")
             .WithSummary("Starts an orchestration. Idempotent on the instance id and on the Idempotency-Key header.")
-            .Accepts<JsonObject>("application/json")
+            .Documents<JsonObject>("application/json")
             .Produces<InstanceManagementPayload>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
 
         var instances = app.MapGroup("/api/instances").WithTags("Instances");
@@ -39,7 +40,7 @@ public static class InstanceEndpoints
             .Produces<PurgePayload>().ProducesProblem(404).ProducesProblem(409);
         instances.MapPost("/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync).WithName("RaiseEvent")
             .WithSummary("Sends an event to a running instance. Idempotency-Key makes a retried delivery count once.")
-            .Accepts<JsonNode>("application/json").Produces(202)
+            .Documents<JsonNode>("application/json").Produces(202)
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(410);
         // A termination's reason becomes the instance's output, as in Durable Functions.
         instances.MapPost("/{instanceId}/terminate", (string instanceId, string? reason, HttpContext http,

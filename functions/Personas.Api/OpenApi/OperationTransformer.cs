@@ -32,17 +32,16 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
         "Post-publish-now", "StartOrchestration", "RaiseEvent",
     };
 
-    /// <summary>One ApiProblem schema in components, referred to by every problem response.</summary>
-    private static async Task<IOpenApiSchema> ProblemReferenceAsync(OpenApiOperationTransformerContext context,
+    /// <summary>The type's schema, once in components, referred to from each operation that uses it.</summary>
+    private static async Task<IOpenApiSchema> ReferenceAsync(OpenApiOperationTransformerContext context, Type type,
         CancellationToken ct)
     {
         var document = context.Document!;
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        if (!document.Components.Schemas.ContainsKey(nameof(ApiProblem)))
-            document.Components.Schemas[nameof(ApiProblem)] =
-                await context.GetOrCreateSchemaAsync(typeof(ApiProblem), null, ct);
-        return new OpenApiSchemaReference(nameof(ApiProblem), document);
+        if (!document.Components.Schemas.ContainsKey(type.Name))
+            document.Components.Schemas[type.Name] = await context.GetOrCreateSchemaAsync(type, null, ct);
+        return new OpenApiSchemaReference(type.Name, document);
     }
 
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context,
@@ -58,6 +57,18 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
                 [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [],
             },
         ];
+        if (metadata.OfType<DocumentedBody>().FirstOrDefault() is { } documented)
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = name is null || !OptionalBodies.Contains(name),
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [documented.ContentType] = new()
+                    {
+                        Schema = await ReferenceAsync(context, documented.Type, cancellationToken),
+                    },
+                },
+            };
         operation.Responses ??= [];
         var problems = new List<int> { 500 };
         if (!anonymous) problems.Add(401);
@@ -73,7 +84,7 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
                     },
                 };
 
-        var problemSchema = await ProblemReferenceAsync(context, cancellationToken);
+        var problemSchema = await ReferenceAsync(context, typeof(ApiProblem), cancellationToken);
         foreach (var (status, response) in operation.Responses)
         {
             if (response is not OpenApiResponse concrete) continue;
@@ -94,8 +105,6 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
                     + "answer (Idempotent-Replayed: true); the key with another request is a 422.",
             });
         }
-        if (name is not null && OptionalBodies.Contains(name) && operation.RequestBody is OpenApiRequestBody optional)
-            optional.Required = false;
         if (name is not null && Examples.Request(name) is { } example
             && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
             body!.Example = example;

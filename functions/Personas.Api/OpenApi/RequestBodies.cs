@@ -3,7 +3,7 @@ using Personas.Domain.Posts;
 namespace Personas.Api.OpenApi;
 
 // The bodies of routes that read JSON by hand (to name the field at fault in a problem); these records only describe
-// those bodies to OpenAPI (.Accepts<T>), the handlers' own checks are the rules.
+// those bodies to OpenAPI (.Documents<T>), the handlers' own checks are the rules.
 
 public sealed record ReasonBody(string? Reason);
 

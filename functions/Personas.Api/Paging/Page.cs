@@ -1,12 +1,14 @@
+using System.Text.Json.Serialization;
 using Personas.Api.Problems;
 
 namespace Personas.Api.Paging;
 
 /// <summary>
 /// One page of a list, the same envelope on every list route: the items, how many there are in all, where this page
-/// starts, its size, and the link to the next page (null on the last).
+/// starts, its size, and the link to the next page (null on the last, and present).
 /// </summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Offset, int Limit, string? Next);
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int Offset, int Limit,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Next);
 
 /// <summary>The offset and limit query parameters every list route reads, checked alike.</summary>
 public readonly record struct PageRequest(int Offset, int Limit)

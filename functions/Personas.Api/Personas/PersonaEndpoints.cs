@@ -10,6 +10,7 @@ using Personas.Api.Instances;
 using Personas.Api.Paging;
 using Personas.Api.Problems;
 using Personas.Orchestrations.Deletion;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Personas;
 
@@ -21,7 +22,7 @@ public static class PersonaEndpoints
         var personas = app.MapGroup("/api/personas").WithTags("Personas");
         personas.MapPost("/", CreateAsync).WithName("CreatePersona")
             .WithSummary("Creates a persona with the person's full consent.")
-            .Accepts<CreatePersonaRequest>("application/json")
+            .Documents<CreatePersonaRequest>("application/json")
             .Produces<PersonaPayload>(201).ProducesProblem(400).ProducesProblem(409);
         personas.MapGet("/", ListAsync).WithName("ListPersonas")
             .WithSummary("The caller's personas, oldest first. Query: offset (0), limit (20, at most 100).")
@@ -42,7 +43,7 @@ public static class PersonaEndpoints
         personas.MapPost("/{personaId}/consent/withdraw", WithdrawAsync).WithName("WithdrawConsent")
             .WithSummary("Withdraws consent: every later use of the likeness is refused, unfinished posts are "
                 + "canceled, and running training, generations and post writing are stopped.")
-            .Accepts<WithdrawConsentRequest>("application/json")
+            .Documents<WithdrawConsentRequest>("application/json")
             .Produces<PersonaPayload>().ProducesProblem(404);
     }
 

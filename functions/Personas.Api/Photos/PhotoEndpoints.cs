@@ -22,11 +22,11 @@ public static class PhotoEndpoints
         var photos = app.MapGroup("/api/personas/{personaId}/photos").WithTags("Photos");
         photos.MapPost("/", UploadAsync).WithName("UploadPhotos").DisableAntiforgery()
             .WithSummary("Uploads photos (multipart/form-data, one file per part). Each is checked, scored and accepted or refused with reasons.")
-            .Accepts<PhotoUploadForm>("multipart/form-data")
+            .Documents<PhotoUploadForm>("multipart/form-data")
             .Produces<IntakePayload>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404)
             .ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
         photos.MapPost("/import", ImportAsync).WithName("ImportPhotos")
-            .Accepts<PhotoImportBody>("application/json")
+            .Documents<PhotoImportBody>("application/json")
             .WithSummary("Imports photos from https URLs ({\"urls\": [...]}). Private, loopback and link-local addresses are refused, also after DNS and redirects.")
             .Produces<IntakePayload>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(422);
         photos.MapGet("/", ListAsync).WithName("ListPhotos")

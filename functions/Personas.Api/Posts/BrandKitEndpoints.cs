@@ -27,7 +27,7 @@ public static class BrandKitEndpoints
             .Produces<BrandKitPayload>();
         kit.MapPut("", PutAsync).WithName("SaveBrandKit")
             .WithSummary($"Saves { string.Join(", ", Fields) }; colours as #RRGGBB, font one of {string.Join(", ", BrandKit.Fonts)}, logo base64. Unsent fields keep their value.")
-            .Accepts<BrandKitBody>("application/json").Produces<BrandKitPayload>().ProducesProblem(400);
+            .Documents<BrandKitBody>("application/json").Produces<BrandKitPayload>().ProducesProblem(400);
     }
 
     private static BrandKitPayload View(BrandKit kit) =>

@@ -28,7 +28,7 @@ public static class PostEndpoints
         posts.MapPost("/generate-smart", GenerateAsync).WithName("GenerateSmartPosts")
             .WithSummary("Writes posts from a transcript and/or content analysis: one per content type and platform. "
                 + "202 with the post ids; each waits for approval.")
-            .Accepts<SmartPostBody>("application/json").Produces<PostBatchAccepted>(202)
+            .Documents<SmartPostBody>("application/json").Produces<PostBatchAccepted>(202)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .ProducesProblem(422);
         posts.MapGet("", ListAsync).WithName("Posts")
@@ -40,11 +40,11 @@ public static class PostEndpoints
         posts.MapPatch("/{postId}", PostReview.EditAsync).WithName("EditPost")
             .WithSummary("Edits hook, caption, cta or hashtags as a new revision; the platform's limits are checked "
                 + "again. Only before approval.")
-            .Accepts<PostEditBody>("application/json").Produces<PostEdited>()
+            .Documents<PostEditBody>("application/json").Produces<PostEdited>()
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         posts.MapPost("/{postId}/regenerate", PostReview.RegenerateAsync).WithName("RegeneratePost")
             .WithSummary("Writes a new revision applying { feedback }; earlier revisions are kept. 202.")
-            .Accepts<FeedbackBody>("application/json").Produces<PostRegenerating>(202)
+            .Documents<FeedbackBody>("application/json").Produces<PostRegenerating>(202)
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         posts.MapGet("/{postId}/download", DownloadAsync).WithName("DownloadPost")
             .WithSummary("A zip of the platform-ready images and the copy.")
@@ -54,13 +54,13 @@ public static class PostEndpoints
                     [AsParameters] PostLifecycleRoutes.Services services, IOptions<PersonasSettings> settings) =>
                     PostLifecycleRoutes.SingleAsync(postId, action, http, services, settings))
                 .WithName($"Post-{action}").WithSummary(summary)
-                .Accepts(PostLifecycleRoutes.BodyOf(action), "application/json")
+                .Documents(PostLifecycleRoutes.BodyOf(action), "application/json")
                 .Produces<PostActionAccepted>(202)
                 .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         posts.MapPost("/bulk/{action}", PostLifecycleRoutes.BulkAsync).WithName("BulkPosts")
             .WithSummary("approve, reject, schedule or publish-now over { ids: [...] } plus that action's fields. "
                 + "200 with one result per id.")
-            .Accepts<BulkBody>("application/json").Produces<BulkPostResults>().ProducesProblem(400);
+            .Documents<BulkBody>("application/json").Produces<BulkPostResults>().ProducesProblem(400);
         app.MapBrandKitEndpoints();
     }
 

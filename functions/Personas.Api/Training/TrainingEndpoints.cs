@@ -26,12 +26,12 @@ public static class TrainingEndpoints
         var group = app.MapGroup("/api/personas/{personaId}").WithTags("Training");
         group.MapPost("/train", StartAsync).WithName("TrainPersona")
             .WithSummary("Trains a new version of the persona's LoRA. Body: { provider?, steps?, learningRate?, rank?, resolution?, checkpointEvery?, budgetUsd? }. 202 with the status payload.")
-            .Accepts<TrainingBody>("application/json")
+            .Documents<TrainingBody>("application/json")
             .Produces<InstanceManagementPayload>(202).ProducesProblem(400).ProducesProblem(402)
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         group.MapPost("/train/cancel", CancelAsync).WithName("CancelTraining")
             .WithSummary("Cancels the running training, at the provider too. Body: { reason? }.")
-            .Accepts<ReasonBody>("application/json").Produces<TrainingCanceling>(202)
+            .Documents<ReasonBody>("application/json").Produces<TrainingCanceling>(202)
             .ProducesProblem(404).ProducesProblem(409);
         group.MapGet("/status", StatusAsync).WithName("PersonaStatus")
             .WithSummary("Status, current step, progress and ETA of the persona's work.").Produces<PersonaStatusPayload>().ProducesProblem(404);

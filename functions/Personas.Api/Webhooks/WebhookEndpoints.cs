@@ -12,6 +12,7 @@ using Personas.Providers.Jobs;
 using Personas.Providers.Replicate;
 using Personas.Providers.Training;
 using Personas.Providers.Webhooks;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Webhooks;
 
@@ -30,17 +31,17 @@ public static class WebhookEndpoints
         var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous();
         group.MapPost("/fal", FalAsync).WithName("FalWebhook")
             .WithSummary("fal.ai queue completion, signed with Ed25519 (keys from fal's JWKS).")
-            .Accepts<JsonObject>("application/json").Produces<WebhookReceived>()
+            .Documents<JsonObject>("application/json").Produces<WebhookReceived>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
         group.MapPost("/replicate", ReplicateAsync).WithName("ReplicateWebhook")
             .WithSummary("Replicate training events, signed Standard-Webhooks style (HMAC-SHA256 with the whsec_ "
                 + "secret).")
-            .Accepts<JsonObject>("application/json").Produces<WebhookReceived>()
+            .Documents<JsonObject>("application/json").Produces<WebhookReceived>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         group.MapPost("/jobs", JobsAsync).WithName("JobsWebhook")
             .WithSummary("Progress and completion from our own training containers, signed with the run's HMAC "
                 + "secret (docs/training.md).")
-            .Accepts<JsonObject>("application/json").Produces<WebhookReceived>()
+            .Documents<JsonObject>("application/json").Produces<WebhookReceived>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
     }
 

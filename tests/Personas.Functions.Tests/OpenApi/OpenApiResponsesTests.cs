@@ -80,7 +80,9 @@ public sealed class OpenApiResponsesTests(PostsApiHost host) : IClassFixture<Pos
         }), "POST", "/api/posts/generate-smart", 202);
         var postId = batch!["posts"]![0]!["id"]!.GetValue<string>();
         await PostFlowTests.WaitForAsync(_alice, postId, "AwaitingApproval");
-        await CheckAsync(await _alice.GetAsync($"/api/posts/{postId}"), "GET", posts, 200);
+        var draft = await CheckAsync(await _alice.GetAsync($"/api/posts/{postId}"), "GET", posts, 200);
+        // One name in every state: present and null before scheduling, a time after.
+        Assert.True(draft!.AsObject().ContainsKey("scheduledAt") && draft["scheduledAt"] is null);
         await CheckAsync(await _alice.PatchAsJsonAsync($"/api/posts/{postId}", new { caption = "Five lessons." }),
             "PATCH", posts, 200);
         await CheckAsync(await _alice.PostAsJsonAsync($"/api/posts/{postId}/approve", new { }), "POST",
@@ -93,6 +95,7 @@ public sealed class OpenApiResponsesTests(PostsApiHost host) : IClassFixture<Pos
             new { at = host.Clock.GetUtcNow().AddHours(2) }), "POST", $"{posts}/schedule", 202);
         await PostFlowTests.WaitForAsync(_alice, postId, "Scheduled");
         var scheduled = await CheckAsync(await _alice.GetAsync($"/api/posts/{postId}"), "GET", posts, 200);
+        Assert.NotNull(scheduled!["scheduledAt"]);
         await CheckAsync(await _alice.GetAsync("/api/posts"), "GET", "/api/posts", 200);
         await CheckAsync(await _alice.PostAsJsonAsync("/api/posts/bulk/approve", new { ids = new[] { postId } }),
             "POST", "/api/posts/bulk/{action}", 200);
