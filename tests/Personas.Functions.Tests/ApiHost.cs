@@ -87,6 +87,11 @@ internal static class HttpAssertions
         return problem;
     }
 
+    /// <summary>The items of a paged list, up to 100 (a test's lists are short).</summary>
+    public static async Task<JsonArray> Items(HttpClient client, string path, CancellationToken ct = default) =>
+        (await client.GetFromJsonAsync<JsonObject>($"{path}{(path.Contains('?') ? '&' : '?')}limit=100", ct))!
+            ["items"]!.AsArray();
+
     public static async Task<JsonObject> Json(HttpResponseMessage response, int status)
     {
         var body = await response.Content.ReadAsStringAsync();

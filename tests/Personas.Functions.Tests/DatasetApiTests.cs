@@ -115,12 +115,13 @@ public sealed class DatasetApiTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.False(Directory.Exists(personaFiles));
         await Problem(await _alice.GetAsync($"/api/personas/{id}"), 404);
         await Problem(await _alice.DeleteAsync($"/api/personas/{id}"), 404);
-        var audit = (await _alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!;
+        var audit = await Items(_alice, "/api/audit");
         var entry = Assert.Single(audit, e => e!["personaId"]!.GetValue<string>() == id
             && e["action"]!.GetValue<string>() == "persona.deleted")!;
         Assert.DoesNotContain("zqxgone2", entry["details"]!.GetValue<string>());
         Assert.Matches(@"trigger hmac:[0-9a-f]{16}\)", entry["details"]!.GetValue<string>());
-        Assert.DoesNotContain((await host.Client(ApiHost.BobKey).GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!, e => e!["personaId"]!.GetValue<string>() == id);
+        Assert.DoesNotContain(await Items(host.Client(ApiHost.BobKey), "/api/audit"),
+            e => e!["personaId"]!.GetValue<string>() == id);
         await CreateAsync(_alice, "zqxgone2"); // the trigger word is free again
     }
 

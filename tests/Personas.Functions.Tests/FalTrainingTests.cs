@@ -114,7 +114,7 @@ public sealed class FalTrainingTests(FalApiHost host) : IClassFixture<FalApiHost
 
         // Deleting it records in the audit log what fal.ai keeps, since fal has no delete API.
         await PersonaDeletion.DeleteAndWaitAsync(_alice, id);
-        var audit = (await _alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!.Single(e => e!["personaId"]!.GetValue<string>() == id)!;
+        var audit = (await Items(_alice, "/api/audit")).Single(e => e!["personaId"]!.GetValue<string>() == id)!;
         Assert.Contains($"fal.ai has no API to delete request {job.Id}", audit["details"]!.GetValue<string>());
         Assert.False(Directory.Exists(Path.Combine(host.DataDir, "blobs", "alice", id)));
     }
@@ -133,7 +133,7 @@ public sealed class FalTrainingTests(FalApiHost host) : IClassFixture<FalApiHost
         var left = PersonaDeletion.Leftovers(host.DataDir, id);
         Assert.True(left.Count == 0, string.Join("\n", left));
         await Problem(await _alice.GetAsync($"/api/personas/{id}"), 404);
-        var audit = (await _alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!.Single(e => e!["personaId"]!.GetValue<string>() == id)!;
+        var audit = (await Items(_alice, "/api/audit")).Single(e => e!["personaId"]!.GetValue<string>() == id)!;
         Assert.Contains($"fal.ai has no API to delete request {job.Id}", audit["details"]!.GetValue<string>());
 
         // A late webhook for the deleted persona's job finds nothing to apply to.

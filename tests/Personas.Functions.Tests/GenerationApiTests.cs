@@ -79,7 +79,7 @@ public sealed class GenerationApiTests(DryRunApiHost host) : IClassFixture<DryRu
         Assert.True(drawn["seed"]!.GetValue<long>() >= 0);
 
         var listed = await Json(await _alice.GetAsync($"/api/personas/{id}/generations"), 200);
-        Assert.True(listed["generations"]!.AsArray().Count >= 2);
+        Assert.True(listed["items"]!.AsArray().Count >= 2);
         await Problem(await _bob.GetAsync(again["generation"]!["id"] is { } gid ? $"/api/generations/{gid}" : ""), 404);
         await Problem(await _bob.GetAsync($"/api/personas/{id}/generations"), 404);
     }
@@ -109,7 +109,7 @@ public sealed class GenerationApiTests(DryRunApiHost host) : IClassFixture<DryRu
         await Problem(await _alice.PostAsJsonAsync("/api/generate-with-persona", new { personaId = id, prompt = "p", platform = "x", usage = "commercial" }), 403, "consent");
         await Json(await _alice.PostAsync($"/api/personas/{id}/consent/withdraw", null), 200);
         await Problem(await _alice.PostAsJsonAsync("/api/generate-with-persona", new { personaId = id, prompt = "p", platform = "x" }), 403, "consent");
-        Assert.Empty((await Json(await _alice.GetAsync($"/api/personas/{id}/generations"), 200))["generations"]!.AsArray());
+        Assert.Empty((await Json(await _alice.GetAsync($"/api/personas/{id}/generations"), 200))["items"]!.AsArray());
     }
 }
 

@@ -9,7 +9,6 @@ public sealed class HostBasicsTests(ApiHost host) : IClassFixture<ApiHost>
 {
     [Theory]
     [InlineData("GET", "/api/health")]
-    [InlineData("GET", "/api/openapi.json")]
     [InlineData("GET", "/api/instances")]
     [InlineData("POST", "/api/orchestrators/RuntimeDemo")]
     [InlineData("DELETE", "/api/instances/x")]
@@ -29,9 +28,18 @@ public sealed class HostBasicsTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
-    public async Task OpenApi_document_is_served_and_describes_the_instance_api_and_its_key()
+    public async Task Liveness_answers_without_a_key_and_readiness_keeps_it()
     {
-        var doc = await Json(await host.Client(ApiHost.AliceKey).GetAsync("/api/openapi.json"), 200);
+        var live = await Json(await host.Client(null).GetAsync("/api/health/live"), 200);
+        Assert.Equal("live", live["status"]!.GetValue<string>());
+        Assert.Single(live);
+        await Problem(await host.Client(null).GetAsync("/api/health"), 401, "X-Api-Key");
+    }
+
+    [Fact]
+    public async Task OpenApi_document_is_served_without_a_key_and_describes_the_instance_api_and_its_key()
+    {
+        var doc = await Json(await host.Client(null).GetAsync("/api/openapi.json"), 200);
         Assert.StartsWith("3.", doc["openapi"]!.GetValue<string>());
         var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("/api/instances/{instanceId}", paths);

@@ -52,7 +52,8 @@ public sealed class PersonaApiTests(ApiHost host) : IClassFixture<ApiHost>
 
         var read = await Json(await _alice.GetAsync($"/api/personas/{persona["id"]}"), 200);
         Assert.Equal("zqxann01", read["triggerWord"]!.GetValue<string>());
-        Assert.Contains((await _alice.GetFromJsonAsync<JsonArray>("/api/personas"))!, p => p!["id"]!.GetValue<string>() == persona["id"]!.GetValue<string>());
+        Assert.Contains(await Items(_alice, "/api/personas"),
+            p => p!["id"]!.GetValue<string>() == persona["id"]!.GetValue<string>());
     }
 
     [Theory]
@@ -99,7 +100,7 @@ public sealed class PersonaApiTests(ApiHost host) : IClassFixture<ApiHost>
         await Problem(await _bob.PostAsync($"/api/personas/{id}/photos", Files(("a.jpg", Samples.Load("obama.jpg")))), 404, "personaId");
         await Problem(await _bob.PostAsJsonAsync($"/api/personas/{id}/consent/withdraw", new { reason = "mallory" }), 404);
         await Problem(await _bob.GetAsync($"/api/personas/{id}/photos"), 404);
-        Assert.DoesNotContain((await _bob.GetFromJsonAsync<JsonArray>("/api/personas"))!, p => p!["id"]!.GetValue<string>() == id);
+        Assert.DoesNotContain(await Items(_bob, "/api/personas"), p => p!["id"]!.GetValue<string>() == id);
         Assert.True((await Json(await _alice.GetAsync($"/api/personas/{id}"), 200))["consentValid"]!.GetValue<bool>());
     }
 

@@ -11,7 +11,7 @@ public sealed class PhotoApiTests(ApiHost host) : IClassFixture<ApiHost>
 {
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);
 
-    private async Task<int> PhotoCount(string id) => (await _alice.GetFromJsonAsync<JsonArray>($"/api/personas/{id}/photos"))!.Count;
+    private async Task<int> PhotoCount(string id) => (await Items(_alice, $"/api/personas/{id}/photos")).Count;
 
     [Fact]
     public async Task Good_photos_are_accepted_with_scores_and_a_repeat_is_refused_as_a_duplicate()

@@ -122,7 +122,7 @@ public sealed class UrlImportTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Contains("127.0.0.1", problem["errors"]!["files[0]"]![0]!.GetValue<string>());
         Assert.Contains("169.254.169.254", problem["errors"]!["files[1]"]![0]!.GetValue<string>());
         Assert.Contains("https", problem["errors"]!["files[2]"]![0]!.GetValue<string>());
-        Assert.Empty((await alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>($"/api/personas/{id}/photos"))!);
+        Assert.Empty(await Items(alice, $"/api/personas/{id}/photos"));
         await Problem(await alice.PostAsJsonAsync($"/api/personas/{id}/photos/import", new { urls = Array.Empty<string>() }), 400, "urls");
         await Problem(await alice.PostAsJsonAsync($"/api/personas/{id}/photos/import", new { urls = "https://x" }), 400, "urls");
         await Problem(await alice.PostAsJsonAsync($"/api/personas/{id}/photos/import", new { urls = Enumerable.Repeat("https://photos.example/a.jpg", 30) }), 400, "urls");

@@ -16,7 +16,13 @@ public static class BlobEndpoints
             catch (ArgumentException) { content = null; }
             if (content is null) return ProblemWriter.Result(http, 404, "Not found", "The file no longer exists.", "path");
             return Results.Stream(content, ContentType(path), Path.GetFileName(path), enableRangeProcessing: true);
-        }).AllowAnonymous().WithName("DownloadBlob").WithTags("Blobs").WithSummary("Downloads a file by a signed, expiring link.");
+        }).AllowAnonymous().WithName("DownloadBlob").WithTags("Blobs")
+            .WithSummary("Downloads a file by a signed, expiring link. Anonymous: the signature is the credential.")
+            .Produces<Stream>(200, FileTypes[0], FileTypes[1..]).Produces<Stream>(206, FileTypes[0], FileTypes[1..])
+            .ProducesProblem(401).ProducesProblem(404);
+
+    private static readonly string[] FileTypes =
+        ["image/jpeg", "image/png", "application/zip", "text/plain", "application/toml", "application/octet-stream"];
 
     private static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {

@@ -19,7 +19,8 @@ public static class DatasetEndpoints
     public static void MapDatasetEndpoints(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/personas/{personaId}/dataset", StartAsync).WithName("PrepareDataset").WithTags("Personas")
             .WithSummary("Frames, captions and packages the persona's photos for fal.ai, Replicate and Kohya. 202 with the status payload.")
-            .Produces<InstanceManagementPayload>(202).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
+            .Produces<InstanceManagementPayload>(202).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404)
+            .ProducesProblem(409).ProducesProblem(422);
 
     private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog,
         DurableTaskClient client, IInstanceLedger ledger, PhotoGates gates, TimeProvider clock,

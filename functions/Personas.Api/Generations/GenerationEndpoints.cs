@@ -13,6 +13,8 @@ using Personas.Api.Problems;
 using Personas.Api.Training;
 using Personas.Orchestrations.Generations;
 using Personas.Providers.Generation;
+using Personas.Api.Paging;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Generations;
 
@@ -24,6 +26,7 @@ public static class GenerationEndpoints
     public static void MapGenerationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost(Route, StartAsync).WithTags("Generation").WithName("GenerateWithPersona")
+            .Documents<GenerationBody>("application/json")
             .WithSummary("Generates pictures of a persona. Body: { personaId, prompt, platform, blendStrength? (0.5), seed?, count? (1–4), usage? (personal|commercial|thirdParty), modelVersion? }. 202.")
             .Produces<GenerationAccepted>(202).ProducesProblem(400).ProducesProblem(402).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
@@ -31,7 +34,8 @@ public static class GenerationEndpoints
             .WithSummary("A finished generation: prompt, seeds, model version, provider, and links to the images. 404 until it has finished.")
             .Produces<GenerationPayload>().ProducesProblem(404);
         app.MapGet("/api/personas/{personaId}/generations", ListAsync).WithTags("Generation").WithName("PersonaGenerations")
-            .WithSummary("The persona's generations, oldest first.").ProducesProblem(404);
+            .WithSummary("The persona's generations, oldest first. Query: offset (0), limit (20, at most 100).")
+            .Produces<Page<GenerationPayload>>().ProducesProblem(400).ProducesProblem(404);
     }
 
     private static async Task<IResult> StartAsync(HttpContext http, ICatalog catalog, DurableTaskClient client,
@@ -85,16 +89,17 @@ public static class GenerationEndpoints
             ? TypedResults.Ok(GenerationPayload.From(generation, signer.Links(http.Request)))
             : ProblemWriter.Result(http, 404, "Not found", $"There is no finished generation '{generationId}' (it may still be running; see its status link).", "generationId");
 
-    private static async Task<IResult> ListAsync(string personaId, HttpContext http, ICatalog catalog, BlobUrlSigner signer)
+    private static async Task<IResult> ListAsync(string personaId, HttpContext http, ICatalog catalog,
+        BlobUrlSigner signer, int? offset, int? limit)
     {
+        var (page, problem) = PageRequest.Read(http, offset, limit);
+        if (problem is not null) return problem;
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
         var generations = await catalog.ListGenerationsAsync(owner, personaId, http.RequestAborted);
         var link = signer.Links(http.Request);
-        return TypedResults.Ok(new
-        {
-            personaId, generations = generations.Select(g => GenerationPayload.From(g, link)),
-        });
+        return TypedResults.Ok(page.Of(generations, g => GenerationPayload.From(g, link),
+            $"/api/personas/{personaId}/generations"));
     }
 }
 

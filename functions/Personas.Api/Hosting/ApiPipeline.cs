@@ -38,7 +38,8 @@ public static class ApiPipeline
     /// </summary>
     public static IEndpointRouteBuilder MapPersonasApi(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi("/api/openapi.json").WithName("OpenApi");
+        // Anonymous, so a client can be generated before it has a key.
+        app.MapOpenApi(OpenApi.DocumentTransformer.Path).WithName("OpenApi").AllowAnonymous();
         app.MapHealthEndpoints();
         app.MapInstanceEndpoints();
         app.MapPersonaEndpoints();

@@ -7,6 +7,7 @@ using Personas.Api.Auth;
 using Personas.Api.Blobs;
 using Personas.Api.Generations;
 using Personas.Api.Instances;
+using Personas.Api.OpenApi;
 using Personas.Api.Photos;
 using Personas.Api.Posts;
 using Personas.Api.Problems;
@@ -54,7 +55,13 @@ public static class ApiServices
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddOpenApi(o => o.AddDocumentTransformer<ApiKeyOpenApiTransformer>());
+        services.AddOpenApi(o =>
+        {
+            o.OpenApiVersion = Microsoft.OpenApi.OpenApiSpecVersion.OpenApi3_1;
+            o.AddDocumentTransformer<DocumentTransformer>();
+            o.AddOperationTransformer<OperationTransformer>();
+            o.AddSchemaTransformer<SchemaTransformer>();
+        });
         services.AddPersonasTelemetry(configuration);
 
         services.AddSingleton<InstanceHistory>();

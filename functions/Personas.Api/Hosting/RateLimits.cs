@@ -28,7 +28,8 @@ public static class RateLimits
         new HashSet<string>(StringComparer.Ordinal) { "FalWebhook", "ReplicateWebhook", "JobsWebhook" };
 
     /// <summary>Never limited: a probe that fails for being busy would restart a healthy host.</summary>
-    public const string HealthEndpoint = "Health";
+    public static readonly IReadOnlySet<string> HealthEndpoints =
+        new HashSet<string>(StringComparer.Ordinal) { "Health", "HealthLive" };
 
     public static IServiceCollection AddPersonasRateLimits(this IServiceCollection services,
         IConfiguration configuration)
@@ -82,7 +83,8 @@ public sealed class ApiRateLimiter : IDisposable
     private RateLimitPartition<string> GeneralPartition(HttpContext http)
     {
         var endpoint = EndpointName(http);
-        if (endpoint == RateLimits.HealthEndpoint) return RateLimitPartition.GetNoLimiter("exempt");
+        if (endpoint is not null && RateLimits.HealthEndpoints.Contains(endpoint))
+            return RateLimitPartition.GetNoLimiter("exempt");
         if (endpoint is not null && RateLimits.WebhookEndpoints.Contains(endpoint))
             return Bucket($"webhook:{endpoint}", _settings.WebhooksPerProvider);
         if (http.User.Identity?.IsAuthenticated == true)

@@ -7,6 +7,8 @@ using Personas.Domain.Workflows;
 using Personas.Api.Auth;
 using Personas.Api.Hosting;
 using Personas.Api.Problems;
+using System.Text.Json.Nodes;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Instances;
 
@@ -21,33 +23,41 @@ public static class InstanceEndpoints
         app.MapPost(StartOrchestration.Route, StartOrchestration.HandleAsync)
             .WithName("StartOrchestration").WithTags("Instances")
             .WithSummary("Starts an orchestration. Idempotent on the instance id and on the Idempotency-Key header.")
+            .Documents<JsonObject>("application/json")
             .Produces<InstanceManagementPayload>(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
 
         var instances = app.MapGroup("/api/instances").WithTags("Instances");
-        instances.MapGet("/", QueryAsync).WithName("QueryInstances").WithSummary("Lists the caller's instances, filtered and paged.")
-            .ProducesProblem(400);
+        instances.MapGet("/", QueryAsync).WithName("QueryInstances")
+            .WithSummary("Lists the caller's instances, filtered and paged as in Durable Functions: top (100) per "
+                + "page, and the x-ms-continuation-token response header to send back for the next page.")
+            .Produces<List<InstanceStatusPayload>>().ProducesProblem(400);
         instances.MapGet("/{instanceId}", GetAsync).WithName("GetInstance")
             .WithSummary("An instance's status: 202 while it runs, 200 once it has finished.")
             .Produces<InstanceStatusPayload>(200).Produces<InstanceStatusPayload>(202).ProducesProblem(404)
             .ProducesProblem(501);
-        instances.MapDelete("/{instanceId}", PurgeAsync).WithName("PurgeInstance").WithSummary("Deletes a finished instance and its history.")
-            .ProducesProblem(404).ProducesProblem(409);
+        instances.MapDelete("/{instanceId}", PurgeAsync).WithName("PurgeInstance")
+            .WithSummary("Deletes a finished instance and its history.")
+            .Produces<PurgePayload>().ProducesProblem(404).ProducesProblem(409);
         instances.MapPost("/{instanceId}/raiseEvent/{eventName}", RaiseEventAsync).WithName("RaiseEvent")
             .WithSummary("Sends an event to a running instance. Idempotency-Key makes a retried delivery count once.")
+            .Documents<JsonNode>("application/json").Produces(202)
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(410);
         // A termination's reason becomes the instance's output, as in Durable Functions.
         instances.MapPost("/{instanceId}/terminate", (string instanceId, string? reason, HttpContext http,
                 DurableTaskClient client, IInstanceLedger ledger) => ControlAsync(instanceId, reason, http, client,
                 ledger, (id, why, ct) => client.TerminateInstanceAsync(id, (object?)why, ct)))
-            .WithName("TerminateInstance").ProducesProblem(404).ProducesProblem(410);
+            .WithName("TerminateInstance").WithSummary("Terminates a running instance; reason becomes its output.")
+            .Produces(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(410);
         instances.MapPost("/{instanceId}/suspend", (string instanceId, string? reason, HttpContext http,
                 DurableTaskClient client, IInstanceLedger ledger) => ControlAsync(instanceId, reason, http, client,
                 ledger, client.SuspendInstanceAsync))
-            .WithName("SuspendInstance").ProducesProblem(404).ProducesProblem(410);
+            .WithName("SuspendInstance").WithSummary("Suspends a running instance.")
+            .Produces(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(410);
         instances.MapPost("/{instanceId}/resume", (string instanceId, string? reason, HttpContext http,
                 DurableTaskClient client, IInstanceLedger ledger) => ControlAsync(instanceId, reason, http, client,
                 ledger, client.ResumeInstanceAsync))
-            .WithName("ResumeInstance").ProducesProblem(404).ProducesProblem(410);
+            .WithName("ResumeInstance").WithSummary("Resumes a suspended instance.")
+            .Produces(202).ProducesProblem(400).ProducesProblem(404).ProducesProblem(410);
     }
 
     private static async Task<IResult> GetAsync(string instanceId, HttpContext http, DurableTaskClient client,

@@ -7,8 +7,10 @@ using Personas.Api.Auth;
 using Personas.Api.Blobs;
 using Personas.Api.Hosting;
 using Personas.Api.Instances;
+using Personas.Api.Paging;
 using Personas.Api.Problems;
 using Personas.Orchestrations.Deletion;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Personas;
 
@@ -18,20 +20,31 @@ public static class PersonaEndpoints
     public static void MapPersonaEndpoints(this IEndpointRouteBuilder app)
     {
         var personas = app.MapGroup("/api/personas").WithTags("Personas");
-        personas.MapPost("/", CreateAsync).WithName("CreatePersona").WithSummary("Creates a persona with the person's full consent.")
+        personas.MapPost("/", CreateAsync).WithName("CreatePersona")
+            .WithSummary("Creates a persona with the person's full consent.")
+            .Documents<CreatePersonaRequest>("application/json")
             .Produces<PersonaPayload>(201).ProducesProblem(400).ProducesProblem(409);
-        personas.MapGet("/", ListAsync).WithName("ListPersonas");
-        personas.MapGet("/{personaId}", GetAsync).WithName("GetPersona").WithSummary("Status, photos with scores, dataset and consent.")
+        personas.MapGet("/", ListAsync).WithName("ListPersonas")
+            .WithSummary("The caller's personas, oldest first. Query: offset (0), limit (20, at most 100).")
+            .Produces<Page<PersonaPayload>>().ProducesProblem(400);
+        personas.MapGet("/{personaId}", GetAsync).WithName("GetPersona")
+            .WithSummary("Status, photos with scores, dataset and consent.")
             .Produces<PersonaPayload>(200).ProducesProblem(404);
         personas.MapDelete("/{personaId}", DeleteAsync).WithName("DeletePersona")
-            .WithSummary("Starts deleting the persona and everything it left: running work is stopped (training canceled at the provider), providers are asked to delete what they hold, files, records and workflow histories go, and an audit entry stays. 202.")
+            .WithSummary("Starts deleting the persona and everything it left: running work is stopped (training "
+                + "canceled at the provider), providers are asked to delete what they hold, files, records and "
+                + "workflow histories go, and an audit entry stays. 202.")
             .Produces<InstanceManagementPayload>(202).ProducesProblem(404);
-        app.MapGet("/api/audit", async (HttpContext http, ICatalog catalog) => TypedResults.Ok(await catalog.ListAuditAsync(http.User.Owner(), http.RequestAborted)))
-            .WithName("ListAudit").WithTags("Personas").WithSummary("What was done to the caller's personas' data, kept after the data is gone.");
+        app.MapGet("/api/audit", ListAuditAsync)
+            .WithName("ListAudit").WithTags("Personas")
+            .WithSummary("What was done to the caller's personas' data, kept after the data is gone. Query: offset, "
+                + "limit.")
+            .Produces<Page<AuditEntry>>().ProducesProblem(400);
         personas.MapPost("/{personaId}/consent/withdraw", WithdrawAsync).WithName("WithdrawConsent")
             .WithSummary("Withdraws consent: every later use of the likeness is refused, unfinished posts are "
                 + "canceled, and running training, generations and post writing are stopped.")
-            .ProducesProblem(404);
+            .Documents<WithdrawConsentRequest>("application/json")
+            .Produces<PersonaPayload>().ProducesProblem(404);
     }
 
     private static async Task<IResult> CreateAsync(HttpContext http, ICatalog catalog, TimeProvider clock, IOptions<PersonasSettings> settings)
@@ -63,13 +76,27 @@ public static class PersonaEndpoints
         return TypedResults.Created($"/api/personas/{persona.Id}", PersonaPayload.From(persona, [], 0, now));
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, ICatalog catalog, TimeProvider clock)
+    private static async Task<IResult> ListAsync(HttpContext http, ICatalog catalog, TimeProvider clock,
+        int? offset, int? limit)
     {
+        var (page, problem) = PageRequest.Read(http, offset, limit);
+        if (problem is not null) return problem;
         var owner = http.User.Owner();
-        var list = new List<PersonaPayload>();
-        foreach (var p in await catalog.ListPersonasAsync(owner, http.RequestAborted))
-            list.Add(PersonaPayload.From(p, null, (await catalog.ListPhotosAsync(owner, p.Id, http.RequestAborted)).Count, clock.GetUtcNow()));
-        return TypedResults.Ok(list);
+        var all = await catalog.ListPersonasAsync(owner, http.RequestAborted);
+        var items = new List<PersonaPayload>();
+        // Photo counts for this page's personas only.
+        foreach (var p in all.Skip(page.Offset).Take(page.Limit))
+            items.Add(PersonaPayload.From(p, null,
+                (await catalog.ListPhotosAsync(owner, p.Id, http.RequestAborted)).Count, clock.GetUtcNow()));
+        return TypedResults.Ok(page.Envelope(items, all.Count, "/api/personas"));
+    }
+
+    private static async Task<IResult> ListAuditAsync(HttpContext http, ICatalog catalog, int? offset, int? limit)
+    {
+        var (page, problem) = PageRequest.Read(http, offset, limit);
+        if (problem is not null) return problem;
+        var all = await catalog.ListAuditAsync(http.User.Owner(), http.RequestAborted);
+        return TypedResults.Ok(page.Of(all, e => e, "/api/audit"));
     }
 
     private static async Task<IResult> GetAsync(string personaId, HttpContext http, ICatalog catalog, TimeProvider clock, BlobUrlSigner signer)

@@ -8,6 +8,8 @@ using Personas.Api.Personas;
 using Personas.Api.Problems;
 using Personas.Imaging.Preparation;
 using Microsoft.Extensions.Options;
+using Personas.Api.Paging;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Photos;
 
@@ -21,12 +23,18 @@ public static class PhotoEndpoints
         var photos = app.MapGroup("/api/personas/{personaId}/photos").WithTags("Photos");
         photos.MapPost("/", UploadAsync).WithName("UploadPhotos").DisableAntiforgery()
             .WithSummary("Uploads photos (multipart/form-data, one file per part). Each is checked, scored and accepted or refused with reasons.")
-            .Produces<IntakePayload>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415).ProducesProblem(422);
+            .Documents<PhotoUploadForm>("multipart/form-data")
+            .Produces<IntakePayload>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404)
+            .ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(422);
         photos.MapPost("/import", ImportAsync).WithName("ImportPhotos")
+            .Documents<PhotoImportBody>("application/json")
             .WithSummary("Imports photos from https URLs ({\"urls\": [...]}). Private, loopback and link-local addresses are refused, also after DNS and redirects.")
             .Produces<IntakePayload>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(422);
-        photos.MapGet("/", ListAsync).WithName("ListPhotos");
-        photos.MapDelete("/{photoId}", DeleteAsync).WithName("DeletePhoto").ProducesProblem(404).ProducesProblem(409);
+        photos.MapGet("/", ListAsync).WithName("ListPhotos")
+            .WithSummary("The persona's photos with scores, oldest first. Query: offset (0), limit (20, at most 100).")
+            .Produces<Page<PhotoPayload>>().ProducesProblem(400).ProducesProblem(404);
+        photos.MapDelete("/{photoId}", DeleteAsync).WithName("DeletePhoto").WithSummary("Deletes a photo. 204.")
+            .Produces(204).ProducesProblem(404).ProducesProblem(409);
     }
 
     private static async Task<IResult> UploadAsync(string personaId, HttpContext http, ICatalog catalog, PhotoIntake intake, PhotoGates gates,
@@ -133,13 +141,15 @@ public static class PhotoEndpoints
     }
 
     private static async Task<IResult> ListAsync(string personaId, HttpContext http, ICatalog catalog,
-        BlobUrlSigner signer)
+        BlobUrlSigner signer, int? offset, int? limit)
     {
+        var (page, problem) = PageRequest.Read(http, offset, limit);
+        if (problem is not null) return problem;
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
         var link = signer.Links(http.Request);
-        return TypedResults.Ok((await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted))
-            .Select(photo => PhotoPayload.From(photo, link)).ToList());
+        var all = await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted);
+        return TypedResults.Ok(page.Of(all, photo => PhotoPayload.From(photo, link), $"/api/personas/{personaId}/photos"));
     }
 
     private static async Task<IResult> DeleteAsync(string personaId, string photoId, HttpContext http, ICatalog catalog, IBlobStore blobs, TimeProvider clock)

@@ -9,6 +9,7 @@ using Personas.Api.Hosting;
 using Personas.Api.Instances;
 using Personas.Api.Problems;
 using Personas.Imaging.Analysis;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Posts;
 
@@ -22,13 +23,15 @@ public static class BrandKitEndpoints
     {
         var kit = app.MapGroup("/api/brand-kit").WithTags("Posts");
         kit.MapGet("", async (HttpContext http, IPostCatalog posts) => TypedResults.Ok(View(await posts.GetBrandKitAsync(http.User.Owner(), http.RequestAborted) ?? BrandKit.Default)))
-            .WithName("BrandKit").WithSummary("The owner's brand kit (defaults until one is saved).");
+            .WithName("BrandKit").WithSummary("The owner's brand kit (defaults until one is saved).")
+            .Produces<BrandKitPayload>();
         kit.MapPut("", PutAsync).WithName("SaveBrandKit")
             .WithSummary($"Saves { string.Join(", ", Fields) }; colours as #RRGGBB, font one of {string.Join(", ", BrandKit.Fonts)}, logo base64. Unsent fields keep their value.")
-            .ProducesProblem(400);
+            .Documents<BrandKitBody>("application/json").Produces<BrandKitPayload>().ProducesProblem(400);
     }
 
-    private static object View(BrandKit kit) => new { kit.TextColor, kit.AccentColor, kit.ScrimColor, kit.Font, kit.Watermark, hasLogo = kit.LogoBlob is not null };
+    private static BrandKitPayload View(BrandKit kit) =>
+        new(kit.TextColor, kit.AccentColor, kit.ScrimColor, kit.Font, kit.Watermark, kit.LogoBlob is not null);
 
     private static async Task<IResult> PutAsync(HttpContext http, IPostCatalog posts, IBlobStore blobs, IOptions<PersonasSettings> settings)
     {
@@ -74,3 +77,7 @@ public static class BrandKitEndpoints
         return TypedResults.Ok(View(saved));
     }
 }
+
+/// <summary>The brand kit as shown: colours, font, watermark, and whether a logo is saved.</summary>
+public sealed record BrandKitPayload(string TextColor, string AccentColor, string ScrimColor, string Font,
+    string? Watermark, bool HasLogo);

@@ -14,6 +14,8 @@ using Personas.Api.Instances;
 using Personas.Api.Personas;
 using Personas.Api.Problems;
 using Personas.Orchestrations.Posts;
+using Personas.Api.Paging;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Posts;
 
@@ -24,24 +26,41 @@ public static class PostEndpoints
     {
         var posts = app.MapGroup("/api/posts").WithTags("Posts");
         posts.MapPost("/generate-smart", GenerateAsync).WithName("GenerateSmartPosts")
-            .WithSummary("Writes posts from a transcript and/or content analysis: one per content type and platform. 202 with the post ids; each waits for approval.")
-            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409);
-        posts.MapGet("", ListAsync).WithName("Posts").WithSummary("Posts, newest first. Query: status, personaId, batchId, offset (0), limit (20, at most 100).");
-        posts.MapGet("/{postId}", GetAsync).WithName("Post").WithSummary("Copy, files, prompts, seeds, costs, revisions, decision, schedule and publication.").ProducesProblem(404);
+            .WithSummary("Writes posts from a transcript and/or content analysis: one per content type and platform. "
+                + "202 with the post ids; each waits for approval.")
+            .Documents<SmartPostBody>("application/json").Produces<PostBatchAccepted>(202)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
+            .ProducesProblem(422);
+        posts.MapGet("", ListAsync).WithName("Posts")
+            .WithSummary("Posts, newest first. Query: status, personaId, batchId, offset (0), limit (20, at most 100).")
+            .Produces<Page<PostPayload>>().ProducesProblem(400);
+        posts.MapGet("/{postId}", GetAsync).WithName("Post")
+            .WithSummary("Copy, files, prompts, seeds, costs, revisions, decision, schedule and publication.")
+            .Produces<PostPayload>().ProducesProblem(404);
         posts.MapPatch("/{postId}", PostReview.EditAsync).WithName("EditPost")
-            .WithSummary("Edits hook, caption, cta or hashtags as a new revision; the platform's limits are checked again. Only before approval.")
+            .WithSummary("Edits hook, caption, cta or hashtags as a new revision; the platform's limits are checked "
+                + "again. Only before approval.")
+            .Documents<PostEditBody>("application/json").Produces<PostEdited>()
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         posts.MapPost("/{postId}/regenerate", PostReview.RegenerateAsync).WithName("RegeneratePost")
-            .WithSummary("Writes a new revision applying { feedback }; earlier revisions are kept. 202.").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
-        posts.MapGet("/{postId}/download", DownloadAsync).WithName("DownloadPost").WithSummary("A zip of the platform-ready images and the copy.").ProducesProblem(404);
+            .WithSummary("Writes a new revision applying { feedback }; earlier revisions are kept. 202.")
+            .Documents<FeedbackBody>("application/json").Produces<PostRegenerating>(202)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        posts.MapGet("/{postId}/download", DownloadAsync).WithName("DownloadPost")
+            .WithSummary("A zip of the platform-ready images and the copy.")
+            .Produces<Stream>(200, "application/zip").ProducesProblem(404);
         foreach (var (action, summary) in PostLifecycleRoutes.Actions)
             posts.MapPost($"/{{postId}}/{action}", (string postId, HttpContext http,
                     [AsParameters] PostLifecycleRoutes.Services services, IOptions<PersonasSettings> settings) =>
                     PostLifecycleRoutes.SingleAsync(postId, action, http, services, settings))
                 .WithName($"Post-{action}").WithSummary(summary)
+                .Documents(PostLifecycleRoutes.BodyOf(action), "application/json")
+                .Produces<PostActionAccepted>(202)
                 .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         posts.MapPost("/bulk/{action}", PostLifecycleRoutes.BulkAsync).WithName("BulkPosts")
-            .WithSummary("approve, reject, schedule or publish-now over { ids: [...] } plus that action's fields. 200 with one result per id.").ProducesProblem(400);
+            .WithSummary("approve, reject, schedule or publish-now over { ids: [...] } plus that action's fields. "
+                + "200 with one result per id.")
+            .Documents<BulkBody>("application/json").Produces<BulkPostResults>().ProducesProblem(400);
         app.MapBrandKitEndpoints();
     }
 
@@ -86,15 +105,11 @@ public static class PostEndpoints
         var input = instance.ReadInputAs<GeneratePostsInput>()!;
         var payload = InstancePayloads.Management(http, instance);
         http.Response.Headers.RetryAfter = settings.RetryAfterSeconds.ToString();
-        return TypedResults.Accepted(payload.StatusQueryGetUri, new
-        {
-            batchId = input.BatchId, seed = input.Posts[0].Seed,
-            posts = input.Posts.Select(w => new
-            {
-                id = w.PostId, kind = w.Kind, platform = w.Platform, seed = w.Seed, link = $"/api/posts/{w.PostId}",
-            }),
-            list = $"/api/posts?batchId={input.BatchId}", instance = payload,
-        });
+        return TypedResults.Accepted(payload.StatusQueryGetUri, new PostBatchAccepted(input.BatchId,
+            input.Posts[0].Seed,
+            input.Posts.Select(w => new PostStarted(w.PostId, w.Kind, w.Platform, w.Seed, $"/api/posts/{w.PostId}"))
+                .ToList(),
+            $"/api/posts?batchId={input.BatchId}", payload));
     }
 
     private static async Task<IResult> ListAsync(HttpContext http, IPostCatalog posts, BlobUrlSigner signer, string? status, string? personaId, string? batchId,
@@ -107,20 +122,14 @@ public static class PostEndpoints
                 return ProblemWriter.Invalid(http, "status", $"must be one of {string.Join(", ", Enum.GetNames<PostStatus>())}.");
             wanted = parsed;
         }
-        if (offset is < 0) return ProblemWriter.Invalid(http, "offset", "must be 0 or more.");
-        if (limit is < 1 or > 100) return ProblemWriter.Invalid(http, "limit", "must be 1–100.");
-        var (skip, take) = (offset ?? 0, limit ?? 20);
-        var page = await posts.ListPostsAsync(http.User.Owner(), wanted, personaId, batchId, skip, take, http.RequestAborted);
-        return TypedResults.Ok(new
-        {
-            items = page.Items.Select(p => PostPayload.From(p, signer.Links(http.Request))),
-            total = page.Total, offset = skip, limit = take,
-            next = skip + take < page.Total ? $"/api/posts?{Query(status, personaId, batchId)}offset={skip + take}&limit={take}" : null,
-        });
+        var (request, problem) = PageRequest.Read(http, offset, limit);
+        if (problem is not null) return problem;
+        var page = await posts.ListPostsAsync(http.User.Owner(), wanted, personaId, batchId, request.Offset,
+            request.Limit, http.RequestAborted);
+        var link = signer.Links(http.Request);
+        return TypedResults.Ok(request.Envelope(page.Items.Select(p => PostPayload.From(p, link)).ToList(),
+            page.Total, "/api/posts", ("status", status), ("personaId", personaId), ("batchId", batchId)));
     }
-
-    private static string Query(params string?[] values) =>
-        string.Concat(new[] { "status", "personaId", "batchId" }.Zip(values).Where(x => x.Second is not null).Select(x => $"{x.First}={Uri.EscapeDataString(x.Second!)}&"));
 
     private static async Task<IResult> GetAsync(string postId, HttpContext http, IPostCatalog posts, BlobUrlSigner signer) =>
         await posts.GetPostAsync(http.User.Owner(), postId, http.RequestAborted) is { } post

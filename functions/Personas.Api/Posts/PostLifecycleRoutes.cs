@@ -10,6 +10,7 @@ using Personas.Api.Hosting;
 using Personas.Api.Instances;
 using Personas.Api.Problems;
 using Personas.Orchestrations.Posts;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Posts;
 
@@ -29,6 +30,12 @@ public static class PostLifecycleRoutes
         ("unschedule", "Clears an approved post's publishing time; it stays staged. 202."),
         ("publish-now", "Publishes an approved post now. 202."),
     ];
+
+    /// <summary>The body each action takes, for the OpenAPI document.</summary>
+    public static Type BodyOf(string action) => action switch
+    {
+        "reject" => typeof(ReasonBody), "schedule" => typeof(ScheduleBody), _ => typeof(EmptyBody),
+    };
 
     private sealed record Outcome(string Id, int Status, string Detail, DateTimeOffset? At = null)
     {
@@ -66,6 +73,7 @@ public static class PostLifecycleRoutes
         var outcome = await ActAsync(http, services, action, postId, args, idem);
         return outcome.Status == 202 ? Accepted(postId, action, outcome)
             : outcome.Status == 422 ? idem!.KeyReused()
+            : outcome.Status == 400 ? ProblemWriter.Invalid(http, outcome.Field, outcome.Detail)
             : ProblemWriter.Result(http, outcome.Status, outcome.Title ?? (outcome.Status == 404 ? "Not found"
                 : "Not allowed now"), outcome.Detail, outcome.Field);
     }
@@ -74,7 +82,7 @@ public static class PostLifecycleRoutes
 
     private static IResult Accepted(string postId, string action, Outcome outcome) =>
         TypedResults.Accepted($"/api/posts/{postId}",
-            new { id = postId, action, detail = outcome.Detail, at = outcome.At });
+            new PostActionAccepted(postId, action, outcome.Detail, outcome.At));
 
     private static string KeyRecord(IdempotentStart idem) => $"idem-publish-{idem.Id()}";
 
@@ -107,7 +115,8 @@ public static class PostLifecycleRoutes
         if (ArgumentProblem(action, args) is { } problem) return ProblemWriter.Invalid(http, problem.Field, problem.Reason);
         var results = new List<Outcome>();
         foreach (var id in ids.Distinct()) results.Add(await ActAsync(http, services, action, id, args, null));
-        return TypedResults.Ok(new { action, accepted = results.Count(r => r.Status == 202), results = results.Select(r => new { id = r.Id, status = r.Status, detail = r.Detail, at = r.At }) });
+        return TypedResults.Ok(new BulkPostResults(action, results.Count(r => r.Status == 202),
+            results.Select(r => new BulkPostResult(r.Id, r.Status, r.Detail, r.At)).ToList()));
     }
 
     private static FieldProblem? ArgumentProblem(string action, JsonObject args)
@@ -158,8 +167,10 @@ public static class PostLifecycleRoutes
                     _ when args["at"] is { } a => DateTimeOffset.Parse(a.GetValue<string>()).ToUniversalTime(),
                     _ => BestTime.Next(post.Platform, now, Zone(args["timeZone"]?.GetValue<string>() ?? options.TimeZone)),
                 };
+                // A time outside the window is bad input, named as the field the caller sent.
                 if (at is { } when && (when < now.AddMinutes(-1) || when > now.AddDays(366)))
-                    return new(post.Id, 409, "The time must be from now to a year ahead.");
+                    return new(post.Id, 400, "must be from now to a year ahead.")
+                        { Field = "at", Title = ProblemWriter.InvalidTitle };
                 if (idem is { Keyed: true })
                 {
                     var claim = await idem.RecordAsync(services.Ledger, KeyRecord(idem), services.Clock);

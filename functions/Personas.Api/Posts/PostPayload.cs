@@ -1,53 +1,88 @@
+using System.Text.Json.Serialization;
 using Personas.Domain.Posts;
 
 namespace Personas.Api.Posts;
 
-/// <summary>A post as the API shows it: the current copy and files (with signed links), and every revision, decision, attempt and history line.</summary>
-public static class PostPayload
+/// <summary>
+/// A post as the API shows it: the current copy and files (with signed links), and every revision, decision, attempt
+/// and history line. Fields that depend on the post's state (scheduledAt, decision, publication…) are always
+/// present, null when they do not apply, so a client reads one name in every state.
+/// </summary>
+public sealed record PostPayload(
+    string Id,
+    string BatchId,
+    string? PersonaId,
+    PostKind Kind,
+    SocialPlatform Platform,
+    PostStatus Status,
+    string ProjectTitle,
+    string Tone,
+    double Creativity,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] PostRevisionPayload? Current,
+    IReadOnlyList<PostRevisionPayload> Revisions,
+    decimal CostUsd,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] PostDecision? Decision,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ScheduledAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? ExpiresAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] Publication? Publication,
+    IReadOnlyList<PublishAttempt> Attempts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Error,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? CancelReason,
+    IReadOnlyList<PostEvent> History,
+    DateTimeOffset CreatedAt,
+    PostLinks Links)
 {
-    public static object From(Post post, Func<string, string> link) => new
-    {
-        id = post.Id,
-        batchId = post.BatchId,
-        personaId = post.PersonaId,
-        kind = post.Kind,
-        platform = post.Platform,
-        status = post.Status,
-        projectTitle = post.Brief.ProjectTitle,
-        tone = post.Brief.Tone,
-        creativity = post.Creativity,
-        current = post.Current is { } current ? Revision(current, link) : null,
-        revisions = post.Revisions.Select(r => Revision(r, link)),
-        costUsd = post.Revisions.Sum(r => r.CostUsd),
-        decision = post.Decision,
-        scheduledAt = post.ScheduledAt,
-        expiresAt = post.ExpiresAt,
-        publication = post.Publication,
-        attempts = post.Attempts,
-        error = post.Error,
-        cancelReason = post.CancelReason,
-        history = post.History,
-        createdAt = post.CreatedAt,
-        links = new { self = $"/api/posts/{post.Id}", download = $"/api/posts/{post.Id}/download" },
-    };
+    public static PostPayload From(Post post, Func<string, string> link) => new(
+        post.Id, post.BatchId, post.PersonaId, post.Kind, post.Platform, post.Status, post.Brief.ProjectTitle,
+        post.Brief.Tone, post.Creativity, post.Current is { } current ? PostRevisionPayload.From(current, link) : null,
+        post.Revisions.Select(r => PostRevisionPayload.From(r, link)).ToList(), post.Revisions.Sum(r => r.CostUsd),
+        post.Decision, post.ScheduledAt, post.ExpiresAt, post.Publication, post.Attempts, post.Error,
+        post.CancelReason, post.History, post.CreatedAt,
+        new PostLinks($"/api/posts/{post.Id}", $"/api/posts/{post.Id}/download"));
+}
 
-    private static object Revision(PostRevision r, Func<string, string> link) => new
-    {
-        number = r.Number,
-        copy = new
-        {
-            r.Copy.Hook, r.Copy.Body, r.Copy.Cta, r.Copy.Hashtags, r.Copy.AltText, r.Copy.Source, r.Copy.Slides, r.Copy.ThreadPosts, texts = r.Copy.Texts,
-            lengths = r.Copy.Texts.Select(t => PlatformLimits.Length(t, r.Copy.Platform)), limit = PlatformLimits.MaxLength(r.Copy.Platform),
-        },
-        prompt = r.Prompt,
-        assets = r.Assets.Select(a => new { a.Role, a.Variant, a.Width, a.Height, a.Slide, url = link(a.Blob) }),
-        seeds = r.Seeds,
-        costUsd = r.CostUsd,
-        imageProvider = r.ImageProvider,
-        label = r.Label,
-        feedback = r.Feedback,
-        editedBy = r.EditedBy,
-        notes = r.Notes,
-        createdAt = r.CreatedAt,
-    };
+public sealed record PostLinks(string Self, string Download);
+
+/// <summary>One revision: its copy, prompt, files with signed links, seeds and cost.</summary>
+public sealed record PostRevisionPayload(
+    int Number,
+    PostCopyPayload Copy,
+    ImagePrompt? Prompt,
+    IReadOnlyList<PostAssetPayload> Assets,
+    IReadOnlyList<long> Seeds,
+    decimal CostUsd,
+    string? ImageProvider,
+    string? Label,
+    string? Feedback,
+    string? EditedBy,
+    IReadOnlyList<string> Notes,
+    DateTimeOffset CreatedAt)
+{
+    public static PostRevisionPayload From(PostRevision r, Func<string, string> link) => new(
+        r.Number, PostCopyPayload.From(r.Copy), r.Prompt,
+        r.Assets.Select(a => new PostAssetPayload(a.Role, a.Variant, a.Width, a.Height, a.Slide, link(a.Blob)))
+            .ToList(),
+        r.Seeds, r.CostUsd, r.ImageProvider, r.Label, r.Feedback, r.EditedBy, r.Notes, r.CreatedAt);
+}
+
+/// <summary>One platform-ready file: its role, size name, pixels, slide number and signed link.</summary>
+public sealed record PostAssetPayload(string Role, string Variant, int Width, int Height, int? Slide, string Url);
+
+/// <summary>The copy, the texts as posted, and each text's length against the platform's limit.</summary>
+public sealed record PostCopyPayload(
+    string Hook,
+    string Body,
+    string Cta,
+    IReadOnlyList<string> Hashtags,
+    string AltText,
+    string Source,
+    IReadOnlyList<Slide> Slides,
+    IReadOnlyList<string> ThreadPosts,
+    IReadOnlyList<string> Texts,
+    IReadOnlyList<int> Lengths,
+    int Limit)
+{
+    public static PostCopyPayload From(PostCopy c) => new(c.Hook, c.Body, c.Cta, c.Hashtags, c.AltText, c.Source,
+        c.Slides, c.ThreadPosts, c.Texts, c.Texts.Select(t => PlatformLimits.Length(t, c.Platform)).ToList(),
+        PlatformLimits.MaxLength(c.Platform));
 }

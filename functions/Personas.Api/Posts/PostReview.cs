@@ -55,7 +55,8 @@ public static class PostReview
         var updated = await posts.UpdatePostAsync(owner, postId, p => p.Status != PostStatus.AwaitingApproval ? p
             : (p with { Revisions = [.. p.Revisions, current with { Number = p.Revisions.Count + 1, Copy = copy, CostUsd = 0, CreatedAt = now, Feedback = null, EditedBy = owner, Notes = [] }] })
                 .With(now, $"Edited by {owner}: {string.Join(", ", edit.Select(e => e.Key))}."), http.RequestAborted);
-        return updated is { Status: PostStatus.AwaitingApproval } ? TypedResults.Ok(new { id = postId, revision = updated.Revisions.Count, link = $"/api/posts/{postId}" })
+        return updated is { Status: PostStatus.AwaitingApproval }
+            ? TypedResults.Ok(new PostEdited(postId, updated.Revisions.Count, $"/api/posts/{postId}"))
             : ProblemWriter.Result(http, 409, "Not editable", "The post was decided while the edit was checked.", "postId");
     }
 
@@ -94,11 +95,8 @@ public static class PostReview
         {
             var work = instance.ReadInputAs<GeneratePostsInput>()!.Posts[0];
             var payload = InstancePayloads.Management(http, instance);
-            return TypedResults.Accepted(payload.StatusQueryGetUri, new
-            {
-                id = work.PostId, revision = work.Revision, feedback = work.Feedback,
-                link = $"/api/posts/{work.PostId}", instance = payload,
-            });
+            return TypedResults.Accepted(payload.StatusQueryGetUri, new PostRegenerating(work.PostId,
+                work.Revision, work.Feedback, $"/api/posts/{work.PostId}", payload));
         }
     }
 }

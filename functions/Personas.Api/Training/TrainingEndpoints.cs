@@ -16,6 +16,7 @@ using Personas.Api.Versions;
 using Personas.Imaging.Preparation;
 using Personas.Orchestrations.Training;
 using Personas.Providers.Training;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Training;
 
@@ -27,15 +28,22 @@ public static class TrainingEndpoints
         var group = app.MapGroup("/api/personas/{personaId}").WithTags("Training");
         group.MapPost("/train", StartAsync).WithName("TrainPersona")
             .WithSummary("Trains a new version of the persona's LoRA. Body: { provider?, steps?, learningRate?, rank?, resolution?, checkpointEvery?, budgetUsd? }. 202 with the status payload.")
-            .Produces<InstanceManagementPayload>(202).ProducesProblem(402).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+            .Documents<TrainingBody>("application/json")
+            .Produces<InstanceManagementPayload>(202).ProducesProblem(400).ProducesProblem(402)
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         group.MapPost("/train/cancel", CancelAsync).WithName("CancelTraining")
-            .WithSummary("Cancels the running training, at the provider too.").Produces(202).ProducesProblem(404).ProducesProblem(409);
+            .WithSummary("Cancels the running training, at the provider too. Body: { reason? }.")
+            .Documents<ReasonBody>("application/json").Produces<TrainingCanceling>(202)
+            .ProducesProblem(404).ProducesProblem(409);
         group.MapGet("/status", StatusAsync).WithName("PersonaStatus")
             .WithSummary("Status, current step, progress and ETA of the persona's work.").Produces<PersonaStatusPayload>().ProducesProblem(404);
         group.MapGet("/costs", CostsAsync).WithName("PersonaCosts")
-            .WithSummary("The persona's cost ledger: every priced provider call with its estimated cost, and the total.").ProducesProblem(404);
+            .WithSummary("The persona's cost ledger: every priced provider call with its estimated cost, and the "
+                + "total.")
+            .Produces<CostsPayload>().ProducesProblem(404);
         group.MapGet("/events", TrainingEvents.StreamAsync).WithName("PersonaEvents")
-            .WithSummary("The same as /status, as Server-Sent Events, until the work ends.").Produces(200, contentType: "text/event-stream").ProducesProblem(404);
+            .WithSummary("The same as /status, as Server-Sent Events, until the work ends.")
+            .Produces<string>(200, "text/event-stream").ProducesProblem(404);
     }
 
     private static async Task<IResult> StartAsync(string personaId, HttpContext http, ICatalog catalog,
@@ -100,7 +108,7 @@ public static class TrainingEndpoints
         var reason = body?["reason"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
         await client.RaiseEventAsync(id, TrainPersonaOrchestrator.CancelEvent,
             reason.Length > 500 ? reason[..500] : reason, cancellation: http.RequestAborted);
-        return TypedResults.Accepted($"/api/personas/{personaId}/status", new { canceling = id });
+        return TypedResults.Accepted($"/api/personas/{personaId}/status", new TrainingCanceling(id));
     }
 
     /// <summary>
@@ -121,7 +129,7 @@ public static class TrainingEndpoints
         var owner = http.User.Owner();
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
         var entries = await catalog.ListCostsAsync(owner, personaId, http.RequestAborted);
-        return TypedResults.Ok(new { personaId, totalEstimatedUsd = entries.Sum(e => e.EstimatedUsd), entries });
+        return TypedResults.Ok(new CostsPayload(personaId, entries.Sum(e => e.EstimatedUsd), entries));
     }
 
     private static async Task<IResult> StatusAsync(string personaId, HttpContext http, ICatalog catalog,
@@ -155,3 +163,9 @@ public sealed record PersonaStatusPayload(string PersonaId, PersonaStatus Status
             persona.Models.Select(m => ModelPayload.From(m, link)).ToList(), persona.ActiveModel?.Version);
     }
 }
+
+/// <summary>A cancel sent to the running training instance.</summary>
+public sealed record TrainingCanceling(string Canceling);
+
+/// <summary>The persona's cost ledger and its total.</summary>
+public sealed record CostsPayload(string PersonaId, decimal TotalEstimatedUsd, IReadOnlyList<CostEntry> Entries);

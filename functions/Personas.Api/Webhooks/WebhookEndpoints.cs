@@ -12,6 +12,7 @@ using Personas.Providers.Jobs;
 using Personas.Providers.Replicate;
 using Personas.Providers.Training;
 using Personas.Providers.Webhooks;
+using Personas.Api.OpenApi;
 
 namespace Personas.Api.Webhooks;
 
@@ -29,12 +30,19 @@ public static class WebhookEndpoints
     {
         var group = app.MapGroup("/api/webhooks").WithTags("Webhooks").AllowAnonymous();
         group.MapPost("/fal", FalAsync).WithName("FalWebhook")
-            .WithSummary("fal.ai queue completion, signed with Ed25519 (keys from fal's JWKS).").Produces(200)
-            .ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
+            .WithSummary("fal.ai queue completion, signed with Ed25519 (keys from fal's JWKS).")
+            .Documents<JsonObject>("application/json").Produces<WebhookReceived>()
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
         group.MapPost("/replicate", ReplicateAsync).WithName("ReplicateWebhook")
-            .WithSummary("Replicate training events, signed Standard-Webhooks style (HMAC-SHA256 with the whsec_ secret).").Produces(200).ProducesProblem(401).ProducesProblem(404);
+            .WithSummary("Replicate training events, signed Standard-Webhooks style (HMAC-SHA256 with the whsec_ "
+                + "secret).")
+            .Documents<JsonObject>("application/json").Produces<WebhookReceived>()
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         group.MapPost("/jobs", JobsAsync).WithName("JobsWebhook")
-            .WithSummary("Progress and completion from our own training containers, signed with the run's HMAC secret (docs/training.md).").Produces(200).ProducesProblem(401).ProducesProblem(404);
+            .WithSummary("Progress and completion from our own training containers, signed with the run's HMAC "
+                + "secret (docs/training.md).")
+            .Documents<JsonObject>("application/json").Produces<WebhookReceived>()
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
     }
 
     private static async Task<IResult> JobsAsync(HttpContext http, JobCallbackSigner signer, ICatalog catalog,
@@ -52,7 +60,7 @@ public static class WebhookEndpoints
             return ProblemWriter.Result(http, 404, "Unknown run", $"No training waits on job run '{runId}'.", "X-Personas-Run");
         await RaiseAsync(client, ledger, link.InstanceId, $"jobs:{verdict.DeliveryId}",
             ContainerAppsJobTrainingProvider.StatusOf(callback), http.RequestAborted);
-        return TypedResults.Ok(new { received = runId });
+        return TypedResults.Ok(new WebhookReceived(runId));
     }
 
     private static async Task<IResult> FalAsync(HttpContext http, FalWebhookVerifier verifier, ICatalog catalog,
@@ -78,7 +86,7 @@ public static class WebhookEndpoints
             : new TrainingStatus(TrainingState.Failed, Error: $"fal.ai reported an error: {delivery["error"] ?? delivery["payload_error"] ?? "no detail"}");
         await RaiseAsync(client, ledger, link.InstanceId, $"fal:{requestId}:{(ok ? "ok" : "error")}", status,
             http.RequestAborted);
-        return TypedResults.Ok(new { received = requestId });
+        return TypedResults.Ok(new WebhookReceived(requestId!));
     }
 
     private static async Task<IResult> ReplicateAsync(HttpContext http, ReplicateSettings settings, TimeProvider clock,
@@ -97,7 +105,7 @@ public static class WebhookEndpoints
             return ProblemWriter.Result(http, 404, "Unknown training", $"No training waits on Replicate training '{training.Id}'.", "id");
         await RaiseAsync(client, ledger, link.InstanceId, $"replicate:{verdict.DeliveryId}",
             ReplicateTrainingProvider.StatusOf(training), http.RequestAborted);
-        return TypedResults.Ok(new { received = training.Id });
+        return TypedResults.Ok(new WebhookReceived(training.Id));
     }
 
     /// <summary>Raises the update; an instance that has already finished has nothing to apply it to, which is fine for a late or repeated delivery.</summary>
@@ -132,3 +140,6 @@ public static class WebhookEndpoints
         return ProblemWriter.Result(http, 401, "Signature not accepted", problem, "signature");
     }
 }
+
+/// <summary>A delivery taken: the provider's id for it.</summary>
+public sealed record WebhookReceived(string Received);

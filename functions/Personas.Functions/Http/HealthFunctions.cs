@@ -4,7 +4,7 @@ using static Microsoft.Azure.Functions.Worker.AuthorizationLevel;
 namespace Personas.Functions.Http;
 
 /// <summary>
-/// Health and the OpenAPI document.
+/// Health (readiness), liveness and the OpenAPI document.
 /// Each function only declares its route to the Functions host; the shared route table (Personas.Api) answers.
 /// </summary>
 public sealed class HealthFunctions(ApiDispatcher api)
@@ -12,6 +12,12 @@ public sealed class HealthFunctions(ApiDispatcher api)
     [Function("Health")]
     public Task Health(
         [HttpTrigger(Anonymous, "get", Route = "health")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable, FunctionContext context) =>
+        api.RunAsync(request, durable, context);
+
+    [Function("HealthLive")]
+    public Task HealthLive(
+        [HttpTrigger(Anonymous, "get", Route = "health/live")] HttpRequest request,
         [DurableClient] DurableTaskClient durable, FunctionContext context) =>
         api.RunAsync(request, durable, context);
 

@@ -68,7 +68,7 @@ public sealed class AzureDataPlaneTests(AzureDataPlaneHost host) : IClassFixture
         await Eventually.GetAsync(async () => await blobs.ReadAllBytesAsync(weightsBlob) is null
             && await blobs.ReadAllBytesAsync(photos[0].Blob) is null ? "erased" : null, "its blobs to be erased");
         // The deletion workflow writes the audit entry as its last step.
-        await Eventually.GetAsync(async () => (await alice.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/audit"))!
+        await Eventually.GetAsync(async () => (await Items(alice, "/api/audit"))
             .Any(e => e!["personaId"]!.GetValue<string>() == id) ? "audited" : null, "the deletion's audit entry");
         Assert.Empty(await host.App.Services.GetRequiredService<ICatalog>().ListPhotosAsync("alice", id));
     }

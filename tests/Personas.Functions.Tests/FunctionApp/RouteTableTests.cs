@@ -40,6 +40,7 @@ public sealed class RouteTableTests(ApiHost host) : IClassFixture<ApiHost>
         var local = LocalRoutes();
         var functions = FunctionRoutes();
         Assert.True(local.Count > 30, $"only {local.Count} local routes were found");
+        Assert.Equal("get", Assert.Single(functions["health/live"])); // the anonymous liveness probe
         foreach (var (route, methods) in local)
         {
             Assert.True(functions.TryGetValue(route, out var declared), $"/api/{route} has no HTTP function");

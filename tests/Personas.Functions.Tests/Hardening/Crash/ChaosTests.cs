@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Personas.TestPhotos;
 using Xunit.Abstractions;
+using static Personas.Functions.Tests.HttpAssertions;
 
 namespace Personas.Functions.Tests.Hardening.Crash;
 
@@ -100,7 +101,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
     private static async Task<bool> StepAsync(HostProcess host, HttpClient client, string trigger, HashSet<string> sent,
         CancellationToken ct)
     {
-        var personas = (await client.GetFromJsonAsync<JsonArray>("/api/personas", ct))!;
+        var personas = await Items(client, "/api/personas", ct);
         if (personas.FirstOrDefault(p => p!["triggerWord"]!.GetValue<string>() == trigger) is not { } persona)
         {
             await client.PostAsJsonAsync("/api/personas", PersonaApiTests.NewPersona(trigger), ct);
@@ -211,7 +212,7 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
         try
         {
             using var client = host.Client();
-            var personas = (await client.GetFromJsonAsync<JsonArray>("/api/personas"))!
+            var personas = (await Items(client, "/api/personas"))
                 .Select(p => $"{p!["triggerWord"]}: {p["status"]} {p["statusReason"]}");
             var posts = (await client.GetFromJsonAsync<JsonObject>("/api/posts?limit=100"))!["items"]!.AsArray()
                 .Select(p => $"{p!["id"]} {p["personaId"]}: {p["status"]} {p["error"]}");

@@ -173,7 +173,7 @@ public sealed class RateLimitTests(RateLimitedHost host) : IClassFixture<RateLim
         var names = ((IEndpointRouteBuilder)host.App).DataSources.SelectMany(d => d.Endpoints)
             .Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName).OfType<string>().ToHashSet();
         foreach (var name in RateLimits.PaidEndpoints.Concat(RateLimits.WebhookEndpoints)
-                     .Append(RateLimits.HealthEndpoint).Append(RateLimits.BulkPostsEndpoint))
+                     .Concat(RateLimits.HealthEndpoints).Append(RateLimits.BulkPostsEndpoint))
             Assert.Contains(name, names);
     }
 }

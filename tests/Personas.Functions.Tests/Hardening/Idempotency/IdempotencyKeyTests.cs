@@ -80,7 +80,7 @@ public sealed class IdempotencyKeyTests(PostsApiHost host) : IClassFixture<Posts
             (await _alice.GetAsync($"/api/generations/{generationId}")).IsSuccessStatusCode ? "" : null,
             "the generation");
         var list = await Json(await _alice.GetAsync($"/api/personas/{personaId}/generations"), 200);
-        Assert.Single(list["generations"]!.AsArray());
+        Assert.Single(list["items"]!.AsArray());
         var again = await Json(await PostAsync("/api/generate-with-persona", body, key), 202); // finished, it replays
         Assert.Equal(generationId, again["generationId"]!.GetValue<string>());
     }
