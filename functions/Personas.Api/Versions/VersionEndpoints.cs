@@ -1,6 +1,7 @@
 using System.Globalization;
 using Personas.Api.Auth;
 using Personas.Api.Blobs;
+using Personas.Api.Paging;
 using Personas.Api.Personas;
 using Personas.Api.Problems;
 using Personas.Domain.Personas;
@@ -21,7 +22,7 @@ public static class VersionEndpoints
         group.MapGet("", ListAsync).WithName("PersonaVersions")
             .WithSummary("The persona's trained versions, newest first, with validation scores and images. "
                 + "Query: offset (0), limit (20, at most 100).")
-            .Produces<VersionPage>().ProducesProblem(400).ProducesProblem(404);
+            .Produces<Page<VersionPayload>>().ProducesProblem(400).ProducesProblem(404);
         group.MapGet("/compare", CompareAsync).WithName("CompareVersions")
             .WithSummary("Two versions side by side (query a and b) with b's score minus a's.")
             .Produces<VersionComparison>().ProducesProblem(400).ProducesProblem(404);
@@ -36,17 +37,13 @@ public static class VersionEndpoints
     private static async Task<IResult> ListAsync(string personaId, HttpContext http, ICatalog catalog,
         BlobUrlSigner signer, int? offset, int? limit)
     {
-        if (offset is < 0) return ProblemWriter.Invalid(http, "offset", "must be 0 or more.");
-        if (limit is < 1 or > 100) return ProblemWriter.Invalid(http, "limit", "must be 1–100.");
+        var (page, problem) = PageRequest.Read(http, offset, limit);
+        if (problem is not null) return problem;
         if (await catalog.GetPersonaAsync(http.User.Owner(), personaId, http.RequestAborted) is not { } persona)
             return PersonaEndpoints.NotFound(http, personaId);
-        var (skip, take) = (offset ?? 0, limit ?? 20);
         var link = signer.Links(http.Request);
-        var items = persona.Models.OrderByDescending(m => m.Version).Skip(skip).Take(take)
-            .Select(m => VersionPayload.From(persona, m, link)).ToList();
-        var total = persona.Models.Count;
-        return TypedResults.Ok(new VersionPage(items, total, skip, take, skip + take < total
-            ? $"/api/personas/{Uri.EscapeDataString(personaId)}/versions?offset={skip + take}&limit={take}" : null));
+        return TypedResults.Ok(page.Of(persona.Models.OrderByDescending(m => m.Version).ToList(),
+            m => VersionPayload.From(persona, m, link), $"/api/personas/{Uri.EscapeDataString(personaId)}/versions"));
     }
 
     private static async Task<IResult> CompareAsync(string personaId, string? a, string? b, HttpContext http,

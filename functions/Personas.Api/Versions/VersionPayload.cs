@@ -43,5 +43,3 @@ public sealed record VersionComparison(VersionPayload A, VersionPayload B,
                 ? y - x : (double?)null));
 }
 
-/// <summary>A page of versions, newest first, in the envelope <c>/api/posts</c> uses.</summary>
-public sealed record VersionPage(IReadOnlyList<VersionPayload> Items, int Total, int Offset, int Limit, string? Next);

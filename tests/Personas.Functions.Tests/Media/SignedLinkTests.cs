@@ -61,7 +61,7 @@ public sealed class SignedLinkTests(DryRunApiHost host) : IClassFixture<DryRunAp
             new { personaId = id, prompt = "p", platform = "x" });
         await AssertImageAsync(generation["generation"]!["images"]![0]);
         var listed = await Json(await _alice.GetAsync($"/api/personas/{id}/generations"), 200);
-        await AssertImageAsync(listed["generations"]![0]!["generation"]!["images"]![0]);
+        await AssertImageAsync(listed["items"]![0]!["generation"]!["images"]![0]);
     }
 
     [Fact]

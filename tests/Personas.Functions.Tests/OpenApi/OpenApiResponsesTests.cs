@@ -60,6 +60,14 @@ public sealed class OpenApiResponsesTests(PostsApiHost host) : IClassFixture<Pos
         await CheckAsync(await _alice.GetAsync($"/api/personas/{id}/status"), "GET", $"{persona}/status", 200);
         await CheckAsync(await _alice.GetAsync($"/api/personas/{id}/costs"), "GET", $"{persona}/costs", 200);
         await CheckAsync(await _alice.GetAsync("/api/audit"), "GET", "/api/audit", 200);
+        var versions = $"{persona}/versions";
+        await CheckAsync(await _alice.GetAsync($"/api/personas/{id}/versions"), "GET", versions, 200);
+        await CheckAsync(await _alice.GetAsync($"/api/personas/{id}/versions/compare?a=1&b=1"), "GET",
+            $"{versions}/compare", 200);
+        await CheckAsync(await _alice.PostAsync($"/api/personas/{id}/versions/1/activate", null), "POST",
+            $"{versions}/{{version}}/activate", 200);
+        await CheckAsync(await _alice.PostAsync($"/api/personas/{id}/versions/rollback", null), "POST",
+            $"{versions}/rollback", 409);
 
         var generation = await CheckAsync(await _alice.PostAsJsonAsync("/api/generate-with-persona",
             new { personaId = id, prompt = "zqxdoc on a stage", platform = "square" }),
