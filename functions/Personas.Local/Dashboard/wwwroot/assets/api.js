@@ -46,27 +46,12 @@ export const itemsOf = (answer) => (Array.isArray(answer) ? answer : answer?.ite
 export const isMissingRoute = (error) => error instanceof ApiError && error.status === 404
   && Object.keys(error.errors).length === 0;
 
-const objectUrls = new Map();
-
 /**
- * What an <img> can show for an object carrying a file: its signed `url` when the API sent one, else the blob fetched
- * with the key as an object URL, else null (the caller shows a placeholder).
+ * What an <img> can show for an object carrying a file: the signed `url` the API sends beside every image path, or
+ * null (the caller shows a placeholder). Blob links need their signature; the API key does not open them.
  */
 export async function imageSource(item) {
-  if (item?.url) return item.url;
-  const path = item?.path || item?.blob || item?.file;
-  if (!path) return null;
-  if (objectUrls.has(path)) return objectUrls.get(path);
-  try {
-    const response = await fetch(`/api/blobs/${path.split('/').map(encodeURIComponent).join('/')}`,
-      { headers: { 'X-Api-Key': apiKey() || '' } });
-    if (!response.ok) return null;
-    const url = URL.createObjectURL(await response.blob());
-    objectUrls.set(path, url);
-    return url;
-  } catch {
-    return null;
-  }
+  return item?.url || null;
 }
 
 /**

@@ -18,8 +18,9 @@ export function photoSection(persona, reload) {
 
 function photoCard(persona, photo, reload) {
   const frame = h('div', { class: 'thumb' }, picture(null, photo.fileName, 'Loading…'));
-  imageSource(photo).then((source) => fill(frame, picture(source, `Photo ${photo.fileName}`,
-    'No preview link')));
+  // The framed crop shows the face; a full-body original cut to a square thumbnail can lose it.
+  imageSource({ url: photo.framedUrl || photo.url })
+    .then((source) => fill(frame, picture(source, `Photo ${photo.fileName}`, 'No preview link')));
   const overall = photo.scores?.overall?.value ?? 0;
   return h('li', { class: 'photo' }, frame,
     h('div', { class: 'row spread' }, h('strong', {}, photo.fileName),
