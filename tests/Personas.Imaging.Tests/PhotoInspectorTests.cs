@@ -29,9 +29,11 @@ public sealed class PhotoInspectorTests(ITestOutputHelper output)
         var face = result.Face!.Box;
         var frame = result.Frame!.Value;
         Assert.Equal(frame.Width, frame.Height);
-        Assert.True(frame.Width >= face.Width * 1.8, $"frame {frame.Width} px for a {face.Width} px face: no room for the head");
+        Assert.True(frame.Width >= face.Width * 1.8,
+            $"frame {frame.Width} px for a {face.Width} px face: no room for the head");
         Assert.InRange(face.X + face.Width / 2, frame.X, frame.X + frame.Width);           // face centred inside
-        Assert.InRange((global::Personas.Imaging.Rendering.FaceFraming.Eyes(face) - frame.Y) / frame.Height, 0.25, 0.45); // eyes on the upper third
+        var eyes = global::Personas.Imaging.Rendering.FaceFraming.Eyes(face);
+        Assert.InRange((eyes - frame.Y) / frame.Height, 0.25, 0.45); // eyes on the upper third
         Assert.All(new[] { result.Scores!.Resolution, result.Scores.Sharpness, result.Scores.Lighting, result.Scores.FaceDetection },
             s => Assert.False(string.IsNullOrWhiteSpace(s.Explanation)));
     }

@@ -140,10 +140,12 @@ public sealed class PhotoInspector(PhotoGates gates, FaceDetector detector)
             var head = FaceFraming.Head(face);
             var eyes = FaceFraming.Eyes(face);
             var side = Math.Min(head.Height / TrainingHeadShare, Math.Min(header.Width, header.Height));
-            // Too little photo above the eyes for a third of the square: a tighter square keeps them on the upper third.
-            if (eyes < side * FaceFraming.EyeLine) side = Math.Min(side, Math.Max(eyes / FaceFraming.EyeLine, head.Y + head.Height));
+            // Too little photo above the eyes for a third of the square: a tighter one keeps them on the upper third.
+            if (eyes < side * FaceFraming.EyeLine) side = Math.Min(side, Math.Max(eyes / FaceFraming.EyeLine,
+                head.Y + head.Height));
             // Eyes on the upper third, or lower (to 40 %) when that is what keeps the hair in a narrow photo's square.
-            var y = Math.Min(eyes - side * FaceFraming.EyeLine, Math.Max(head.Y, eyes - side * FaceFraming.EyeLineHigh));
+            var y = Math.Min(eyes - side * FaceFraming.EyeLine, Math.Max(head.Y,
+                eyes - side * FaceFraming.EyeLineHigh));
             return new CropRegion((int)Math.Round(centreX - side / 2.0), (int)Math.Round(y), (int)side, (int)side)
                 .ClampTo(header.Width, header.Height);
         }

@@ -2,7 +2,9 @@ using Personas.Imaging.Analysis;
 
 namespace Personas.Imaging.Rendering;
 
-/// <summary>A crop in source pixels; it may reach past the photo, where the frame is filled (see <see cref="Framer"/>).</summary>
+/// <summary>
+/// A crop in source pixels; it may reach past the photo, where the frame is filled (see <see cref="Framer"/>).
+/// </summary>
 public readonly record struct SourceCrop(double Left, double Top, double Width, double Height)
 {
     public bool Inside(int width, int height) =>
@@ -16,7 +18,8 @@ public readonly record struct SourceCrop(double Left, double Top, double Width, 
 /// </summary>
 public static class FaceFraming
 {
-    /// <summary>The eye line's place from the top of the frame, and how far it may drift when the photo runs out.</summary>
+    /// <summary>The eye line's place from the top of the frame, and how far it may drift when the photo runs out.
+    /// </summary>
     public const double EyeLine = 1 / 3.0, EyeLineLow = 0.28, EyeLineHigh = 0.40;
 
     /// <summary>More than this makes a soft, pixelated face; the crop widens instead.</summary>
@@ -56,7 +59,8 @@ public static class FaceFraming
         if (face is not { } f)
         {
             var cover = Math.Min(sourceWidth / aspect, sourceHeight);
-            return new SourceCrop((sourceWidth - cover * aspect) / 2, (sourceHeight - cover) / 2, cover * aspect, cover);
+            return new SourceCrop((sourceWidth - cover * aspect) / 2, (sourceHeight - cover) / 2, cover * aspect,
+                cover);
         }
         var head = Head(f);
         var cropHeight = Math.Max(head.Height / HeadShare(width, height), head.Width / 0.8 / aspect);

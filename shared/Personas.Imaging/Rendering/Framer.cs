@@ -39,8 +39,10 @@ public static class Framer
         {
             var left = Math.Clamp(-x, 0, Math.Max(0, scaled.Width - width));
             var top = Math.Clamp(-y, 0, Math.Max(0, scaled.Height - height));
-            using var cut = Region(scaled, left, top, Math.Min(width, scaled.Width - left), Math.Min(height, scaled.Height - top));
-            var exact = cut.Width == width && cut.Height == height ? PhotoDecoder.Copy(cut) : Stretch(cut, width, height);
+            using var cut = Region(scaled, left, top, Math.Min(width, scaled.Width - left), Math.Min(height,
+                scaled.Height - top));
+            var exact = cut.Width == width && cut.Height == height ? PhotoDecoder.Copy(cut) : Stretch(cut, width,
+                height);
             return (exact, faceOut);
         }
         return (Blend(scaled, x, y, width, height), faceOut);
@@ -71,8 +73,11 @@ public static class Framer
         return Insert(background, mixed, left, top);
     }
 
-    /// <summary>An opacity mask, 255 inside, falling smoothly to 0 over <paramref name="feather"/> px at the named edges.</summary>
-    private static unsafe VipsImage Fade(int width, int height, int feather, bool left, bool top, bool right, bool bottom)
+    /// <summary>
+    /// An opacity mask, 255 inside, falling smoothly to 0 over <paramref name="feather"/> px at the named edges.
+    /// </summary>
+    private static unsafe VipsImage Fade(int width, int height, int feather, bool left, bool top, bool right,
+        bool bottom)
     {
         static byte[] Ramp(int length, int feather, bool start, bool end)
         {
@@ -82,7 +87,8 @@ public static class Framer
                 var a = start ? Math.Min(1.0, (i + 0.5) / feather) : 1.0;
                 var b = end ? Math.Min(1.0, (length - i - 0.5) / feather) : 1.0;
                 var t = Math.Min(a, b);
-                ramp[i] = (byte)Math.Round(255 * t * t * (3 - 2 * t)); // smoothstep: no visible start or end of the fade
+                // Smoothstep: no visible start or end of the fade.
+                ramp[i] = (byte)Math.Round(255 * t * t * (3 - 2 * t));
             }
             return ramp;
         }
@@ -96,7 +102,8 @@ public static class Framer
 
     private static VipsImage Resize(VipsImage image, double scale)
     {
-        using var resize = new VipsOperation("resize").Set("in", image).Set("scale", scale).Set("kernel", "lanczos3").Build();
+        using var resize = new VipsOperation("resize").Set("in", image).Set("scale", scale).Set("kernel",
+            "lanczos3").Build();
         return resize.Image();
     }
 

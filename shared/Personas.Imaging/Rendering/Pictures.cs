@@ -67,7 +67,9 @@ public static class Pictures
         return Insert(picture, lettered, 0, top);
     }
 
-    /// <summary>The label as a single line (never wrapped), at the largest size up to the given one that fits the width.</summary>
+    /// <summary>
+    /// The label as a single line (never wrapped), at the largest size up to the given one that fits the width.
+    /// </summary>
     private static VipsImage OneLine(string label, int fontPixels, int width)
     {
         for (var size = fontPixels; ; size = Math.Max(10, size * 9 / 10))

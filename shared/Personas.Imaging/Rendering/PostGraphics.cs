@@ -133,7 +133,8 @@ public static class PostGraphics
         {
             var top = area.Y + Math.Max(0, (area.Height - Footer(area.Height) - mask.Height) / 2);
             var block = new CropRegion(area.X, top, Math.Min(area.Width, mask.Width + indent), Math.Min(mask.Height, area.Height));
-            using var shaded = scrimmed ? Scrim(canvas, ToEdges(area, face, canvas.Width, canvas.Height), style) : PhotoDecoder.Copy(canvas);
+            using var shaded = scrimmed ? Scrim(canvas, ToEdges(area, face, canvas.Width, canvas.Height), block, style)
+                : PhotoDecoder.Copy(canvas);
             var contrast = ContrastBehind(shaded, block, style.Text);
             using var accent = Solid(bar, block.Height, style.Accent);
             using var barred = Insert(shaded, accent, block.X, block.Y);
@@ -180,13 +181,19 @@ public static class PostGraphics
     /// Darkens the text area (which never includes the face) with the scrim colour, raising the opacity from 45 %
     /// until the brightest 5 % of it reach 4.5:1 against the text colour.
     /// </summary>
-    private static VipsImage Scrim(VipsImage canvas, CropRegion area, GraphicStyle style)
+    private static VipsImage Scrim(VipsImage canvas, CropRegion area, CropRegion block, GraphicStyle style)
     {
         using var under = Region(canvas, area.X, area.Y, area.Width, area.Height);
+        // Judged where the letters are: a bright patch (a white collar) under them is not averaged away by the rest.
+        var text = new CropRegion(block.X - area.X, block.Y - area.Y, block.Width, block.Height).ClampTo(area.Width,
+            area.Height);
         for (var opacity = 0.45; ; opacity += 0.1)
         {
             using var tinted = Tint(under, style.Scrim, Math.Min(opacity, 0.95));
-            if (opacity >= 0.95 || WorstContrast(tinted, style.Text) >= MinContrast) return Insert(canvas, tinted, area.X, area.Y);
+            using var behind = Region(tinted, text.X, text.Y, text.Width, text.Height);
+            if (opacity >= 0.95 || (WorstContrast(tinted, style.Text) >= MinContrast && WorstContrast(behind,
+                style.Text) >= MinContrast))
+                return Insert(canvas, tinted, area.X, area.Y);
         }
     }
 

@@ -8,7 +8,8 @@ namespace Personas.Imaging.Tests.Rendering;
 /// <summary>Quote cards and slides from close-up photos: no pasted edges, and text kept out of the story UI.</summary>
 public sealed class CardTests(ITestOutputHelper output)
 {
-    private static readonly GraphicText Text = new("Consistency beats intensity", "— Building in public, episode 12", "2/5");
+    private static readonly GraphicText Text = new("Consistency beats intensity", "— Building in public, episode 12",
+        "2/5");
 
     public static TheoryData<string> People => new() { "obama.jpg", "obama2.jpg", "biden.jpg" };
 
@@ -30,7 +31,8 @@ public sealed class CardTests(ITestOutputHelper output)
             Keep(card.Jpeg, $"card-{Path.GetFileNameWithoutExtension(name)}-{width}x{height}.jpg");
             var face = card.Face!.Value;
             // Along the face's rows: side strips run the whole height, the text and its scrim never reach there.
-            var (step, at) = WorstSeam(Gray(card.Jpeg), from: Math.Max(0, face.Y), to: Math.Min(height, face.Y + face.Height));
+            var (step, at) = WorstSeam(Gray(card.Jpeg), from: Math.Max(0, face.Y), to: Math.Min(height,
+                face.Y + face.Height));
             output.WriteLine($"{name} {width}x{height} {card.Layout}: worst column step {step:0.0} at x={at}");
             Assert.True(step < SeamLimit, $"{name} {width}x{height}: a hard vertical seam ({step:0.0}) at x={at}");
         }
@@ -51,8 +53,10 @@ public sealed class CardTests(ITestOutputHelper output)
             var rows = RowsWithColour(card.Jpeg, magenta);
             Assert.NotEmpty(rows);
             output.WriteLine($"{name} {card.Layout}: text rows {rows.Min()}–{rows.Max()}");
-            Assert.True(rows.Min() >= PostGraphics.StoryTopZone * 1920, $"{name}: text at y={rows.Min()}, under the top UI");
-            Assert.True(rows.Max() < (1 - PostGraphics.StoryBottomZone) * 1920, $"{name}: text at y={rows.Max()}, under the bottom UI");
+            Assert.True(rows.Min() >= PostGraphics.StoryTopZone * 1920,
+                $"{name}: text at y={rows.Min()}, under the top UI");
+            Assert.True(rows.Max() < (1 - PostGraphics.StoryBottomZone) * 1920,
+                $"{name}: text at y={rows.Max()}, under the bottom UI");
         }
     }
 }

@@ -21,7 +21,8 @@ public sealed class FramingTests(ITestOutputHelper output)
     private static readonly PhotoInspector Inspector = new(new PhotoGates(), FaceDetector.FrontalFace);
 
     /// <summary>The three sample people; obama and obama2 as the dry run sees them (their training frames).</summary>
-    public static TheoryData<string, bool> People => new() { { "obama.jpg", true }, { "obama2.jpg", true }, { "biden.jpg", false } };
+    public static TheoryData<string, bool> People => new() { { "obama.jpg", true }, { "obama2.jpg", true },
+        { "biden.jpg", false } };
 
     [Fact]
     public void Training_frames_put_the_eyes_on_the_upper_third_with_the_whole_head_inside()
@@ -47,7 +48,8 @@ public sealed class FramingTests(ITestOutputHelper output)
             var face = AssertFramed(picture, width, height, $"{name} {width}x{height}");
             var enlarged = (double)face.Width / sourceFace.Width;
             // The detector's box varies by a few percent between sizes; a face-filling zoom is far beyond that.
-            Assert.True(enlarged <= FaceFraming.MaxUpscale * 1.15, $"{name} {width}x{height}: face enlarged {enlarged:0.00}×");
+            Assert.True(enlarged <= FaceFraming.MaxUpscale * 1.15,
+                $"{name} {width}x{height}: face enlarged {enlarged:0.00}×");
         }
     }
 
@@ -74,12 +76,14 @@ public sealed class FramingTests(ITestOutputHelper output)
             {
                 var i = (y * width + x) * 3;
                 if (pixels[i] < 220 || pixels[i + 1] < 220 || pixels[i + 2] < 220) continue;
-                (left, right, top, bottom) = (Math.Min(left, x), Math.Max(right, x), Math.Min(top, y), Math.Max(bottom, y));
+                (left, right) = (Math.Min(left, x), Math.Max(right, x));
+                (top, bottom) = (Math.Min(top, y), Math.Max(bottom, y));
             }
         var (textWidth, textHeight) = (right - left + 1, bottom - top + 1);
         output.WriteLine($"{width}x{height}: label {textWidth}×{textHeight} px");
         // One line of this 49-character label is over 15 times as wide as it is tall; two lines are under 12.
-        Assert.True(textWidth > 15 * textHeight, $"{width}x{height}: the label is {textWidth}×{textHeight} px, wrapped");
+        Assert.True(textWidth > 15 * textHeight,
+            $"{width}x{height}: the label is {textWidth}×{textHeight} px, wrapped");
     }
 
     private CropRegion AssertFramed(byte[] jpeg, int width, int height, string what)
@@ -98,7 +102,8 @@ public sealed class FramingTests(ITestOutputHelper output)
 
     /// <summary>
     /// The head as it is on the sample people, measured by eye on their pictures: hair to a quarter of the detector's
-    /// box above it, chin an eighth below, ears a tenth to each side. (Framing aims wider: <see cref="FaceFraming.Head"/>.)
+    /// box above it, chin an eighth below, ears a tenth to each side. (Framing aims wider: <see
+    /// cref="FaceFraming.Head"/>.)
     /// </summary>
     private static CropRegion MeasuredHead(CropRegion face) =>
         new(face.X - face.Width / 10, face.Y - face.Height / 4, face.Width * 12 / 10, face.Height * 11 / 8);
@@ -110,13 +115,14 @@ public sealed class FramingTests(ITestOutputHelper output)
         return PhotoDecoder.Frame(photo, inspection.Header!, inspection.Frame!.Value, 1024, 1024);
     }
 
-    /// <summary>A tight square around the face (its box and a fifth on each side), as a close-up photo would be.</summary>
+    /// <summary>A tight square around the face (its box and a fifth on each side), as in a close-up photo.</summary>
     internal static byte[] CloseUp(byte[] photo)
     {
         var header = PhotoDecoder.ReadHeader(photo, 50_000_000);
         var face = Face(photo)!.Value;
         var side = face.Width * 7 / 5;
-        var region = new CropRegion(face.X - face.Width / 5, face.Y - face.Height / 5, side, side).ClampTo(header.Width, header.Height);
+        var region = new CropRegion(face.X - face.Width / 5, face.Y - face.Height / 5, side, side)
+            .ClampTo(header.Width, header.Height);
         return PhotoDecoder.Frame(photo, header, region, 800, 800);
     }
 }

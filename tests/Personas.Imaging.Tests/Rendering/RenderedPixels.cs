@@ -21,7 +21,8 @@ internal static class RenderedPixels
         var header = PhotoDecoder.ReadHeader(jpeg, 50_000_000);
         var gray = PhotoDecoder.AnalysisImage(jpeg, 480, header);
         var faces = FaceDetector.FrontalFace.Detect(gray, Math.Min(gray.Width, gray.Height) / 10);
-        return faces.Count == 0 ? null : faces.MaxBy(f => f.Box.Width * f.Box.Height)!.Box.Scale((double)header.Width / gray.Width);
+        return faces.Count == 0 ? null : faces.MaxBy(f => f.Box.Width * f.Box.Height)!.Box
+            .Scale((double)header.Width / gray.Width);
     }
 
     /// <summary>
@@ -54,7 +55,9 @@ internal static class RenderedPixels
             for (var x = 0; x < image.Width; x++)
             {
                 var i = (y * image.Width + x) * 3;
-                if (Math.Abs(pixels[i] - rgb[0]) + Math.Abs(pixels[i + 1] - rgb[1]) + Math.Abs(pixels[i + 2] - rgb[2]) > tolerance) continue;
+                var distance = Math.Abs(pixels[i] - rgb[0]) + Math.Abs(pixels[i + 1] - rgb[1])
+                    + Math.Abs(pixels[i + 2] - rgb[2]);
+                if (distance > tolerance) continue;
                 rows.Add(y);
                 break;
             }
@@ -70,14 +73,16 @@ internal static class RenderedPixels
         if (Environment.GetEnvironmentVariable("PERSONAS_RENDER_DIR") is not { Length: > 0 } dir) return;
         Directory.CreateDirectory(Path.Combine(dir, "small"));
         File.WriteAllBytes(Path.Combine(dir, name), jpeg);
-        File.WriteAllBytes(Path.Combine(dir, "small", Path.ChangeExtension(name, ".png")), Small(jpeg, "pngsave_buffer"));
+        File.WriteAllBytes(Path.Combine(dir, "small", Path.ChangeExtension(name, ".png")), Small(jpeg,
+            "pngsave_buffer"));
         File.WriteAllBytes(Path.Combine(dir, "small", name), Small(jpeg, "jpegsave_buffer"));
     }
 
     /// <summary>A 480 px copy; each save reads its own thumbnail, which streams top to bottom only once.</summary>
     private static byte[] Small(byte[] jpeg, string saver)
     {
-        using var thumbnail = new VipsOperation("thumbnail_buffer").Set("buffer", jpeg).Set("width", 480).Set("height", 480).Build();
+        using var thumbnail = new VipsOperation("thumbnail_buffer").Set("buffer", jpeg).Set("width", 480).Set("height",
+            480).Build();
         using var small = thumbnail.Image();
         using var save = new VipsOperation(saver).Set("in", small).Set("strip", true).Build();
         return save.Blob();
