@@ -49,8 +49,7 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
             written = written with
             {
                 Copy = keptCopy,
-                Notes = [.. written.Notes,
-                    $"Kept your edits to {string.Join(", ", kept)}; send replaceEdits: true to replace them."],
+                Notes = [.. written.Notes, ManualEdits.Note(kept)],
             };
         var folder = BlobPaths.Join(owner, persona?.Id ?? "_posts", "posts", work.PostId, $"r{number}");
 
