@@ -27,7 +27,8 @@ public sealed record SmartPostSettingsBody(IReadOnlyList<PostKind> ContentTypes,
 
 public sealed record PostEditBody(string? Hook, string? Caption, string? Cta, IReadOnlyList<string>? Hashtags);
 
-public sealed record FeedbackBody(string Feedback);
+/// <summary>replaceEdits: true lets the new copy replace fields the owner edited by hand (kept otherwise).</summary>
+public sealed record FeedbackBody(string Feedback, bool? ReplaceEdits);
 
 /// <summary>schedule: either at (ISO 8601 with offset) or bestTime true with an optional IANA time zone.</summary>
 public sealed record ScheduleBody(DateTimeOffset? At, bool? BestTime, string? TimeZone);

@@ -15,8 +15,8 @@ public sealed record PostStarted(string Id, PostKind Kind, SocialPlatform Platfo
 /// <summary>An edit stored as a new revision.</summary>
 public sealed record PostEdited(string Id, int Revision, string Link);
 
-/// <summary>A regeneration started: the revision it will write.</summary>
-public sealed record PostRegenerating(string Id, int Revision, string? Feedback, string Link,
+/// <summary>A regeneration started: the revision it will write, and whether it replaces the owner's edits.</summary>
+public sealed record PostRegenerating(string Id, int Revision, string? Feedback, bool ReplaceEdits, string Link,
     InstanceManagementPayload Instance);
 
 /// <summary>A lifecycle action sent to the post's workflow; at is the publishing time it asked for.</summary>

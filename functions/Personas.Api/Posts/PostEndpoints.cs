@@ -43,7 +43,8 @@ public static class PostEndpoints
             .Documents<PostEditBody>("application/json").Produces<PostEdited>()
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         posts.MapPost("/{postId}/regenerate", PostReview.RegenerateAsync).WithName("RegeneratePost")
-            .WithSummary("Writes a new revision applying { feedback }; earlier revisions are kept. 202.")
+            .WithSummary("Writes a new revision applying { feedback, replaceEdits? }; hand edits are kept unless "
+                + "replaceEdits is true; earlier revisions are kept. 202.")
             .Documents<FeedbackBody>("application/json").Produces<PostRegenerating>(202)
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         posts.MapGet("/{postId}/download", DownloadAsync).WithName("DownloadPost")

@@ -60,16 +60,28 @@ public static class PostReview
             : ProblemWriter.Result(http, 409, "Not editable", "The post was decided while the edit was checked.", "postId");
     }
 
-    /// <summary>Starts a one-post GeneratePosts run that writes the next revision with the feedback. 202.</summary>
+    /// <summary>
+    /// Starts a one-post GeneratePosts run that writes the next revision with the feedback, keeping the owner's hand
+    /// edits unless <c>replaceEdits</c> is true. 202.
+    /// </summary>
     public static async Task<IResult> RegenerateAsync(string postId, HttpContext http, IPostCatalog posts,
         DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
         if (bodyProblem is not null) return bodyProblem;
-        if (body is not JsonObject args || args.Select(p => p.Key).Any(k => k != "feedback")) return ProblemWriter.Invalid(http, "feedback", "Send { feedback } only.");
+        if (body is not JsonObject args) return ProblemWriter.Invalid(http, "feedback",
+            "Send { feedback, replaceEdits }.");
+        if (args.Select(p => p.Key).FirstOrDefault(k => k is not ("feedback" or "replaceEdits")) is { } other)
+            return ProblemWriter.Invalid(http, other,
+                "is not a field of a regeneration; send feedback and replaceEdits only.");
         var (feedback, problem) = FieldProblem.OfText(args, "feedback", 2000);
         if (problem is not null) return ProblemWriter.Invalid(http, problem.Field, problem.Reason);
+        // Hand edits are kept unless the owner asks for them to be replaced too.
+        if (args["replaceEdits"] is { } replace
+            && replace.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            return ProblemWriter.Invalid(http, "replaceEdits", "must be true or false.");
+        var replaceEdits = args["replaceEdits"]?.GetValue<bool>() ?? false;
 
         var (idem, keyProblem) = IdempotentStart.Read(http, "/api/posts/{postId}/regenerate", postId, body);
         if (keyProblem is not null) return keyProblem;
@@ -88,7 +100,8 @@ public static class PostReview
         var seed = (post.Current?.Seeds.FirstOrDefault() ?? 0) + revision * 1000;
         return await idem.StartAsync(client, ledger, clock, GeneratePostsOrchestrator.Name,
             new GeneratePostsInput(owner, post.BatchId, post.Brief, post.Creativity, post.PersonaId, post.Usage,
-                [new PostWork(post.Id, post.Kind, post.Platform, seed, revision, feedback)], Regeneration: true),
+                [new PostWork(post.Id, post.Kind, post.Platform, seed, revision, feedback, replaceEdits)],
+                    Regeneration: true),
             instanceId, Regenerating);
 
         IResult Regenerating(OrchestrationMetadata instance)
@@ -96,7 +109,7 @@ public static class PostReview
             var work = instance.ReadInputAs<GeneratePostsInput>()!.Posts[0];
             var payload = InstancePayloads.Management(http, instance);
             return TypedResults.Accepted(payload.StatusQueryGetUri, new PostRegenerating(work.PostId,
-                work.Revision, work.Feedback, $"/api/posts/{work.PostId}", payload));
+                work.Revision, work.Feedback, work.ReplaceEdits, $"/api/posts/{work.PostId}", payload));
         }
     }
 }

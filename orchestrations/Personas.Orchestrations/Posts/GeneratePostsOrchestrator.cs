@@ -5,8 +5,12 @@ using Personas.Providers.Generation;
 
 namespace Personas.Orchestrations.Posts;
 
-/// <summary>One revision of one post to write: revision 1 of a new post, or a later one from the owner's feedback.</summary>
-public sealed record PostWork(string PostId, PostKind Kind, SocialPlatform Platform, long Seed, int Revision = 1, string? Feedback = null);
+/// <summary>
+/// One revision of one post to write: revision 1 of a new post, or a later one from the owner's feedback. A
+/// regeneration keeps the owner's hand edits unless <see cref="ReplaceEdits"/>.
+/// </summary>
+public sealed record PostWork(string PostId, PostKind Kind, SocialPlatform Platform, long Seed, int Revision = 1,
+    string? Feedback = null, bool ReplaceEdits = false);
 
 public sealed record GeneratePostsInput(string Owner, string BatchId, ContentBrief Brief, double Creativity, string? PersonaId, string Usage,
     IReadOnlyList<PostWork> Posts, bool Regeneration = false);

@@ -33,8 +33,8 @@ public sealed class WritePostActivity(IPostCatalog posts, PostMaker maker, TimeP
         var ct = context.CancellationToken;
         var (batch, work) = (input.Batch, input.Work);
         var existing = await posts.GetPostAsync(batch.Owner, work.PostId, ct) ?? throw new InvalidDataException($"Post {work.PostId} no longer exists.");
-        var previous = existing.Revisions.FirstOrDefault(r => r.Number == work.Revision - 1);
-        var revision = await maker.MakeAsync(context.InstanceId, input, previous, ct);
+        var earlier = existing.Revisions.Where(r => r.Number < work.Revision).ToList();
+        var revision = await maker.MakeAsync(context.InstanceId, input, earlier, ct);
         await posts.UpdatePostAsync(batch.Owner, work.PostId, post =>
         {
             var kept = post.Revisions.Where(r => r.Number < revision.Number).ToList();

@@ -27,9 +27,14 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
 
     public static string VariantFor(SocialPlatform platform) => platform == SocialPlatform.X ? "landscape" : "portrait";
 
-    public async Task<PostRevision> MakeAsync(string instanceId, WritePostInput input, PostRevision? previous,
-        CancellationToken ct)
+    /// <summary>
+    /// Writes revision <c>work.Revision</c> after the <paramref name="earlier"/> ones: the owner's hand edits in the
+    /// latest are kept (<see cref="ManualEdits"/>) unless the work asks to replace them, and the note says which.
+    /// </summary>
+    public async Task<PostRevision> MakeAsync(string instanceId, WritePostInput input,
+        IReadOnlyList<PostRevision> earlier, CancellationToken ct)
     {
+        var previous = earlier.Count > 0 ? earlier[^1] : null;
         var (owner, work) = (input.Batch.Owner, input.Work);
         var persona = input.Batch.PersonaId is { } personaId
             ? await catalog.GetPersonaAsync(owner, personaId, ct) ?? throw new InvalidDataException($"Persona {personaId} no longer exists.")
@@ -40,9 +45,15 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
         var number = work.Revision;
         var written = await writer.WriteAsync(new CopyRequest(input.Batch.Brief, work.Kind, work.Platform, input.Batch.Creativity, persona?.TriggerWord,
             PromptEncoder.T5, work.Feedback, previous?.Copy), ct);
+        if (!work.ReplaceEdits && ManualEdits.Keep(written.Copy, earlier) is (var keptCopy, { Count: > 0 } kept))
+            written = written with
+            {
+                Copy = keptCopy,
+                Notes = [.. written.Notes, ManualEdits.Note(kept)],
+            };
         var folder = BlobPaths.Join(owner, persona?.Id ?? "_posts", "posts", work.PostId, $"r{number}");
 
-        byte[]? photo = null;
+        IReadOnlyList<byte[]> photos = [];
         var assets = new List<PostAsset>();
         var seeds = new List<long>();
         string? provider = null;
@@ -55,15 +66,18 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
             var picture = await pictures.MakeAsync(owner, request, BlobPaths.Join(folder, "persona.jpg"), "post",
                 new CostKey(instanceId, $"post/{work.PostId}/r{number}", 0), ct, input.Batch.Usage);
             provider = picture.Provider;
-            photo = provider == DryRunImageGenerator.ProviderName ? await dryRun.SourcePhotoAsync(request, ct) : picture.Bytes;
+            photos = provider == DryRunImageGenerator.ProviderName
+                ? await StandInPhotosAsync(request, work.Kind == PostKind.Carousel ? written.Copy.Slides.Count : 1, ct)
+                : [picture.Bytes];
             seeds.Add(picture.Seed);
             cost += picture.CostUsd;
             assets.Add(new PostAsset(picture.Blob, PostAsset.PersonaImage, VariantFor(work.Platform), size.Width, size.Height));
         }
         var style = await StyleAsync(owner, ct);
-        foreach (var card in Cards(written.Copy, input.Batch.Brief.ProjectTitle, photo is not null))
+        foreach (var card in Cards(written.Copy, input.Batch.Brief.ProjectTitle, photos.Count > 0))
             foreach (var (variant, (width, height)) in Variants)
             {
+                var photo = photos.Count == 0 ? null : photos[((card.Slide ?? 1) - 1) % photos.Count];
                 var rendered = PostGraphics.Render(photo, card.Text, style, width, height).Jpeg;
                 if (provider == DryRunImageGenerator.ProviderName) rendered = Pictures.Labelled(rendered, DryRunImageGenerator.Label);
                 var blob = BlobPaths.Join(folder, card.Slide is { } n ? $"slide-{n}-{variant}.jpg" : $"{card.Role}-{variant}.jpg");
@@ -77,6 +91,19 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
             Label = provider == DryRunImageGenerator.ProviderName ? DryRunImageGenerator.Label : null,
             Notes = written.Notes,
         };
+    }
+
+    /// <summary>
+    /// The dry run's photos for the cards: one per slide, each another of the persona's prepared photos (consecutive
+    /// seeds pick consecutive photos), so a carousel does not show the same picture five times. A persona with fewer
+    /// photos than slides repeats them in turn.
+    /// </summary>
+    private async Task<IReadOnlyList<byte[]>> StandInPhotosAsync(ImageRequest request, int count, CancellationToken ct)
+    {
+        var photos = new List<byte[]>();
+        for (var i = 0; i < Math.Max(1, count); i++)
+            photos.Add(await dryRun.SourcePhotoAsync(request with { Seed = request.Seed + i }, ct));
+        return photos;
     }
 
     private static (int Width, int Height) PlatformSizeFor(SocialPlatform platform) => Size(platform.ToString());

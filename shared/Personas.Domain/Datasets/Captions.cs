@@ -14,30 +14,33 @@ public static class Captions
 {
     public const string TemplateSource = "template";
 
+    // Only what the gates measured (docs/photo-quality.md): a portrait has one frontal face, framed head and
+    // shoulders; a full-body photo is upright with room for the whole person. Nothing about light, background,
+    // expression or place: a caption that names what is not in the photo teaches the LoRA the wrong thing.
     private static readonly string[] Face =
     [
-        "a close-up portrait photo of {0}, looking at the camera",
-        "a headshot of {0}, soft natural light",
-        "a photo of {0} smiling, face in sharp focus",
-        "{0}, portrait, plain background",
-        "a close-up of {0}'s face, detailed skin texture",
-        "a photo of {0} with a calm expression",
-        "a portrait of {0}, three-quarter view",
-        "a candid photo of {0}, head and shoulders",
+        "a portrait photo of {0}",
+        "a head and shoulders photo of {0}",
+        "a photo of {0}, facing the camera",
+        "{0}, portrait",
+        "a headshot of {0}",
+        "a photo of {0}, head and shoulders in frame",
+        "a portrait of {0} facing the camera",
+        "a photo of {0}",
     ];
 
     private static readonly string[] FullBody =
     [
-        "a full-body photo of {0} standing",
-        "{0} standing outdoors, full-length shot",
-        "a photo of {0} walking, whole body in frame",
-        "a full-length portrait of {0}, studio lighting",
-        "{0} posing, head to toe",
-        "a full-body shot of {0} against a plain background",
-        "a photo of {0} standing with arms relaxed, full body",
-        "{0} in everyday clothes, full-length photo",
-        "a wide shot of {0} standing, whole body visible",
-        "a full-body candid photo of {0}",
+        "a full-body photo of {0}",
+        "a full-length photo of {0}",
+        "a photo of {0}, whole body in frame",
+        "{0}, full body",
+        "a full-length portrait of {0}",
+        "a vertical full-body photo of {0}",
+        "a photo of {0}, full length",
+        "a full-body portrait of {0}",
+        "a photo of {0} with the whole body in frame",
+        "{0}, full-length photo",
     ];
 
     public static IReadOnlyList<string> TemplatesFor(PersonaMode mode) => mode == PersonaMode.Portrait ? Face : FullBody;

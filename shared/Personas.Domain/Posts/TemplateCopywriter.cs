@@ -30,7 +30,8 @@ public static partial class TemplateCopywriter
             PostKind.Quote => new PostCopy(kind, platform, hook, $"“{Unquote(lead)}” — {brief.ProjectTitle}", cta, hashtags,
                 $"Quote card with the words: {Unquote(lead)}", SourceLabel),
             PostKind.Carousel => new PostCopy(kind, platform, hook, string.Join(' ', sentences.Take(2)), cta, hashtags,
-                $"Carousel on {topic}: {string.Join(" ", sentences.Take(3))}", SourceLabel) { Slides = Slides(hook, brief.ProjectTitle, sentences, cta) },
+                $"Carousel on {topic}: {string.Join(" ", sentences.Take(3))}", SourceLabel) { Slides = Slides(hook,
+                    brief, sentences, cta) },
             PostKind.Thread => new PostCopy(kind, platform, hook, string.Join(' ', sentences), cta, hashtags,
                 $"Image for a thread on {topic}", SourceLabel) { ThreadPosts = Thread(hook, sentences, cta, hashtags, platform) },
             _ => new PostCopy(kind, platform, hook, string.Join(platform == SocialPlatform.X ? " " : "\n\n", sentences.Take(platform == SocialPlatform.X ? 1 : 3)), cta, hashtags,
@@ -51,16 +52,46 @@ public static partial class TemplateCopywriter
         return moments.Take(count).Concat(ranked).Distinct().ToList();
     }
 
-    private static IReadOnlyList<Slide> Slides(string hook, string title, IReadOnlyList<string> sentences, string cta)
+    private static IReadOnlyList<Slide> Slides(string hook, ContentBrief brief, IReadOnlyList<string> sentences,
+        string cta)
     {
-        var lessons = sentences.Concat([title, title, title]).Take(3).ToList();
+        var lessons = sentences.Concat([brief.ProjectTitle, brief.ProjectTitle, brief.ProjectTitle]).Take(3).ToList();
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         return
         [
-            new Slide(SlideRole.Hook, hook, title),
-            .. lessons.Select((s, i) => new Slide(SlideRole.Educational, $"{i + 1}. {CopyFitter.FirstWords(s, 5).TrimEnd('.', ',', ';', ':')}", CopyFitter.Shorten(s, 180, SocialPlatform.Instagram))),
+            new Slide(SlideRole.Hook, hook, brief.ProjectTitle),
+            .. lessons.Select((s, i) => new Slide(SlideRole.Educational, $"{i + 1}. {Heading(s, brief, used)}",
+                CopyFitter.Shorten(s, 180, SocialPlatform.Instagram))),
             new Slide(SlideRole.Cta, "Your move", cta),
         ];
     }
+
+    /// <summary>
+    /// A slide heading that names what the sentence is about instead of repeating its first words: a key topic it
+    /// mentions, else its two most repeated content words ("Pricing and value"), preferring words no earlier
+    /// heading used. A sentence with no content word is headed by the post's topic.
+    /// </summary>
+    internal static string Heading(string sentence, ContentBrief brief, ISet<string> used)
+    {
+        var topic = (brief.Analysis?.KeyTopics ?? []).FirstOrDefault(t => t.Length > 0 && !used.Contains(t)
+            && sentence.Contains(t, StringComparison.OrdinalIgnoreCase));
+        if (topic is not null)
+        {
+            used.Add(topic);
+            return Capitalised(topic);
+        }
+        var frequency = ContentWords(brief.Transcript ?? sentence).GroupBy(w => w).ToDictionary(g => g.Key,
+            g => g.Count());
+        var words = ContentWords(sentence).Distinct().Select((w, i) => (w, i))
+            .OrderBy(x => used.Contains(x.w)).ThenByDescending(x => frequency.GetValueOrDefault(x.w)).ThenBy(x => x.i)
+            .Take(2).OrderBy(x => x.i).Select(x => x.w).ToList();
+        if (words.Count == 0) return Capitalised(Topic(brief));
+        foreach (var w in words) used.Add(w);
+        return Capitalised(string.Join(" and ", words));
+    }
+
+    private static string Capitalised(string text) => text.Length == 0 ? text
+        : char.ToUpperInvariant(text[0]) + text[1..];
 
     private static IReadOnlyList<string> Thread(string hook, IReadOnlyList<string> sentences, string cta, IReadOnlyList<string> hashtags, SocialPlatform platform)
     {
@@ -79,16 +110,30 @@ public static partial class TemplateCopywriter
     {
         var topic = brief.Analysis?.KeyTopics?.FirstOrDefault(t => !string.IsNullOrWhiteSpace(t))
             ?? (PlatformLimits.Words(brief.ProjectTitle) <= 4 ? brief.ProjectTitle.ToLowerInvariant() : null)
-            ?? ContentWords(brief.Transcript ?? "").GroupBy(w => w).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key
+            ?? ContentWords(brief.Transcript ?? "").GroupBy(w => w).OrderByDescending(g => g.Count())
+                .ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key
             ?? brief.ProjectTitle;
-        return CopyFitter.FirstWords(Spaces().Replace(Filler().Replace(topic, ""), " ").Trim(), 3).TrimEnd('.', '!', '?', ',');
+        var words = CopyFitter.FirstWords(Spaces().Replace(Filler().Replace(topic, ""), " ").Trim(), 3)
+            .TrimEnd('.', '!', '?', ',').Split(' ').ToList();
+        // Cut after three words, "the future of" must lose its dangling "of" to read as a phrase.
+        while (words.Count > 1 && Dangling.Contains(words[^1].ToLowerInvariant())) words.RemoveAt(words.Count - 1);
+        return string.Join(' ', words);
     }
 
+    private static readonly HashSet<string> Dangling =
+    [
+        "of", "in", "for", "to", "and", "or", "the", "a", "an", "with", "on", "at", "by", "from", "about", "is", "are",
+    ];
+
+    /// <summary>
+    /// Hooks whose grammar holds for any noun phrase or gerund as the topic ("building in public", "freelance
+    /// pricing"): no verb that needs a countable object, as "Stop getting building in public wrong" did.
+    /// </summary>
     private static string Hook(string tone, string topic) => tone.ToLowerInvariant() switch
     {
         "casual" => $"Real talk about {topic}",
         "inspirational" => $"Why {topic} changes everything",
-        "bold" or "provocative" => $"Stop getting {topic} wrong",
+        "bold" or "provocative" => $"The hard truth about {topic}",
         _ => $"What {topic} really takes",
     };
 
@@ -99,19 +144,35 @@ public static partial class TemplateCopywriter
         _ => $"Follow for more on {topic}.",
     };
 
-    private static IReadOnlyList<string> Hashtags(ContentBrief brief, int count)
+    /// <summary>
+    /// Hashtags from phrases that name the subject: the key topics, the title when it is short, then two-word
+    /// phrases the transcript repeats ("value pricing"). Never single words picked out of sentences: #Small #Rhythm
+    /// #Week say nothing. Fewer tags than the platform allows is better than filler.
+    /// </summary>
+    internal static IReadOnlyList<string> Hashtags(ContentBrief brief, int count)
     {
-        var sources = (brief.Analysis?.KeyTopics ?? []).Append(brief.ProjectTitle).Concat(ContentWords(brief.Transcript ?? "").GroupBy(w => w).Where(g => g.Count() >= 2)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key));
+        string[] title = PlatformLimits.Words(brief.ProjectTitle) <= 4 ? [brief.ProjectTitle] : [];
+        var sources = (brief.Analysis?.KeyTopics ?? []).Concat(title).Concat(RepeatedPhrases(brief.Transcript ?? ""));
         return sources.Select(Tag).Where(t => t.Length is >= 3 and <= 30).Distinct(StringComparer.OrdinalIgnoreCase).Take(count).ToList();
     }
+
+    /// <summary>Pairs of adjacent content words said at least twice, most repeated first.</summary>
+    private static IEnumerable<string> RepeatedPhrases(string transcript) =>
+        CopyFitter.Sentences(Clean(transcript))
+            .SelectMany(s => WordPattern().Matches(s.ToLowerInvariant()).Select(m => m.Value).ToList() is var w
+                ? w.Zip(w.Skip(1), (a, b) => (a, b)).Where(p => IsContent(p.a) && IsContent(p.b) && p.a != p.b)
+                : [])
+            .GroupBy(p => $"{p.a} {p.b}").Where(g => g.Count() >= 2)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key);
+
+    private static bool IsContent(string word) => word.Length >= 4 && !StopWords.Contains(word);
 
     /// <summary>A hashtag from a phrase: its words joined in PascalCase, letters and digits only.</summary>
     private static string Tag(string phrase) =>
         string.Concat(NonWord().Split(phrase).Where(w => w.Length > 0).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
 
     private static IEnumerable<string> ContentWords(string text) =>
-        WordPattern().Matches(text.ToLowerInvariant()).Select(m => m.Value).Where(w => w.Length >= 4 && !StopWords.Contains(w));
+        WordPattern().Matches(text.ToLowerInvariant()).Select(m => m.Value).Where(IsContent);
 
     /// <summary>Filler words out; a sentence left starting with "and" or "so" loses it and starts with a capital.</summary>
     private static string Clean(string text) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Personas.Imaging.Analysis;
 using Personas.Imaging.Faces;
+using Personas.Imaging.Rendering;
 
 namespace Personas.Imaging.Preparation;
 
@@ -32,7 +33,8 @@ public sealed class PhotoInspector(PhotoGates gates, FaceDetector detector)
     /// <summary>Analysis size: portraits have big faces, so 480 px (a 1/8 JPEG decode of 12 MP) is enough; full-body faces are small.</summary>
     public static int AnalysisLongSide(PersonaMode mode) => mode == PersonaMode.Portrait ? 360 : 640;
     public const int ClearFaceNeighbours = 10;
-    public const double FramePadding = 0.2;
+    /// <summary>The head's share of a portrait training frame's height: enough room above it for the hair.</summary>
+    public const double TrainingHeadShare = 0.55;
 
     public static (int Width, int Height) OutputSize(PersonaMode mode) => mode == PersonaMode.Portrait ? (1024, 1024) : (768, 1024);
 
@@ -126,16 +128,26 @@ public sealed class PhotoInspector(PhotoGates gates, FaceDetector detector)
         if (height - (face.Y + face.Height) < 5.5 * face.Height) yield return new Rejection("fullBody", "There is not enough room below the face for the whole body.");
     }
 
-    /// <summary>Portrait: a square around the face with 0.2 of its size as padding on each side. Full body: 3:4 around the person.</summary>
+    /// <summary>
+    /// Portrait: a square, head and shoulders, with the eyes on its upper third and the whole head inside (the head
+    /// fills <see cref="TrainingHeadShare"/> of it). Full body: 3:4 around the person.
+    /// </summary>
     internal static CropRegion FrameFor(PhotoHeader header, CropRegion face, PersonaMode mode)
     {
         var centreX = face.X + face.Width / 2.0;
         if (mode == PersonaMode.Portrait)
         {
-            var side = (int)Math.Min(Math.Round(face.Width * (1 + 2 * FramePadding)), Math.Min(header.Width, header.Height));
-            // Haar boxes run from the brows to the mouth, so their middle sits low on the head; 40 % keeps the hair in frame.
-            var centreY = face.Y + face.Height * 0.4;
-            return new CropRegion((int)Math.Round(centreX - side / 2.0), (int)Math.Round(centreY - side / 2.0), side, side).ClampTo(header.Width, header.Height);
+            var head = FaceFraming.Head(face);
+            var eyes = FaceFraming.Eyes(face);
+            var side = Math.Min(head.Height / TrainingHeadShare, Math.Min(header.Width, header.Height));
+            // Too little photo above the eyes for a third of the square: a tighter one keeps them on the upper third.
+            if (eyes < side * FaceFraming.EyeLine) side = Math.Min(side, Math.Max(eyes / FaceFraming.EyeLine,
+                head.Y + head.Height));
+            // Eyes on the upper third, or lower (to 40 %) when that is what keeps the hair in a narrow photo's square.
+            var y = Math.Min(eyes - side * FaceFraming.EyeLine, Math.Max(head.Y,
+                eyes - side * FaceFraming.EyeLineHigh));
+            return new CropRegion((int)Math.Round(centreX - side / 2.0), (int)Math.Round(y), (int)side, (int)side)
+                .ClampTo(header.Width, header.Height);
         }
         var h = (int)Math.Min(header.Height, Math.Floor(header.Width * 4 / 3.0));
         var w = h * 3 / 4;

@@ -29,13 +29,16 @@ public static class Pictures
 
     /// <summary>
     /// The dry-run stand-in for a generated picture: <paramref name="source"/> (one of the persona's own prepared photos)
-    /// fitted to the size, with a dark band along the bottom that says what it is. <paramref name="obscured"/> blurs it
-    /// heavily, standing in for "the base model without the LoRA", which does not know the face.
+    /// framed for the size around its face (<see cref="Framer"/>), with a dark band along the bottom that says what
+    /// it is. <paramref name="obscured"/> blurs it heavily, standing in for "the base model without the LoRA", which
+    /// does not know the face.
     /// </summary>
     public static byte[] DryRunStandIn(byte[] source, int width, int height, string label, bool obscured)
     {
-        using var fitted = Decode(Cover(source, width, height));
-        using var picture = obscured ? Blur(fitted, Math.Max(width, height) / 40.0) : PhotoDecoder.Copy(fitted);
+        using var decoded = Decode(source);
+        var (fitted, _) = Framer.Frame(decoded, Framer.FindFace(decoded), width, height);
+        using var framed = fitted;
+        using var picture = obscured ? Blur(framed, Math.Max(width, height) / 40.0) : PhotoDecoder.Copy(framed);
         using var labelled = Caption(picture, label, Math.Max(12, height / 40));
         return Jpeg(labelled, 90);
     }
@@ -48,16 +51,33 @@ public static class Pictures
         return Jpeg(labelled, 90);
     }
 
-    /// <summary>Darkens a band along the bottom, as tall as the wrapped label needs, and writes the label on it in white: readable on any photo.</summary>
+    /// <summary>
+    /// Darkens a band along the bottom and writes the label on it in white, on one line: readable on any photo. The
+    /// font shrinks (to 10 px at least) until the line fits the width.
+    /// </summary>
     private static VipsImage Caption(VipsImage picture, string label, int fontPixels)
     {
-        var padding = fontPixels / 2;
-        using var mask = Text(Escape(label), $"DejaVu Sans Bold {fontPixels}px", picture.Width - 4 * padding, "centre");
+        using var mask = OneLine(label, fontPixels, picture.Width);
+        var padding = Math.Max(4, mask.Height / 3);
         var band = Math.Min(picture.Height, mask.Height + 2 * padding);
         var top = picture.Height - band;
         using var strip = Region(picture, 0, top, picture.Width, band);
         using var dark = Tint(strip, [0.0, 0.0, 0.0], 0.7);
         using var lettered = Paint(dark, mask, [255.0, 255.0, 255.0], Math.Max(0, (picture.Width - mask.Width) / 2), Math.Max(0, (band - mask.Height) / 2));
         return Insert(picture, lettered, 0, top);
+    }
+
+    /// <summary>
+    /// The label as a single line (never wrapped), at the largest size up to the given one that fits the width.
+    /// </summary>
+    private static VipsImage OneLine(string label, int fontPixels, int width)
+    {
+        for (var size = fontPixels; ; size = Math.Max(10, size * 9 / 10))
+        {
+            // Wrapping width far beyond the picture: the mask's own width tells whether the line fits.
+            var mask = Text(Escape(label), $"DejaVu Sans Bold {size}px", width * 4, "centre");
+            if (mask.Width <= width - size * 2 || size == 10) return mask;
+            mask.Dispose();
+        }
     }
 }

@@ -32,16 +32,16 @@ public static class PostGraphics
         try
         {
             using var source = photo is null ? null : Decode(photo);
-            var face = source is null ? null : FindFace(source);
-            var margin = (int)(SafeMargin * Math.Min(width, height));
-            var overlay = face is null ? null : OverlayArea(source!, face.Value, width, height, margin);
+            var face = source is null ? null : Framer.FindFace(source);
+            var safe = SafeArea(width, height);
+            var overlay = face is null ? null : OverlayArea(source!, face.Value, width, height, safe);
             if (source is not null && overlay is not null)
             {
                 var (placed, area, faceOut) = overlay.Value;
                 using var canvas = placed;
                 return Letter(canvas, text, style, area, faceOut, "overlay", scrimmed: true);
             }
-            return Panel(source, face, text, style, width, height, margin);
+            return Panel(source, face, text, style, width, height, safe);
         }
         catch (VipsException ex)
         {
@@ -49,35 +49,48 @@ public static class PostGraphics
         }
     }
 
-    /// <summary>The largest face the frontal detector finds on a 480 px copy, in the source's pixels.</summary>
-    private static CropRegion? FindFace(VipsImage source)
+    /// <summary>
+    /// Instagram's story UI covers the top 14 % (profile, progress bar) and the bottom 20 % (reply bar, buttons) of a
+    /// 9:16 frame: Meta's guidance for Stories keeps text and logos out of the top and bottom 14 % (250 px of 1920),
+    /// and the bottom is widened for the reply bar.
+    /// </summary>
+    public const double StoryTopZone = 0.14, StoryBottomZone = 0.20;
+
+    /// <summary>
+    /// Where text, watermark and logo may go: inside the safe margins, and on a story (9:16 or taller) also outside
+    /// the UI zones at the top and bottom.
+    /// </summary>
+    public static CropRegion SafeArea(int width, int height)
     {
-        var jpeg = Jpeg(source, 85);
-        var gray = PhotoDecoder.AnalysisImage(jpeg, 480);
-        var faces = FaceDetector.FrontalFace.Detect(gray, Math.Min(gray.Width, gray.Height) / 10);
-        if (faces.Count == 0) return null;
-        var best = faces.MaxBy(f => f.Box.Width * f.Box.Height)!;
-        return best.Box.Scale((double)source.Width / gray.Width);
+        var margin = (int)(SafeMargin * Math.Min(width, height));
+        var story = height >= width * 1.7;
+        var top = story ? Math.Max(margin, (int)Math.Ceiling(StoryTopZone * height)) : margin;
+        var bottom = story ? Math.Max(margin, (int)Math.Ceiling(StoryBottomZone * height)) : margin;
+        return new CropRegion(margin, top, width - 2 * margin, height - top - bottom);
     }
 
     /// <summary>
-    /// Covers the canvas with the photo, keeping the face in the upper part (or the left third when wide), then looks
-    /// for a text band above, below, left or right of the face. A band must be at least 22 % of the height and 45 % of
-    /// the width, else null (the panel layout is used).
+    /// Frames the photo around the face (<see cref="Framer"/>; face on the left third when wide), then looks for a
+    /// text band above, below, left or right of the face inside the safe area. A band must be at least 22 % of the
+    /// height and 45 % of the width, else null (the panel layout is used).
     /// </summary>
-    private static (VipsImage Placed, CropRegion Area, CropRegion Face)? OverlayArea(VipsImage source, CropRegion face, int width, int height, int margin)
+    private static (VipsImage Placed, CropRegion Area, CropRegion Face)? OverlayArea(VipsImage source, CropRegion face,
+        int width, int height, CropRegion safe)
     {
         var wide = width > height * 1.2;
-        var (placed, faceOut) = CoverAround(source, face, width, height, wide ? 0.3 : 0.5, wide ? 0.45 : 0.3);
-        var pad = margin / 2;
+        var (placed, framedFace) = Framer.Frame(source, face, width, height, wide ? 0.3 : 0.5);
+        var faceOut = framedFace!.Value.ClampTo(width, height);
+        var pad = (int)(SafeMargin * Math.Min(width, height)) / 2;
+        var (right, bottom) = (safe.X + safe.Width, safe.Y + safe.Height);
         CropRegion[] bands =
         [
-            new(margin, margin, width - 2 * margin, faceOut.Y - pad - margin),
-            new(margin, faceOut.Y + faceOut.Height + pad, width - 2 * margin, height - margin - (faceOut.Y + faceOut.Height + pad)),
-            new(margin, margin, faceOut.X - pad - margin, height - 2 * margin),
-            new(faceOut.X + faceOut.Width + pad, margin, width - margin - (faceOut.X + faceOut.Width + pad), height - 2 * margin),
+            new(safe.X, safe.Y, safe.Width, faceOut.Y - pad - safe.Y),
+            new(safe.X, faceOut.Y + faceOut.Height + pad, safe.Width, bottom - (faceOut.Y + faceOut.Height + pad)),
+            new(safe.X, safe.Y, faceOut.X - pad - safe.X, safe.Height),
+            new(faceOut.X + faceOut.Width + pad, safe.Y, right - (faceOut.X + faceOut.Width + pad), safe.Height),
         ];
-        var usable = bands.Where(b => b.Height >= 0.22 * height && b.Width >= 0.45 * width).OrderByDescending(b => (long)b.Width * b.Height).ToList();
+        var usable = bands.Where(b => b.Height >= 0.22 * height && b.Width >= 0.45 * width)
+            .OrderByDescending(b => (long)b.Width * b.Height).ToList();
         if (usable.Count > 0) return (placed, usable[0], faceOut);
         placed.Dispose();
         return null;
@@ -85,69 +98,26 @@ public static class PostGraphics
 
     /// <summary>
     /// A brand-coloured panel for the text beside the photo: below it on tall and square canvases, to its right on
-    /// wide ones. Without a photo the whole canvas is the panel.
+    /// wide ones. Without a photo the whole canvas is the panel. The text stays inside the safe area.
     /// </summary>
-    private static RenderedGraphic Panel(VipsImage? source, CropRegion? face, GraphicText text, GraphicStyle style, int width, int height, int margin)
+    private static RenderedGraphic Panel(VipsImage? source, CropRegion? face, GraphicText text, GraphicStyle style,
+        int width, int height, CropRegion safe)
     {
         var wide = width > height * 1.2;
+        var margin = (int)(SafeMargin * Math.Min(width, height));
         using var background = Solid(width, height, style.Scrim);
-        if (source is null)
-            return Letter(background, text, style, new CropRegion(margin, margin, width - 2 * margin, height - 2 * margin), null, "panel", scrimmed: false);
+        if (source is null) return Letter(background, text, style, safe, null, "panel", scrimmed: false);
 
         var (photoWidth, photoHeight) = wide ? (width / 2, height) : (width, (int)(height * 0.52));
-        var focus = face ?? new CropRegion(source.Width / 3, source.Height / 4, source.Width / 3, source.Height / 3);
-        var (photo, faceOut) = CoverAround(source, focus, photoWidth, photoHeight, 0.5, 0.45);
+        var (photo, faceOut) = Framer.Frame(source, face, photoWidth, photoHeight);
         using (photo)
         {
             using var canvas = Insert(background, photo, 0, 0);
             var area = wide
-                ? new CropRegion(photoWidth + margin, margin, width - photoWidth - 2 * margin, height - 2 * margin)
-                : new CropRegion(margin, photoHeight + margin, width - 2 * margin, height - photoHeight - 2 * margin);
-            return Letter(canvas, text, style, area, face is null ? null : faceOut, "panel", scrimmed: false);
+                ? new CropRegion(photoWidth + margin, safe.Y, safe.X + safe.Width - photoWidth - margin, safe.Height)
+                : new CropRegion(safe.X, photoHeight + margin, safe.Width, safe.Y + safe.Height - photoHeight - margin);
+            return Letter(canvas, text, style, area, faceOut?.ClampTo(width, height), "panel", scrimmed: false);
         }
-    }
-
-    /// <summary>
-    /// Scales the photo to cover width×height and cuts it so the face centre lands at (fx, fy) of the canvas, as far
-    /// as the photo allows. When covering would cut into the face (a close-up in a short band), the photo is scaled
-    /// down until the face fits with room around it, and the sides are filled with a blurred, darkened copy of it.
-    /// Returns the canvas and the face's box on it.
-    /// </summary>
-    private static (VipsImage Canvas, CropRegion Face) CoverAround(VipsImage source, CropRegion face, int width, int height, double fx, double fy)
-    {
-        var cover = Math.Max((double)width / source.Width, (double)height / source.Height);
-        var fit = Math.Min(0.8 * height / face.Height, 0.8 * width / face.Width);
-        if (fit >= cover) return Cut(source, face, width, height, fx, fy, cover);
-
-        var (background, _) = Cut(source, face, width, height, fx, fy, cover);
-        using (background)
-        {
-            using var blurred = Blur(background, Math.Max(width, height) / 60.0);
-            using var dimmed = Tint(blurred, [0.0, 0.0, 0.0], 0.45);
-            using var resize = new VipsOperation("resize").Set("in", source).Set("scale", fit).Set("kernel", "lanczos3").Build();
-            using var small = resize.Image();
-            var box = face.Scale(fit);
-            var cropTop = (int)Math.Clamp(box.Y + box.Height / 2.0 - fy * height, 0, Math.Max(0, small.Height - height));
-            var cropLeft = (int)Math.Clamp(box.X + box.Width / 2.0 - fx * width, 0, Math.Max(0, small.Width - width));
-            using var piece = Region(small, cropLeft, cropTop, Math.Min(width, small.Width - cropLeft), Math.Min(height, small.Height - cropTop));
-            var x = (int)Math.Clamp(fx * width - (box.X - cropLeft + box.Width / 2.0), 0, width - piece.Width);
-            var y = (int)Math.Clamp(fy * height - (box.Y - cropTop + box.Height / 2.0), 0, height - piece.Height);
-            var canvas = Insert(dimmed, piece, x, y);
-            return (canvas, new CropRegion(box.X - cropLeft + x, box.Y - cropTop + y, box.Width, box.Height).ClampTo(width, height));
-        }
-    }
-
-    private static (VipsImage Canvas, CropRegion Face) Cut(VipsImage source, CropRegion face, int width, int height, double fx, double fy, double scale)
-    {
-        using var resize = new VipsOperation("resize").Set("in", source).Set("scale", scale).Set("kernel", "lanczos3").Build();
-        using var scaled = resize.Image();
-        var centreX = (face.X + face.Width / 2.0) * scale;
-        var centreY = (face.Y + face.Height / 2.0) * scale;
-        var left = (int)Math.Clamp(centreX - fx * width, 0, Math.Max(0, scaled.Width - width));
-        var top = (int)Math.Clamp(centreY - fy * height, 0, Math.Max(0, scaled.Height - height));
-        var canvas = Region(scaled, left, top, Math.Min(width, scaled.Width - left), Math.Min(height, scaled.Height - top));
-        var box = face.Scale(scale);
-        return (canvas, new CropRegion(box.X - left, box.Y - top, box.Width, box.Height).ClampTo(width, height));
     }
 
     /// <summary>
@@ -163,7 +133,8 @@ public static class PostGraphics
         {
             var top = area.Y + Math.Max(0, (area.Height - Footer(area.Height) - mask.Height) / 2);
             var block = new CropRegion(area.X, top, Math.Min(area.Width, mask.Width + indent), Math.Min(mask.Height, area.Height));
-            using var shaded = scrimmed ? Scrim(canvas, ToEdges(area, face, canvas.Width, canvas.Height), style) : PhotoDecoder.Copy(canvas);
+            using var shaded = scrimmed ? Scrim(canvas, ToEdges(area, face, canvas.Width, canvas.Height), block, style)
+                : PhotoDecoder.Copy(canvas);
             var contrast = ContrastBehind(shaded, block, style.Text);
             using var accent = Solid(bar, block.Height, style.Accent);
             using var barred = Insert(shaded, accent, block.X, block.Y);
@@ -210,13 +181,19 @@ public static class PostGraphics
     /// Darkens the text area (which never includes the face) with the scrim colour, raising the opacity from 45 %
     /// until the brightest 5 % of it reach 4.5:1 against the text colour.
     /// </summary>
-    private static VipsImage Scrim(VipsImage canvas, CropRegion area, GraphicStyle style)
+    private static VipsImage Scrim(VipsImage canvas, CropRegion area, CropRegion block, GraphicStyle style)
     {
         using var under = Region(canvas, area.X, area.Y, area.Width, area.Height);
+        // Judged where the letters are: a bright patch (a white collar) under them is not averaged away by the rest.
+        var text = new CropRegion(block.X - area.X, block.Y - area.Y, block.Width, block.Height).ClampTo(area.Width,
+            area.Height);
         for (var opacity = 0.45; ; opacity += 0.1)
         {
             using var tinted = Tint(under, style.Scrim, Math.Min(opacity, 0.95));
-            if (opacity >= 0.95 || WorstContrast(tinted, style.Text) >= MinContrast) return Insert(canvas, tinted, area.X, area.Y);
+            using var behind = Region(tinted, text.X, text.Y, text.Width, text.Height);
+            if (opacity >= 0.95 || (WorstContrast(tinted, style.Text) >= MinContrast && WorstContrast(behind,
+                style.Text) >= MinContrast))
+                return Insert(canvas, tinted, area.X, area.Y);
         }
     }
 

@@ -47,9 +47,14 @@ public sealed class PostWriter(ChatCopywriter? model)
                 notes.Add($"The model could not write this post ({ex.Message.Split('\n')[0]}); the templates wrote it instead.");
             }
         }
-        var brief = request.Brief with { Tone = ToneFrom(request.Feedback) ?? request.Brief.Tone };
+        var tone = ToneFrom(request.Feedback);
+        var brief = request.Brief with { Tone = tone ?? request.Brief.Tone };
         if (request.Feedback is not null && model is null)
-            notes.Add("Without a language model, feedback can only change the tone (casual, professional, inspirational or bold); configure Personas:Llm to apply it freely.");
+            notes.Add(tone is not null
+                ? $"Without a language model only the feedback's tone was applied ({tone}); "
+                    + "the rest of it needs Personas:Llm."
+                : "The feedback was not applied: without a language model only a tone (casual, professional, "
+                    + "inspirational or bold) can change the template copy. Configure Personas:Llm to apply it.");
         return new WrittenCopy(TemplateCopywriter.Write(brief, request.Kind, request.Platform), TemplatePrompt(request with { Brief = brief }), notes);
     }
 

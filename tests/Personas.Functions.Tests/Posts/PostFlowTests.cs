@@ -49,6 +49,24 @@ public sealed class PostFlowTests(PostsApiHost host) : IClassFixture<PostsApiHos
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);
     private readonly HttpClient _bob = host.Client(ApiHost.BobKey);
 
+    /// <summary>
+    /// The persona has two photos: slides 1 and 2 (consecutive seeds) show different ones, so the face regions'
+    /// difference hashes disagree in many bits (the same photo gives 0).
+    /// </summary>
+    private async Task AssertSlidesShowDifferentPhotosAsync(List<JsonNode?> slides)
+    {
+        Task<byte[]> SlideAsync(int n) => _alice.GetByteArrayAsync(slides.Single(a =>
+            a!["slide"]!.GetValue<int>() == n
+                && a["variant"]!.GetValue<string>() == "portrait")!["url"]!.GetValue<string>());
+        var (first, second) = (await SlideAsync(1), await SlideAsync(2));
+        var gray = global::Personas.Imaging.Analysis.PhotoDecoder.AnalysisImage(first, 480);
+        var face = global::Personas.Imaging.Faces.FaceDetector.FrontalFace.Detect(gray,
+            gray.Width / 10).MaxBy(f => f.Box.Width)!.Box;
+        var bits = global::Personas.Imaging.Validation.GeneratedImageScorer.FaceChangeBits(first, second, face
+            .Scale(1080.0 / gray.Width), 1080);
+        Assert.True(bits >= 10, $"slides 1 and 2 show the same photo ({bits} bits differ)");
+    }
+
     private const string Title = "Building in public";
     private const string Transcript =
         "Um, so today I want to talk about consistency. Consistency beats intensity when you build anything that lasts. " +
@@ -89,6 +107,7 @@ public sealed class PostFlowTests(PostsApiHost host) : IClassFixture<PostsApiHos
         Assert.Equal(DryRunLabel, current["label"]!.GetValue<string>());
         var slides = current["assets"]!.AsArray().Where(a => a!["role"]!.GetValue<string>() == "slide").ToList();
         Assert.Equal(20, slides.Count); // 5 slides × 4 export sizes
+        await AssertSlidesShowDifferentPhotosAsync(slides);
         Assert.Contains(current["assets"]!.AsArray(), a => a!["role"]!.GetValue<string>() == "persona-image");
         Assert.Single(current["seeds"]!.AsArray());
 
@@ -106,11 +125,36 @@ public sealed class PostFlowTests(PostsApiHost host) : IClassFixture<PostsApiHos
         var regenerated = await Eventually.GetAsync(async () =>
         {
             var p = await Json(await _alice.GetAsync($"/api/posts/{id}"), 200);
+            Assert.True(p["status"]!.GetValue<string>() != "Failed", p.ToJsonString());
             return p["revisions"]!.AsArray().Count == 3 ? p : null;
-        }, "revision 3");
+        }, "revision 3", 240);
         Assert.Equal("Make it warmer", regenerated["current"]!["feedback"]!.GetValue<string>());
         Assert.Contains(host.Social.ChatRequests, r => r.ToJsonString().Contains("Make it warmer") && r.ToJsonString().Contains("A year of shipping, in five lessons."));
         Assert.Equal("AwaitingApproval", regenerated["status"]!.GetValue<string>());
+        // The hand edits survive the regeneration, and the note says so.
+        var keptCopy = regenerated["current"]!["copy"]!;
+        Assert.Equal("A year of shipping, in five lessons.", keptCopy["body"]!.GetValue<string>());
+        Assert.Equal(["Shipping"], keptCopy["hashtags"]!.AsArray().Select(h => h!.GetValue<string>()));
+        Assert.Contains(regenerated["current"]!["notes"]!.AsArray(),
+            n => n!.GetValue<string>().StartsWith("Kept your edits to caption, hashtags"));
+
+        // Asked to replace them, the next regeneration writes every field anew.
+        // (409 while the first regeneration's run is still finishing.)
+        await Eventually.GetAsync(async () =>
+        {
+            var response = await _alice.PostAsJsonAsync($"/api/posts/{id}/regenerate",
+                new { feedback = "Start over", replaceEdits = true });
+            return response.StatusCode == System.Net.HttpStatusCode.Conflict ? null : await Json(response, 202);
+        }, "the first regeneration to finish", 240);
+        var replaced = await Eventually.GetAsync(async () =>
+        {
+            var p = await Json(await _alice.GetAsync($"/api/posts/{id}"), 200);
+            return p["revisions"]!.AsArray().Count == 4 ? p : null;
+        }, "revision 4", 240);
+        Assert.NotEqual("A year of shipping, in five lessons.",
+            replaced["current"]!["copy"]!["body"]!.GetValue<string>());
+        await Problem(await _alice.PostAsJsonAsync($"/api/posts/{id}/regenerate",
+            new { feedback = "x", replaceEdits = "yes" }), 400, "replaceEdits");
 
         // Download: the images of every size and the copy.
         var zipBytes = await _alice.GetByteArrayAsync($"/api/posts/{id}/download");

@@ -67,6 +67,62 @@ public sealed class TemplateCopyTests
         Assert.True(PlatformLimits.Length(fitted.Texts[0], SocialPlatform.Instagram) > 2000); // trimmed to the limit, not far below it
     }
 
+    private const string Weekly = """
+        Building in public works when you keep a small weekly rhythm.
+        Every week I share a small update, even a boring one.
+        The rhythm matters more than the size of the update. A small audience that sees weekly progress trusts you.
+        Public progress also keeps you honest: the weekly update is due whether the week went well or not.
+        """;
+
+    [Fact]
+    public void Hashtags_are_topic_phrases_never_single_words_picked_from_sentences()
+    {
+        var brief = new ContentBrief("Building in public", Weekly, null, "bold");
+        var tags = TemplateCopywriter.Write(brief, PostKind.Single, SocialPlatform.Instagram).Hashtags;
+        Assert.Contains("BuildingInPublic", tags);
+        // Each tag is the title or a phrase of two or more words (PascalCase), not #Small #Rhythm #Week.
+        Assert.All(tags, t => Assert.True(t.Count(char.IsUpper) >= 2, $"#{t} is a single word from a sentence"));
+        var withTopics = new ContentBrief("A long title that is not a topic at all", Weekly,
+            new ContentAnalysis(["weekly updates"]));
+        Assert.Equal("WeeklyUpdates", TemplateCopywriter.Write(withTopics, PostKind.Single,
+            SocialPlatform.Instagram).Hashtags[0]);
+    }
+
+    [Theory]
+    [InlineData("building in public")]
+    [InlineData("freelance pricing")]
+    [InlineData("the future of remote work")]
+    public void Hooks_read_as_english_for_any_topic_phrase(string topic)
+    {
+        foreach (var tone in new[] { "casual", "professional", "inspirational", "bold" })
+        {
+            var brief = new ContentBrief("Episode 12 of a long running show", Weekly, new ContentAnalysis([topic]),
+                tone);
+            var hook = TemplateCopywriter.Write(brief, PostKind.Single, SocialPlatform.LinkedIn).Hook;
+            Assert.DoesNotContain("getting", hook); // "Stop getting building in public wrong"
+            var last = hook.Split(' ')[^1];
+            Assert.DoesNotContain(last, new[] { "of", "in", "for", "the", "to", "and" }); // "…about the future of"
+            Assert.Contains(TemplateCopywriter.Topic(brief), hook);
+        }
+    }
+
+    [Fact]
+    public void Slide_headings_summarise_their_slide_instead_of_repeating_its_first_words()
+    {
+        var copy = TemplateCopywriter.Write(new ContentBrief("Pricing for freelancers", Talk), PostKind.Carousel,
+            SocialPlatform.Instagram);
+        var lessons = copy.Slides.Where(s => s.Role == SlideRole.Educational).ToList();
+        Assert.Equal(3, lessons.Count);
+        foreach (var slide in lessons)
+        {
+            var heading = slide.Title[(slide.Title.IndexOf(' ') + 1)..]; // without "1. "
+            var firstWords = string.Join(' ', slide.Text.Split(' ').Take(heading.Split(' ').Length));
+            Assert.NotEqual(firstWords.TrimEnd('.', ',', ';', ':'), heading, StringComparer.OrdinalIgnoreCase);
+            Assert.InRange(heading.Split(' ').Length, 1, 5);
+        }
+        Assert.Equal(3, lessons.Select(s => s.Title[3..]).Distinct().Count());
+    }
+
     [Fact]
     public void X_counts_links_as_23_and_wide_characters_as_2()
     {
@@ -86,7 +142,8 @@ public sealed class TemplateCopyTests
     }
 
     private static bool KnownTemplateWord(string word) =>
-        "what really takes real talk about why changes everything stop getting wrong save this for later and share it with someone who needs follow more on how do you approach tell me in the comments your move 1 2 3"
+        ("what really takes real talk about why changes everything the hard truth save this for later and share it "
+            + "with someone who needs follow more on how do you approach tell me in the comments your move 1 2 3 and")
             .Split(' ').Contains(word.ToLowerInvariant());
 
     private static string Core(string word) => word.Trim('.', ',', ';', ':', '!', '?', '"', '“', '”', '#', '(', ')', '—', '-').ToLowerInvariant();
