@@ -149,7 +149,8 @@ public static class PhotoEndpoints
         if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
         var link = signer.Links(http.Request);
         var all = await catalog.ListPhotosAsync(owner, personaId, http.RequestAborted);
-        return TypedResults.Ok(page.Of(all, photo => PhotoPayload.From(photo, link), $"/api/personas/{personaId}/photos"));
+        return TypedResults.Ok(page.Of(all, photo => PhotoPayload.From(photo, link),
+            $"/api/personas/{personaId}/photos"));
     }
 
     private static async Task<IResult> DeleteAsync(string personaId, string photoId, HttpContext http, ICatalog catalog, IBlobStore blobs, TimeProvider clock)

@@ -25,7 +25,8 @@ public sealed class OpenApiRoutesTests(ApiHost host) : IClassFixture<ApiHost>
     [
         "POST /api/personas/{personaId}/dataset", "POST /api/instances/{instanceId}/terminate",
         "POST /api/instances/{instanceId}/suspend", "POST /api/instances/{instanceId}/resume",
-        "POST /api/personas/{personaId}/versions/{version}/activate", "POST /api/personas/{personaId}/versions/rollback",
+        "POST /api/personas/{personaId}/versions/{version}/activate",
+        "POST /api/personas/{personaId}/versions/rollback",
     ];
 
     internal static async Task<JsonObject> DocumentAsync(HttpClient anonymous) =>

@@ -12,7 +12,8 @@ public sealed class ManualEditsTests
     private static PostRevision Written(int n, PostCopy copy, params string[] notes) =>
         new(n, copy, null, [], [], 0, At) { Notes = notes };
 
-    private static PostRevision Edited(int n, PostCopy copy) => new(n, copy, null, [], [], 0, At) { EditedBy = "alice" };
+    private static PostRevision Edited(int n, PostCopy copy) =>
+        new(n, copy, null, [], [], 0, At) { EditedBy = "alice" };
 
     [Fact]
     public void An_edit_survives_every_regeneration_until_one_replaces_it()
