@@ -68,8 +68,10 @@ public static partial class TemplateCopywriter
 
     /// <summary>
     /// A slide heading that names what the sentence is about instead of repeating its first words: a key topic it
-    /// mentions, else its two most repeated content words ("Pricing and value"), preferring words no earlier
-    /// heading used. A sentence with no content word is headed by the post's topic.
+    /// mentions, else the phrase of two adjacent content words the talk repeats most ("small releases"; a word an
+    /// earlier heading used counts half, so headings differ), else its most repeated content word. Adjacent words
+    /// read as a phrase, where two words picked apart did not ("Small and week"). A sentence with no content word is
+    /// headed by the post's topic.
     /// </summary>
     internal static string Heading(string sentence, ContentBrief brief, ISet<string> used)
     {
@@ -82,12 +84,18 @@ public static partial class TemplateCopywriter
         }
         var frequency = ContentWords(brief.Transcript ?? sentence).GroupBy(w => w).ToDictionary(g => g.Key,
             g => g.Count());
-        var words = ContentWords(sentence).Distinct().Select((w, i) => (w, i))
-            .OrderBy(x => used.Contains(x.w)).ThenByDescending(x => frequency.GetValueOrDefault(x.w)).ThenBy(x => x.i)
-            .Take(2).OrderBy(x => x.i).Select(x => x.w).ToList();
-        if (words.Count == 0) return Capitalised(Topic(brief));
-        foreach (var w in words) used.Add(w);
-        return Capitalised(string.Join(" and ", words));
+        double Weight(string word) => frequency.GetValueOrDefault(word, 1) * (used.Contains(word) ? 0.5 : 1);
+        var words = WordPattern().Matches(sentence.ToLowerInvariant()).Select(m => m.Value).ToList();
+        var phrase = words.Zip(words.Skip(1), (a, b) => (a, b)).Select((pair, i) => (pair.a, pair.b, i))
+            .Where(p => IsContent(p.a) && IsContent(p.b) && p.a != p.b && !used.Contains($"{p.a} {p.b}"))
+            .OrderByDescending(p => Weight(p.a) + Weight(p.b)).ThenBy(p => p.i)
+            .Select(p => new[] { p.a, p.b }).FirstOrDefault()
+            ?? ContentWords(sentence).OrderByDescending(Weight).Take(1).ToArray();
+        if (phrase.Length == 0) return Capitalised(Topic(brief));
+        var heading = string.Join(' ', phrase);
+        used.Add(heading);
+        foreach (var word in phrase) used.Add(word);
+        return Capitalised(heading);
     }
 
     private static string Capitalised(string text) => text.Length == 0 ? text

@@ -124,6 +124,21 @@ public sealed class TemplateCopyTests
     }
 
     [Fact]
+    public void A_slide_heading_is_a_phrase_its_slide_says_not_words_picked_apart()
+    {
+        const string transcript = "In January I started sharing one small piece of progress every week, even when it "
+            + "was rough. The first thing I learned is that small releases get feedback sooner than big launches ever "
+            + "do. A weekly rhythm beats bursts of effort.";
+        var copy = TemplateCopywriter.Write(new ContentBrief("Shipping weekly", transcript), PostKind.Carousel,
+            SocialPlatform.Instagram);
+        foreach (var slide in copy.Slides.Where(s => s.Role == SlideRole.Educational))
+        {
+            var heading = slide.Title[(slide.Title.IndexOf(' ') + 1)..];
+            Assert.Contains(heading, slide.Text, StringComparison.OrdinalIgnoreCase); // "Small and week" was not
+        }
+    }
+
+    [Fact]
     public void X_counts_links_as_23_and_wide_characters_as_2()
     {
         Assert.Equal(23, PlatformLimits.Length("https://example.com/a/very/long/path/that/is/much/longer/than/twenty-three", SocialPlatform.X));
