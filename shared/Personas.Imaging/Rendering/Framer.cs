@@ -41,11 +41,14 @@ public static class Framer
             var top = Math.Clamp(-y, 0, Math.Max(0, scaled.Height - height));
             using var cut = Region(scaled, left, top, Math.Min(width, scaled.Width - left), Math.Min(height,
                 scaled.Height - top));
-            var exact = cut.Width == width && cut.Height == height ? PhotoDecoder.Copy(cut) : Stretch(cut, width,
-                height);
-            return (exact, faceOut);
+            using var exact = cut.Width == width && cut.Height == height ? PhotoDecoder.Copy(cut) : Stretch(cut,
+                width, height);
+            return (exact.InMemory(), faceOut);
         }
-        return (Blend(scaled, x, y, width, height), faceOut);
+        // Computed once: a card reads its picture many times (text contrast, scrim, paint, encode), and the blurred
+        // fill recomputed for each read cost seconds a card on a busy machine.
+        using var blended = Blend(scaled, x, y, width, height);
+        return (blended.InMemory(), faceOut);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Personas.Imaging.Analysis;
 using Personas.Imaging.Faces;
 using Personas.Imaging.Vips;
@@ -27,12 +28,18 @@ public static class PostGraphics
     public const double SafeMargin = 0.06, MinContrast = 4.5;
     private const int Quality = 90;
 
+    /// <summary>
+    /// The face found on each photo a caller still holds: a post renders the same photo at four sizes, and finding
+    /// the face cost more than drawing the card.
+    /// </summary>
+    private static readonly ConditionalWeakTable<byte[], StrongBox<CropRegion?>> Faces = new();
+
     public static RenderedGraphic Render(byte[]? photo, GraphicText text, GraphicStyle style, int width, int height)
     {
         try
         {
             using var source = photo is null ? null : Decode(photo);
-            var face = source is null ? null : Framer.FindFace(source);
+            var face = source is null ? null : Faces.GetValue(photo!, _ => new(Framer.FindFace(source))).Value;
             var safe = SafeArea(width, height);
             var overlay = face is null ? null : OverlayArea(source!, face.Value, width, height, safe);
             if (source is not null && overlay is not null)
@@ -189,7 +196,8 @@ public static class PostGraphics
             area.Height);
         for (var opacity = 0.45; ; opacity += 0.1)
         {
-            using var tinted = Tint(under, style.Scrim, Math.Min(opacity, 0.95));
+            using var tint = Tint(under, style.Scrim, Math.Min(opacity, 0.95));
+            using var tinted = tint.InMemory(); // measured twice, then pasted
             using var behind = Region(tinted, text.X, text.Y, text.Width, text.Height);
             if (opacity >= 0.95 || (WorstContrast(tinted, style.Text) >= MinContrast && WorstContrast(behind,
                 style.Text) >= MinContrast))

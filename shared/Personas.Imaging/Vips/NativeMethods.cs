@@ -45,6 +45,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Vips)] public static partial void* vips_image_write_to_memory(nint image, out nuint size);
     [LibraryImport(Vips)] public static partial nint vips_region_new(nint image);
     [LibraryImport(Vips)] public static partial void* vips_region_fetch(nint region, int left, int top, int width, int height, out nuint length);
+    [LibraryImport(Vips)] public static partial nint vips_image_copy_memory(nint image);
     [LibraryImport(Vips)] public static partial nint vips_image_new_from_memory_copy(void* data, nuint size, int width, int height, int bands, int format);
 
     [LibraryImport(GObject)] public static partial void g_object_unref(nint obj);

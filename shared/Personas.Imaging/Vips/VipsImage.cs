@@ -30,6 +30,16 @@ public sealed class VipsImage : SafeHandle
         finally { NativeMethods.g_free(data); }
     }
 
+    /// <summary>
+    /// The pixels computed once into memory. libvips recomputes a lazy pipeline for every read, so an image read
+    /// several times (measured, then composed, then encoded) is cheaper held in memory than recomputed.
+    /// </summary>
+    public VipsImage InMemory()
+    {
+        var image = NativeMethods.vips_image_copy_memory(handle);
+        return image == 0 ? throw VipsException.FromLastError("copy_memory") : new VipsImage(image);
+    }
+
     /// <summary>An 8-bit image from band-interleaved pixels; libvips keeps its own copy.</summary>
     internal static unsafe VipsImage FromPixels(byte* pixels, nuint size, int width, int height, int bands)
     {
