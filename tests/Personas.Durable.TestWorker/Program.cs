@@ -20,6 +20,9 @@ ledger.Create();
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true); // the crash suite keeps "warn:" lines
+// The backends' own traces (a message received, abandoned, deferred) go to the crash suite's log file: they tell why
+// an instance stopped moving.
+builder.Logging.AddFilter("DurableTask.AzureStorage", LogLevel.Information);
 var settings = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>()
     ?? new DurableSettings();
 builder.Services.AddPersonasDurable(settings, args[0],

@@ -27,6 +27,9 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
 
     protected abstract string Backend { get; }
 
+    /// <summary>Every line any worker printed, in order, for the failure report.</summary>
+    private string WorkerLog => Path.Combine(_dir.Path, "workers.log");
+
     protected virtual void Configure(DurableSettings settings) { }
 
     private DurableSettings Settings()
@@ -64,7 +67,7 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
         var killedWhileBusy = 0;
         for (var kill = 0; kill < Kills; kill++)
         {
-            using var worker = new Worker(StartWorker(dataDir, ledgerPath));
+            using var worker = new Worker(StartWorker(dataDir, ledgerPath), WorkerLog);
             // The kill is timed from the worker's first step, not from its start: starting takes most of 2-3 s on
             // Azure Storage (partitions, queues), and a worker killed before it ran anything proves nothing.
             var busy = await worker.BusyAsync(TimeSpan.FromSeconds(60));
@@ -78,7 +81,7 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
             if (completed == Instances) break;
         }
 
-        using (var final = new Worker(StartWorker(dataDir, ledgerPath)))
+        using (var final = new Worker(StartWorker(dataDir, ledgerPath), WorkerLog))
         {
             var limit = DateTime.UtcNow + FinalDeadline;
             while (await CountCompletedAsync(client, ids) < Instances)
@@ -139,11 +142,15 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
         private readonly TaskCompletionSource _busy = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors = new();
 
-        public Worker(Process process)
+        private readonly StreamWriter _log;
+
+        public Worker(Process process, string logPath)
         {
             Process = process;
+            _log = new StreamWriter(logPath, append: true) { AutoFlush = true };
             process.OutputDataReceived += (_, e) =>
             {
+                if (e.Data is { } line) lock (_log) _log.WriteLine(line);
                 if (e.Data == LedgerWorkload.BusyLine) _busy.TrySetResult();
                 // The console logger's warnings (a slow activity, a failed renewal) help explain a stuck instance.
                 else if (e.Data?.StartsWith("warn:", StringComparison.Ordinal) == true) Keep(e.Data);
@@ -184,7 +191,9 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
         public void Dispose()
         {
             Kill();
+            Process.WaitForExit(); // the last lines reach the log before it closes
             Process.Dispose();
+            lock (_log) _log.Dispose();
         }
     }
 
@@ -227,14 +236,16 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
     /// step, how often the activity started and whether its effect landed, which tells a result lost after the work
     /// ran (attempts, effect, no TaskCompleted) from work never delivered (no attempt).
     /// </summary>
-    private static async Task<string> DescribeUnfinishedAsync(DurableHost client, IEnumerable<string> ids,
+    private async Task<string> DescribeUnfinishedAsync(DurableHost client, IEnumerable<string> ids,
         Worker worker, Ledger ledger)
     {
         var lines = new List<string> { $"Not all instances completed within {FinalDeadline}:" };
+        var unfinished = new List<string>();
         foreach (var id in ids)
         {
             var state = await client.Client.GetInstanceAsync(id);
             if (state?.RuntimeStatus == OrchestrationRuntimeStatus.Completed) continue;
+            unfinished.Add(id);
             var child = await client.Client.GetInstanceAsync(id + "-child");
             var history = await History.ReadAsync(client, id) ?? [];
             var childHistory = await History.ReadAsync(client, id + "-child") ?? [];
@@ -245,7 +256,21 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
             if (lines.Count > 12) break;
         }
         lines.Add("worker stderr and warnings: " + worker.Errors);
+        lines.Add(TracesOf(unfinished.Take(2)));
         return string.Join('\n', lines);
+    }
+
+    /// <summary>The workers' log lines that name an unfinished instance or its child (the backend's own traces).</summary>
+    private string TracesOf(IEnumerable<string> ids)
+    {
+        var names = ids.SelectMany(id => new[] { $"{id} ", $"{id}-child", $"{id}," , $"{id}'", $"{id}\"" }).ToList();
+        var lines = File.Exists(WorkerLog) ? File.ReadLines(WorkerLog) : [];
+        var traces = lines.Where(l => names.Any(n => l.Contains(n, StringComparison.Ordinal))).TakeLast(80)
+            .Select(l => l.Length > 400 ? l[..400] : l);
+        // The whole log outlives the test's folder: a hang is read from it afterwards.
+        var kept = Path.Combine(Path.GetTempPath(), $"personas-crash-{Backend}-{DateTime.UtcNow:yyyyMMddHHmmss}.log");
+        if (File.Exists(WorkerLog)) File.Copy(WorkerLog, kept, overwrite: true);
+        return $"all worker output: {kept}\nworker traces naming them:\n" + string.Join('\n', traces);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -60,7 +60,8 @@ public sealed class ChaosTests(ITestOutputHelper output) : IDisposable
             + $"workload done {(DateTime.UtcNow - start).TotalSeconds:0} s in");
         await stop.CancelAsync();
         Assert.True(finished == driving,
-            $"The workload did not finish after {host.Starts} starts. {await DescribeAsync(host)}\n{host.Errors()}");
+            $"The workload did not finish after {host.Starts} starts. {await DescribeAsync(host)}\n{host.Errors()}\n"
+            + DurableDump.Unfinished(Path.Combine(_dataDir, "durable.db")));
         await driving;
         output.WriteLine($"{host.Starts} starts; {host.HeldBack} second deliveries held back");
 
