@@ -21,6 +21,7 @@ public sealed class SettingsDocsTests
     {
         { "Photos", typeof(Imaging.Preparation.PhotoGates) },
         { "Faces", typeof(Imaging.Faces.Embedding.FaceOptions) },
+        { "FaceSwap", typeof(Api.FaceSwap.FaceSwapSettings) },
         { "Llm", typeof(Providers.Llm.LlmOptions) },
         { "Training", typeof(Api.Training.TrainingSettings) },
         { "Events", typeof(Api.Training.EventStreamSettings) },

@@ -13,7 +13,7 @@ public sealed record TrainingBody(string? Provider, int? Steps, double? Learning
     int? CheckpointEvery, decimal? BudgetUsd);
 
 public sealed record GenerationBody(string PersonaId, string Prompt, string Platform, double? BlendStrength, long? Seed,
-    int? Count, string? Usage, int? ModelVersion);
+    int? Count, string? Usage, int? ModelVersion, bool? FaceSwap);
 
 public sealed record SmartPostBody(string? ProjectTitle, string? Transcript, ContentAnalysisBody? ContentAnalysis,
     SmartPostSettingsBody Settings);
