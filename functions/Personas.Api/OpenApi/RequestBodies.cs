@@ -23,7 +23,7 @@ public sealed record ContentAnalysisBody(IReadOnlyList<string>? KeyTopics, IRead
 
 public sealed record SmartPostSettingsBody(IReadOnlyList<PostKind> ContentTypes,
     IReadOnlyList<SocialPlatform> Platforms, double? Creativity, string? Tone, bool? UsePersona, string? PersonaId,
-    string? Usage, long? Seed);
+    string? Usage, long? Seed, bool? FaceSwap);
 
 public sealed record PostEditBody(string? Hook, string? Caption, string? Cta, IReadOnlyList<string>? Hashtags);
 

@@ -10,6 +10,7 @@ using Personas.Imaging.Rendering;
 using Personas.Imaging.Validation;
 using Personas.Orchestrations.Generations;
 using Personas.Providers.FaceSwap;
+using Personas.Providers.Generation;
 
 namespace Personas.Orchestrations.FaceSwap;
 
@@ -27,6 +28,13 @@ public sealed class PersonaFaceSwap(FaceSwappers swappers, PersonaFaces faces, G
     public string Provider => swappers.Current.Name;
 
     public decimal EstimateUsd(int pictures) => swappers.EstimateUsd(pictures);
+
+    /// <summary>What a picture's label says: each stand-in that made it (the dry-run image, the dry-run swap).</summary>
+    public static string? Label(string? imageProvider, FaceSwapOutcome? swap) => string.Join("; ", new[]
+    {
+        imageProvider == DryRunImageGenerator.ProviderName ? DryRunImageGenerator.Label : null,
+        swap?.Provider == DryRunFaceSwapper.ProviderName ? DryRunFaceSwapper.Label : null,
+    }.OfType<string>()) is { Length: > 0 } label ? label : null;
 
     public async Task<FaceSwapOutcome> ApplyAsync(string owner, Persona persona, StoredPicture picture, int width,
         int height, CostKey key, string usage, CancellationToken ct)

@@ -6,7 +6,6 @@ using Personas.Domain.Training;
 using Microsoft.DurableTask;
 using Personas.Orchestrations.Dataset;
 using Personas.Orchestrations.FaceSwap;
-using Personas.Providers.FaceSwap;
 using Personas.Providers.Generation;
 
 namespace Personas.Orchestrations.Generations;
@@ -45,13 +44,9 @@ public sealed class GenerateImagesActivity(ICatalog catalog, PersonaPictures pic
         var generation = new Generation(input.GenerationId, input.Owner, input.PersonaId, model.Version, lora.WeightsBlob, provider!, input.Prompt,
             input.BlendStrength, input.Platform, size.Width, size.Height, input.Usage, images, clock.GetUtcNow())
         {
-            Label = Label(provider == DryRunImageGenerator.ProviderName ? DryRunImageGenerator.Label : null,
-                input.FaceSwap && faceSwap.Provider == DryRunFaceSwapper.ProviderName ? DryRunFaceSwapper.Label : null),
+            Label = PersonaFaceSwap.Label(provider, images.FirstOrDefault()?.FaceSwap),
         };
         await catalog.SaveGenerationAsync(generation, ct);
         return generation;
     }
-
-    private static string? Label(params string?[] parts) =>
-        parts.Any(p => p is not null) ? string.Join("; ", parts.Where(p => p is not null)) : null;
 }

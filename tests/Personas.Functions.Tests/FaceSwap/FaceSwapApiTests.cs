@@ -34,6 +34,30 @@ public sealed class FaceSwapApiTests(DryRunApiHost host) : IClassFixture<DryRunA
         await Problem(await _alice.PostAsJsonAsync("/api/generate-with-persona",
             new { personaId = id, prompt = "p", platform = "x", faceSwap = "yes" }), 400, "faceSwap");
     }
+
+    [Fact]
+    public async Task A_post_asks_for_the_swap_in_its_settings_and_each_revision_records_it()
+    {
+        var id = await ReadyPersonaAsync(_alice, "zqxswappost");
+        var accepted = await Json(await _alice.PostAsJsonAsync("/api/posts/generate-smart", new
+        {
+            projectTitle = "Swap", transcript = "Consistency beats intensity when you build anything that lasts.",
+            settings = new { contentTypes = new[] { "quote" }, platforms = new[] { "x" }, usePersona = true, personaId = id,
+                faceSwap = true },
+        }), 202);
+        var post = await Posts.PostFlowTests.WaitForAsync(_alice, accepted["posts"]![0]!["id"]!.GetValue<string>(),
+            "AwaitingApproval");
+        var current = post["current"]!;
+        Assert.Equal("dryrun", current["faceSwap"]!["provider"]!.GetValue<string>());
+        Assert.Contains(DryRunFaceSwapper.Label, current["label"]!.GetValue<string>());
+        Assert.Contains(current["notes"]!.AsArray(), n => n!.GetValue<string>().Contains("same-person check"));
+
+        await Problem(await _alice.PostAsJsonAsync("/api/posts/generate-smart", new
+        {
+            projectTitle = "x", transcript = "t",
+            settings = new { contentTypes = new[] { "quote" }, platforms = new[] { "x" }, faceSwap = true },
+        }), 400, "settings.faceSwap");
+    }
 }
 
 /// <summary>A face-swap provider that puts somebody else's face in (our seam, swapped in the host).</summary>
