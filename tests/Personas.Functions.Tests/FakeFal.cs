@@ -97,6 +97,7 @@ public sealed class FakeFal : IAsyncDisposable
     {
         var input = (await JsonNode.ParseAsync(http.Request.Body))!.AsObject();
         if (model == "fal-ai/flux-lora") return Inference(model, input);
+        if (model == FaceSwapModel) return FaceSwap(model, input);
         if (input["images_data_url"] is null) return Results.Json(new { detail = new[] { new { loc = new[] { "body", "images_data_url" }, msg = "field required", type = "missing" } } }, statusCode: 422);
         var id = Guid.NewGuid().ToString();
         Jobs[id] = new Job { Id = id, Model = model, Input = input, Webhook = http.Request.Query["fal_webhook"] };
@@ -116,6 +117,19 @@ public sealed class FakeFal : IAsyncDisposable
         return Results.Json(new { status = "IN_QUEUE", request_id = id, status_url = $"{root}/status", response_url = root, cancel_url = $"{root}/cancel" });
     }
 
+    public const string FaceSwapModel = "fal-ai/face-swap";
+
+    /// <summary>face-swap: needs both image links; done at once, its image is the sample portrait.</summary>
+    private IResult FaceSwap(string model, JsonObject input)
+    {
+        if (input["base_image_url"] is null || input["swap_image_url"] is null)
+            return Results.Json(new { detail = new[] { new { loc = new[] { "body", "swap_image_url" }, msg = "field required", type = "missing" } } }, statusCode: 422);
+        var id = Renders.Add(input, 1);
+        Jobs[id] = new Job { Id = id, Model = model, Input = input, State = "COMPLETED" };
+        var root = $"{BaseAddress}{model}/requests/{id}";
+        return Results.Json(new { status = "IN_QUEUE", request_id = id, status_url = $"{root}/status", response_url = root, cancel_url = $"{root}/cancel" });
+    }
+
     private IResult Status(string id) => Jobs.TryGetValue(id, out var job)
         ? Results.Json(new
         {
@@ -129,6 +143,8 @@ public sealed class FakeFal : IAsyncDisposable
         if (!Jobs.TryGetValue(id, out var job)) return Results.Json(new { detail = "Request not found" }, statusCode: 404);
         if (job.State != "COMPLETED") return Results.Json(new { detail = "Request is still in progress" }, statusCode: 400);
         if (job.Failed) return Results.Json(new { detail = "Training diverged" }, statusCode: 422);
+        if (job.Model == FaceSwapModel)
+            return Results.Json(new { image = new { url = $"{BaseAddress}files/{id}/image", content_type = Renders.ContentType(id) } });
         return job.Model == "fal-ai/flux-lora"
             ? Results.Json(new
             {

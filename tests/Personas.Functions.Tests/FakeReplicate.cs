@@ -82,12 +82,23 @@ public sealed class FakeReplicate : IAsyncDisposable
         v1.MapPost("/predictions", async (HttpContext http) =>
         {
             var body = (await JsonNode.ParseAsync(http.Request.Body))!.AsObject();
+            if (body["version"]?.ToString() == FaceSwapVersion) return FaceSwap(body["input"]!.AsObject());
             if (body["version"]?.ToString() != "abc123") return Results.Json(new { detail = "Invalid version or not permitted." }, statusCode: 422);
             var input = body["input"]!.AsObject();
             var id = Renders.Add(input, input["lora_scale"]!.GetValue<double>());
             return Results.Json(Prediction(id, http.Request.Headers["Prefer"].ToString().StartsWith("wait") ? "succeeded" : "starting"), statusCode: 201);
         });
         v1.MapGet("/predictions/{id}", (string id) => Renders.Requests.ContainsKey(id) ? Results.Json(Prediction(id, "succeeded")) : Results.Json(new { detail = "Not found." }, statusCode: 404));
+    }
+
+    public const string FaceSwapVersion = "swap456";
+
+    /// <summary>A face-swap model (input_image, swap_image): finished at once, its output the sample portrait.</summary>
+    private IResult FaceSwap(JsonObject input)
+    {
+        if (input["input_image"] is null || input["swap_image"] is null)
+            return Results.Json(new { detail = "- input: swap_image is required" }, statusCode: 422);
+        return Results.Json(Prediction(Renders.Add(input, 1), "succeeded"), statusCode: 201);
     }
 
     /// <summary>The host settings that point Replicate at this fake, polling fast.</summary>

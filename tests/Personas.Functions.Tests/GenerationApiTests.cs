@@ -41,8 +41,9 @@ public sealed class GenerationApiTests(DryRunApiHost host) : IClassFixture<DryRu
         var final = validation["candidates"]!.AsArray().Single()!;
         Assert.Equal("final", final["label"]!.GetValue<string>());
         Assert.Equal(1.0, final["faceDetected"]!["value"]!.GetValue<double>());
-        Assert.Null(final["faceConsistency"]!["value"]);
-        Assert.Contains("No face-embedding provider", final["faceConsistency"]!["explanation"]!.GetValue<string>());
+        // The dry run shows the persona's own photos, so every face passes the same-person check.
+        Assert.Equal(1.0, final["faceConsistency"]!["value"]!.GetValue<double>());
+        Assert.Contains("same-person check", final["faceConsistency"]!["explanation"]!.GetValue<string>());
 
         // Each prompt was rendered with the trigger, stored with its control, and scored with the intake detector.
         var images = final["images"]!.AsArray();
@@ -52,6 +53,7 @@ public sealed class GenerationApiTests(DryRunApiHost host) : IClassFixture<DryRu
             Assert.Contains("zqxvalid", image!["prompt"]!.GetValue<string>());
             Assert.True(image["clearFace"]!.GetValue<bool>());
             Assert.True(image["faceChangeBits"]!.GetValue<int>() >= 10, image.ToJsonString());
+            Assert.InRange(image["faceSimilarity"]!.GetValue<double>(), 0.3, 1.0);
             foreach (var blob in new[] { image["blob"]!, image["controlBlob"]! })
                 Assert.True(File.Exists(Path.Combine(host.DataDir, "blobs", blob.GetValue<string>())));
         }

@@ -20,6 +20,8 @@ public sealed class SettingsDocsTests
     public static TheoryData<string, Type> Sections => new()
     {
         { "Photos", typeof(Imaging.Preparation.PhotoGates) },
+        { "Faces", typeof(Imaging.Faces.Embedding.FaceOptions) },
+        { "FaceSwap", typeof(Api.FaceSwap.FaceSwapSettings) },
         { "Llm", typeof(Providers.Llm.LlmOptions) },
         { "Training", typeof(Api.Training.TrainingSettings) },
         { "Events", typeof(Api.Training.EventStreamSettings) },

@@ -11,6 +11,7 @@ using Personas.Api.Instances;
 using Personas.Api.Personas;
 using Personas.Api.Problems;
 using Personas.Api.Training;
+using Personas.Orchestrations.FaceSwap;
 using Personas.Orchestrations.Generations;
 using Personas.Providers.Generation;
 using Personas.Api.Paging;
@@ -27,7 +28,7 @@ public static class GenerationEndpoints
     {
         app.MapPost(Route, StartAsync).WithTags("Generation").WithName("GenerateWithPersona")
             .Documents<GenerationBody>("application/json")
-            .WithSummary("Generates pictures of a persona. Body: { personaId, prompt, platform, blendStrength? (0.5), seed?, count? (1–4), usage? (personal|commercial|thirdParty), modelVersion? }. 202.")
+            .WithSummary("Generates pictures of a persona. Body: { personaId, prompt, platform, blendStrength? (0.5), seed?, count? (1–4), usage? (personal|commercial|thirdParty), modelVersion?, faceSwap? (false) }. 202.")
             .Produces<GenerationAccepted>(202).ProducesProblem(400).ProducesProblem(402).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         app.MapGet("/api/generations/{generationId}", GetAsync).WithTags("Generation").WithName("Generation")
@@ -39,8 +40,8 @@ public static class GenerationEndpoints
     }
 
     private static async Task<IResult> StartAsync(HttpContext http, ICatalog catalog, DurableTaskClient client,
-        IInstanceLedger ledger, PersonaPictures pictures, TimeProvider clock, IOptions<PersonasSettings> settings,
-        IOptions<TrainingSettings> training)
+        IInstanceLedger ledger, PersonaPictures pictures, PersonaFaceSwap faceSwap, TimeProvider clock,
+        IOptions<PersonasSettings> settings, IOptions<TrainingSettings> training)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
@@ -64,13 +65,17 @@ public static class GenerationEndpoints
         string provider;
         try { provider = pictures.ProviderFor(lora); }
         catch (ImageGenerationException ex) { return ProblemWriter.Result(http, 409, "No image provider", ex.Message, "personaId"); }
-        if (await BudgetGuard.RefuseAsync(http, catalog, owner, persona.Id, pictures.EstimateUsd(lora, request.Count), $"{request.Count} image(s) on {provider}",
+        var estimate = pictures.EstimateUsd(lora, request.Count)
+            + (request.FaceSwap ? faceSwap.EstimateUsd(request.Count) : 0);
+        var work = $"{request.Count} image(s) on {provider}"
+            + (request.FaceSwap ? $" and {request.Count} face swap(s) on {faceSwap.Provider}" : "");
+        if (await BudgetGuard.RefuseAsync(http, catalog, owner, persona.Id, estimate, work,
                 null, training.Value.OwnerBudgetUsd) is { } overBudget)
             return overBudget;
 
         return await idem.StartAsync(client, ledger, clock, GenerateWithPersonaOrchestrator.Name,
             new GenerateWithPersonaInput(owner, generationId, persona.Id, request.Prompt, request.BlendStrength,
-                request.Platform, request.Seed, request.Count, request.Usage, model.Version),
+                request.Platform, request.Seed, request.Count, request.Usage, model.Version, request.FaceSwap),
             instanceId, Answer);
     }
 
@@ -113,8 +118,8 @@ public sealed record GenerationPayload(GenerationRecord Generation, IReadOnlyLis
 {
     public static GenerationPayload From(Generation g, Func<string, string> link)
     {
-        var images = g.Images.Select(i => new GeneratedPictureLink(i.Blob, i.Seed, i.ProviderRequestId, link(i.Blob)))
-            .ToList();
+        var images = g.Images.Select(i => new GeneratedPictureLink(i.Blob, i.Seed, i.ProviderRequestId, link(i.Blob),
+            i.FaceSwap)).ToList();
         return new(new GenerationRecord(g.Id, g.Owner, g.PersonaId, g.ModelVersion, g.WeightsBlob, g.Provider, g.Prompt,
             g.BlendStrength, g.Platform, g.Width, g.Height, g.Usage, images, g.CreatedAt, g.Label),
             images.Select(i => i.Url).ToList());
@@ -126,4 +131,6 @@ public sealed record GenerationRecord(string Id, string Owner, string PersonaId,
     string Provider, string Prompt, double BlendStrength, string Platform, int Width, int Height, string Usage,
     IReadOnlyList<GeneratedPictureLink> Images, DateTimeOffset CreatedAt, string? Label);
 
-public sealed record GeneratedPictureLink(string Blob, long Seed, string? ProviderRequestId, string Url);
+/// <summary>One generated picture; <c>faceSwap</c> is the face-swap step's outcome when it was asked for.</summary>
+public sealed record GeneratedPictureLink(string Blob, long Seed, string? ProviderRequestId, string Url,
+    FaceSwapOutcome? FaceSwap);

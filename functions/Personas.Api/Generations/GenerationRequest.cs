@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Personas.Domain.Generations;
 using Personas.Domain.Personas;
@@ -10,12 +11,12 @@ namespace Personas.Api.Generations;
 /// result.
 /// </summary>
 public sealed record GenerationRequest(string PersonaId, string Prompt, double BlendStrength, string Platform, long Seed,
-    int Count, string Usage, int? ModelVersion)
+    int Count, string Usage, int? ModelVersion, bool FaceSwap = false)
 {
     public const int MaxPromptLength = 2000, MaxCount = 4;
     public const double DefaultBlendStrength = 0.5;
     private static readonly string[] Fields =
-        ["personaId", "prompt", "blendStrength", "platform", "seed", "count", "usage", "modelVersion"];
+        ["personaId", "prompt", "blendStrength", "platform", "seed", "count", "usage", "modelVersion", "faceSwap"];
     private static readonly (string Field, double Min, double Max)[] Numbers =
     [
         ("blendStrength", 0.0, 2.0), ("seed", 0.0, 9_007_199_254_740_991.0), ("count", 1.0, MaxCount),
@@ -41,12 +42,15 @@ public sealed record GenerationRequest(string PersonaId, string Prompt, double B
         problems.AddIfAny(usageProblem);
         foreach (var (field, min, max) in Numbers)
             problems.AddIfAny(FieldProblem.OfNumber(body, field, min, max, integer: field != "blendStrength"));
+        var faceSwap = body["faceSwap"]?.GetValueKind();
+        if (faceSwap is not (null or JsonValueKind.True or JsonValueKind.False))
+            problems.Add(new("faceSwap", "must be true or false."));
         if (problems.Count > 0) return (null, problems);
 
         var seed = body["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
         var blend = body["blendStrength"]?.GetValue<double>() ?? DefaultBlendStrength;
         var count = (int?)body["count"]?.GetValue<double>() ?? 1;
         return (new GenerationRequest(personaId!, prompt!, blend, platform!.ToLowerInvariant(), seed, count, usage!,
-            (int?)body["modelVersion"]?.GetValue<double>()), null);
+            (int?)body["modelVersion"]?.GetValue<double>(), faceSwap == JsonValueKind.True), null);
     }
 }

@@ -71,6 +71,7 @@ public static class ApiServices
         // First, so the catalog exists before the durable worker (also a hosted service) runs an activity.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, CatalogInitializer>());
         services.AddSingleton<UploadNotes>();
+        services.AddPersonaFaces(configuration);
         services.AddSingleton<PhotoIntake>();
         var llm = configuration.GetSection(LlmOptions.Section).Get<LlmOptions>() ?? new LlmOptions();
         services.AddSingleton<ICaptioner>(llm.Configured ? new VisionCaptioner(llm) : new TemplateCaptioner());

@@ -13,7 +13,7 @@ public sealed record TrainingBody(string? Provider, int? Steps, double? Learning
     int? CheckpointEvery, decimal? BudgetUsd);
 
 public sealed record GenerationBody(string PersonaId, string Prompt, string Platform, double? BlendStrength, long? Seed,
-    int? Count, string? Usage, int? ModelVersion);
+    int? Count, string? Usage, int? ModelVersion, bool? FaceSwap);
 
 public sealed record SmartPostBody(string? ProjectTitle, string? Transcript, ContentAnalysisBody? ContentAnalysis,
     SmartPostSettingsBody Settings);
@@ -23,7 +23,7 @@ public sealed record ContentAnalysisBody(IReadOnlyList<string>? KeyTopics, IRead
 
 public sealed record SmartPostSettingsBody(IReadOnlyList<PostKind> ContentTypes,
     IReadOnlyList<SocialPlatform> Platforms, double? Creativity, string? Tone, bool? UsePersona, string? PersonaId,
-    string? Usage, long? Seed);
+    string? Usage, long? Seed, bool? FaceSwap);
 
 public sealed record PostEditBody(string? Hook, string? Caption, string? Cta, IReadOnlyList<string>? Hashtags);
 

@@ -1,8 +1,10 @@
 using Personas.Domain.Blobs;
+using Personas.Domain.Faces;
 using Personas.Domain.Personas;
 using Personas.Domain.Photos;
 using Personas.Domain.Stores;
 using Personas.Imaging.Analysis;
+using Personas.Imaging.Faces.Embedding;
 using Personas.Imaging.Preparation;
 
 namespace Personas.Api.Photos;
@@ -13,23 +15,29 @@ public sealed record StagedPhoto(string FileName, string? Path, Rejection? Rejec
 public sealed record IntakeResult(string FileName, bool Accepted, string? PhotoId, PhotoScores? Scores, IReadOnlyList<Rejection> Rejections);
 
 /// <summary>
-/// Takes staged files to stored photos: inspects them (one per core), refuses repeats of the persona's photos and of
-/// each other, keeps the persona under its photo limit, then stores the accepted ones, blobs first and catalog last, so
+/// Takes staged files to stored photos: inspects them (one per core), refuses faces of somebody else than the persona
+/// (<see cref="SamePerson"/>), refuses repeats of the persona's photos and of each other, keeps the persona under its photo limit, then stores the accepted ones, blobs first and catalog last, so
 /// a failure leaves nothing half-stored; a note (<see cref="UploadNotes"/>) written before the blobs lets the startup
 /// sweep remove them if the host dies before the catalog write.
 /// </summary>
 public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspector inspector, PhotoGates gates,
-    UploadNotes notes, TimeProvider clock)
+    UploadNotes notes, PersonaFaces faces, TimeProvider clock)
 {
     public async Task<IReadOnlyList<IntakeResult>> AcceptAsync(Persona persona, IReadOnlyList<StagedPhoto> staged, CancellationToken ct)
     {
         var existing = await catalog.ListPhotosAsync(persona.Owner, persona.Id, ct);
         var inspections = new PhotoInspection?[staged.Count];
+        var embeddings = new FaceEmbedding?[staged.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, staged.Count), new ParallelOptions { MaxDegreeOfParallelism = PhotoBatch.InFlight, CancellationToken = ct },
             async (i, token) =>
             {
-                if (staged[i].Path is { } path) inspections[i] = inspector.Inspect(await File.ReadAllBytesAsync(path, token), persona.Mode);
+                if (staged[i].Path is not { } path) return;
+                var bytes = await File.ReadAllBytesAsync(path, token);
+                var inspection = inspections[i] = inspector.Inspect(bytes, persona.Mode);
+                if (inspection.Accepted) embeddings[i] = faces.Embed(bytes, inspection.Face?.Box);
             });
+        var strangers = SamePerson.Screen(await faces.OfPersonaAsync(persona.Owner, persona.Id, ct), embeddings,
+            faces.Threshold);
 
         var kept = existing.Select(p => new PhotoFingerprint(p.FileName, p.Sha256, p.DifferenceHash)).ToList();
         var room = gates.MaxPhotos - existing.Count;
@@ -41,6 +49,7 @@ public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspect
             var inspection = inspections[i];
             var rejection = early
                 ?? inspection!.Rejections.FirstOrDefault()
+                ?? strangers[i]
                 ?? PhotoDuplicates.Find(inspection, kept, gates)
                 ?? (room <= 0 ? new Rejection("count", $"The persona already has {gates.MaxPhotos} photos, the most allowed; delete one to add another.") : null);
             if (rejection is not null)

@@ -93,9 +93,10 @@ public static class PostEndpoints
             .Select((x, i) => new PostWork(idem.NewId(16, $"post {i}"), x.kind, x.platform, request.Seed + i)).ToList();
         foreach (var w in work)
             await posts.SavePostAsync(new Post(w.PostId, owner, batchId, request.PersonaId, w.Kind, w.Platform, request.Brief, request.Creativity, PostStatus.Generating, [], now)
-                { Usage = request.Usage }.With(now, "Requested."), http.RequestAborted);
+                { Usage = request.Usage, FaceSwap = request.FaceSwap }.With(now, "Requested."), http.RequestAborted);
         return await idem.StartAsync(client, ledger, clock, GeneratePostsOrchestrator.Name,
-            new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage, work),
+            new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage, work,
+                FaceSwap: request.FaceSwap),
             instanceId, Answer);
     }
 

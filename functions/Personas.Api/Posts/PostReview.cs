@@ -101,7 +101,7 @@ public static class PostReview
         return await idem.StartAsync(client, ledger, clock, GeneratePostsOrchestrator.Name,
             new GeneratePostsInput(owner, post.BatchId, post.Brief, post.Creativity, post.PersonaId, post.Usage,
                 [new PostWork(post.Id, post.Kind, post.Platform, seed, revision, feedback, replaceEdits)],
-                    Regeneration: true),
+                    Regeneration: true, FaceSwap: post.FaceSwap),
             instanceId, Regenerating);
 
         IResult Regenerating(OrchestrationMetadata instance)

@@ -10,13 +10,14 @@ namespace Personas.Api.Posts;
 /// The checked body of <c>POST /api/posts/generate-smart</c>: the content, and which posts to make from it.
 /// </summary>
 public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind> Kinds,
-    IReadOnlyList<SocialPlatform> Platforms, double Creativity, string? PersonaId, string Usage, long Seed)
+    IReadOnlyList<SocialPlatform> Platforms, double Creativity, string? PersonaId, string Usage, long Seed,
+    bool FaceSwap = false)
 {
     public const int MaxTranscript = 100_000, MaxPosts = 12;
     public static readonly string[] Tones = ["professional", "casual", "inspirational", "bold"];
     private static readonly string[] Fields = ["projectTitle", "transcript", "contentAnalysis", "settings"];
     private static readonly string[] SettingFields =
-        ["contentTypes", "platforms", "creativity", "tone", "usePersona", "personaId", "usage", "seed"];
+        ["contentTypes", "platforms", "creativity", "tone", "usePersona", "personaId", "usage", "seed", "faceSwap"];
 
     /// <summary>The request, or every problem with the body at once (null when there is none).</summary>
     public static (SmartPostRequest? Request, IReadOnlyList<FieldProblem>? Problems) Parse(JsonObject? body)
@@ -40,11 +41,12 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
         if (problems.Count > 0) return (null, problems);
 
         return (new SmartPostRequest(new ContentBrief(title!, transcript, analysis, settings!.Tone), settings.Kinds,
-            settings.Platforms, settings.Creativity, settings.PersonaId, settings.Usage, settings.Seed), null);
+            settings.Platforms, settings.Creativity, settings.PersonaId, settings.Usage, settings.Seed,
+            settings.FaceSwap), null);
     }
 
     private sealed record CheckedSettings(List<PostKind> Kinds, List<SocialPlatform> Platforms, double Creativity,
-        string Tone, string? PersonaId, string Usage, long Seed);
+        string Tone, string? PersonaId, string Usage, long Seed, bool FaceSwap);
 
     private static (string?, FieldProblem?) Transcript(JsonNode? node)
     {
@@ -89,6 +91,11 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
             (personaId, var idProblem) = FieldProblem.OfText(settings, "personaId", 100);
             problems.AddIfAny(Setting(idProblem));
         }
+        var faceSwap = settings["faceSwap"]?.GetValueKind();
+        if (faceSwap is not (null or JsonValueKind.True or JsonValueKind.False))
+            problems.Add(new("settings.faceSwap", "must be true or false."));
+        else if (faceSwap == JsonValueKind.True && usePersona != JsonValueKind.True)
+            problems.Add(new("settings.faceSwap", "needs usePersona: the face swapped in is the persona's."));
         var (usage, usageProblem) =
             FieldProblem.OfChoice(settings, "usage", Usages.All, Usages.Personal, "settings.usage");
         problems.AddIfAny(usageProblem);
@@ -96,7 +103,8 @@ public sealed record SmartPostRequest(ContentBrief Brief, IReadOnlyList<PostKind
 
         var seed = settings["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);
         var creativity = settings["creativity"]?.GetValue<double>() ?? 0.5;
-        return new CheckedSettings(kinds!, platforms!, creativity, tone!, personaId, usage!, seed);
+        return new CheckedSettings(kinds!, platforms!, creativity, tone!, personaId, usage!, seed,
+            faceSwap == JsonValueKind.True);
     }
 
     private static FieldProblem? Setting(FieldProblem? problem) =>

@@ -2,12 +2,13 @@ using Personas.Domain.Generations;
 using Personas.Domain.Personas;
 using Microsoft.DurableTask;
 using Personas.Orchestrations.Dataset;
+using Personas.Providers.FaceSwap;
 using Personas.Providers.Generation;
 
 namespace Personas.Orchestrations.Generations;
 
 public sealed record GenerateWithPersonaInput(string Owner, string GenerationId, string PersonaId, string Prompt, double BlendStrength, string Platform,
-    long Seed, int Count, string Usage, int? ModelVersion);
+    long Seed, int Count, string Usage, int? ModelVersion, bool FaceSwap = false);
 
 /// <summary>
 /// Makes pictures of a persona for one prompt and platform: consent and its restrictions are checked again when the
@@ -20,7 +21,8 @@ public sealed class GenerateWithPersonaOrchestrator : TaskOrchestrator<GenerateW
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(5), 2)
     {
         HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
-            && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
+            && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>()
+            && !failure.IsCausedBy<FaceSwapException>(),
     });
 
     public override async Task<Generation> RunAsync(TaskOrchestrationContext context, GenerateWithPersonaInput input)

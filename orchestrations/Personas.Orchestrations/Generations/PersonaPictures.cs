@@ -69,7 +69,7 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
         return new StoredPicture(blob, image.Seed, generator.Name, image.RequestId, fitted, cost);
     }
 
-    private async Task ThrowUnlessConsentedAsync(string owner, string personaId, string usage, CancellationToken ct)
+    internal async Task ThrowUnlessConsentedAsync(string owner, string personaId, string usage, CancellationToken ct)
     {
         if (await LikenessConsent.RefusalAsync(catalog, owner, personaId, usage, clock.GetUtcNow(), ct)
             is { } refusal)
@@ -90,7 +90,7 @@ public sealed class PersonaPictures(ImageGenerators generators, IBlobStore blobs
 
     private sealed record PictureReference(string Blob, long Seed, string? RequestId);
 
-    private static async Task<byte[]> ReadBoundedAsync(Stream stream, CancellationToken ct)
+    internal static async Task<byte[]> ReadBoundedAsync(Stream stream, CancellationToken ct)
     {
         using var copy = new MemoryStream();
         var buffer = new byte[81920];

@@ -13,7 +13,7 @@ public sealed record PostWork(string PostId, PostKind Kind, SocialPlatform Platf
     string? Feedback = null, bool ReplaceEdits = false);
 
 public sealed record GeneratePostsInput(string Owner, string BatchId, ContentBrief Brief, double Creativity, string? PersonaId, string Usage,
-    IReadOnlyList<PostWork> Posts, bool Regeneration = false);
+    IReadOnlyList<PostWork> Posts, bool Regeneration = false, bool FaceSwap = false);
 
 public sealed record GeneratePostsResult(IReadOnlyList<string> PostIds, IReadOnlyList<string> Failed);
 

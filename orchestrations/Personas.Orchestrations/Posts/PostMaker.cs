@@ -6,6 +6,7 @@ using Personas.Domain.Stores;
 using Personas.Domain.Training;
 using Personas.Imaging.Rendering;
 using Personas.Orchestrations.Dataset;
+using Personas.Orchestrations.FaceSwap;
 using Personas.Orchestrations.Generations;
 using Personas.Providers.Generation;
 using Personas.Providers.Llm;
@@ -17,7 +18,7 @@ namespace Personas.Orchestrations.Posts;
 /// platform's size (through the image provider, with the LoRA), and the rendered cards at every export size.
 /// </summary>
 public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore blobs, PostWriter writer, PersonaPictures pictures, DryRunImageGenerator dryRun,
-    PostOptions options, TimeProvider clock)
+    PersonaFaceSwap faceSwap, PostOptions options, TimeProvider clock)
 {
     /// <summary>The export sizes of rendered cards; each platform publishes its own.</summary>
     public static readonly IReadOnlyDictionary<string, (int Width, int Height)> Variants = new Dictionary<string, (int, int)>
@@ -57,6 +58,7 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
         var assets = new List<PostAsset>();
         var seeds = new List<long>();
         string? provider = null;
+        FaceSwapOutcome? swap = null;
         decimal cost = 0;
         if (persona is not null)
         {
@@ -66,6 +68,14 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
             var picture = await pictures.MakeAsync(owner, request, BlobPaths.Join(folder, "persona.jpg"), "post",
                 new CostKey(instanceId, $"post/{work.PostId}/r{number}", 0), ct, input.Batch.Usage);
             provider = picture.Provider;
+            if (input.Batch.FaceSwap)
+            {
+                swap = await faceSwap.ApplyAsync(owner, persona, picture, size.Width, size.Height,
+                    new CostKey(instanceId, $"post/{work.PostId}/r{number}/faceswap", 0), input.Batch.Usage, ct);
+                cost += faceSwap.EstimateUsd(1);
+                // A kept swap replaced the stored picture: the cards show that one.
+                if (swap.Kept) picture = picture with { Bytes = await blobs.ReadAllBytesAsync(picture.Blob, ct) ?? picture.Bytes };
+            }
             photos = provider == DryRunImageGenerator.ProviderName
                 ? await StandInPhotosAsync(request, work.Kind == PostKind.Carousel ? written.Copy.Slides.Count : 1, ct)
                 : [picture.Bytes];
@@ -88,8 +98,9 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
         {
             Feedback = work.Feedback,
             ImageProvider = provider,
-            Label = provider == DryRunImageGenerator.ProviderName ? DryRunImageGenerator.Label : null,
-            Notes = written.Notes,
+            FaceSwap = swap,
+            Label = PersonaFaceSwap.Label(provider, swap),
+            Notes = swap is null ? written.Notes : [.. written.Notes, swap.Note],
         };
     }
 

@@ -30,6 +30,8 @@ public sealed record PostRevision(int Number, PostCopy Copy, ImagePrompt? Prompt
     public string? Feedback { get; init; }
     public string? EditedBy { get; init; }
     public string? ImageProvider { get; init; }
+    /// <summary>The face-swap step's outcome on the persona picture, when the post asked for it.</summary>
+    public Generations.FaceSwapOutcome? FaceSwap { get; init; }
     /// <summary>Set when anything in it is a dry-run stand-in.</summary>
     public string? Label { get; init; }
     /// <summary>Why the copy came from templates although a model is configured, or what repair it needed.</summary>
@@ -65,6 +67,8 @@ public sealed record Post(string Id, string Owner, string BatchId, string? Perso
     public PostRevision? Current => Revisions.Count > 0 ? Revisions[^1] : null;
     /// <summary>What the persona's likeness is used for (personal, commercial, thirdParty), checked against consent on every regeneration.</summary>
     public string Usage { get; init; } = "personal";
+    /// <summary>Whether each revision's persona picture goes through the face-swap step (settings.faceSwap).</summary>
+    public bool FaceSwap { get; init; }
     public PostDecision? Decision { get; init; }
     public DateTimeOffset? ScheduledAt { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }

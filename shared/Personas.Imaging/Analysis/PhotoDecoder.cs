@@ -100,31 +100,7 @@ public static class PhotoDecoder
     {
         try
         {
-            // JPEGs decode at 1/2, 1/4 or 1/8 size almost for free: use the largest shrink that still leaves the crop at full output size.
-            var scale = Math.Max((double)outputWidth / region.Width, (double)outputHeight / region.Height);
-            var shrink = header.Format != PhotoFormat.Jpeg ? 1 : new[] { 8, 4, 2 }.FirstOrDefault(f => 1.0 / f >= scale, 1);
-            // Decoded top to bottom and only as far as the crop reaches. The crop is cut in the photo's stored orientation
-            // and only the crop is turned upright, so a sideways phone photo is never rotated whole.
-            var simpleTurn = header.Orientation is 1 or 3 or 6 or 8;
-            using var load = new VipsOperation(header.Format.Loader()).Set("buffer", bytes).Set("fail_on", "truncated")
-                .Set("access", simpleTurn ? "sequential" : "random");
-            if (shrink > 1) load.Set("shrink", shrink);
-            load.Build();
-            using var loaded = load.Image();
-            using var source = simpleTurn ? Copy(loaded) : Rotate(loaded);
-            var orientation = simpleTurn ? header.Orientation : 1;
-            var turned = orientation is 6 or 8;
-            var factor = (double)(turned ? source.Height : source.Width) / header.Width;
-            var upright = region.Scale(factor).ClampTo(turned ? source.Height : source.Width, turned ? source.Width : source.Height);
-            var stored = ToStored(upright, orientation, source.Width, source.Height);
-            using var extract = new VipsOperation("extract_area").Set("input", source)
-                .Set("left", stored.X).Set("top", stored.Y).Set("width", stored.Width).Set("height", stored.Height).Build();
-            using var storedCrop = extract.Image();
-            using var flat = ToSrgb(storedCrop);
-            // Resampled while still in stored orientation, so only the small result is turned upright.
-            var (storedWidth, storedHeight) = turned ? (outputHeight, outputWidth) : (outputWidth, outputHeight);
-            using var sized = Resample(flat, storedWidth, storedHeight);
-            using var framed = orientation == 1 ? Copy(sized) : Turn(sized, orientation);
+            using var framed = FrameImage(bytes, header, region, outputWidth, outputHeight);
             using var save = new VipsOperation("jpegsave_buffer").Set("in", framed).Set("Q", quality).Set("strip", true)
                 .Set("subsample_mode", "on").Build();
             return save.Blob();
@@ -133,6 +109,52 @@ public static class PhotoDecoder
         {
             throw Unreadable(ex);
         }
+    }
+
+    /// <summary>
+    /// The same cut as <see cref="Frame"/>, as interleaved 8-bit RGB pixels (row by row) rather than a JPEG: what a
+    /// model reads, without a lossy round trip.
+    /// </summary>
+    public static byte[] FramePixels(byte[] bytes, PhotoHeader header, CropRegion region, int outputWidth, int outputHeight)
+    {
+        try
+        {
+            using var framed = FrameImage(bytes, header, region, outputWidth, outputHeight);
+            return framed.ToBytes();
+        }
+        catch (VipsException ex)
+        {
+            throw Unreadable(ex);
+        }
+    }
+
+    private static VipsImage FrameImage(byte[] bytes, PhotoHeader header, CropRegion region, int outputWidth, int outputHeight)
+    {
+        // JPEGs decode at 1/2, 1/4 or 1/8 size almost for free: use the largest shrink that still leaves the crop at full output size.
+        var scale = Math.Max((double)outputWidth / region.Width, (double)outputHeight / region.Height);
+        var shrink = header.Format != PhotoFormat.Jpeg ? 1 : new[] { 8, 4, 2 }.FirstOrDefault(f => 1.0 / f >= scale, 1);
+        // Decoded top to bottom and only as far as the crop reaches. The crop is cut in the photo's stored orientation
+        // and only the crop is turned upright, so a sideways phone photo is never rotated whole.
+        var simpleTurn = header.Orientation is 1 or 3 or 6 or 8;
+        using var load = new VipsOperation(header.Format.Loader()).Set("buffer", bytes).Set("fail_on", "truncated")
+            .Set("access", simpleTurn ? "sequential" : "random");
+        if (shrink > 1) load.Set("shrink", shrink);
+        load.Build();
+        using var loaded = load.Image();
+        using var source = simpleTurn ? Copy(loaded) : Rotate(loaded);
+        var orientation = simpleTurn ? header.Orientation : 1;
+        var turned = orientation is 6 or 8;
+        var factor = (double)(turned ? source.Height : source.Width) / header.Width;
+        var upright = region.Scale(factor).ClampTo(turned ? source.Height : source.Width, turned ? source.Width : source.Height);
+        var stored = ToStored(upright, orientation, source.Width, source.Height);
+        using var extract = new VipsOperation("extract_area").Set("input", source)
+            .Set("left", stored.X).Set("top", stored.Y).Set("width", stored.Width).Set("height", stored.Height).Build();
+        using var storedCrop = extract.Image();
+        using var flat = ToSrgb(storedCrop);
+        // Resampled while still in stored orientation, so only the small result is turned upright.
+        var (storedWidth, storedHeight) = turned ? (outputHeight, outputWidth) : (outputWidth, outputHeight);
+        using var sized = Resample(flat, storedWidth, storedHeight);
+        return orientation == 1 ? Copy(sized) : Turn(sized, orientation);
     }
 
     /// <summary>

@@ -62,7 +62,9 @@ public sealed class VersionApiTests(DryRunApiHost host) : IClassFixture<DryRunAp
         var quality = compared["scoreDeltas"]!["quality"]!.GetValue<double>();
         Assert.Equal(compared["b"]!["scores"]!["quality"]!.GetValue<double>()
             - compared["a"]!["scores"]!["quality"]!.GetValue<double>(), quality, 9);
-        Assert.Null(compared["scoreDeltas"]!["faceConsistency"]); // not measured on either
+        Assert.Equal(compared["b"]!["scores"]!["faceConsistency"]!.GetValue<double>()
+            - compared["a"]!["scores"]!["faceConsistency"]!.GetValue<double>(),
+            compared["scoreDeltas"]!["faceConsistency"]!.GetValue<double>(), 9); // measured on both now
 
         var rolledBack = await Json(await _alice.PostAsync($"/api/personas/{id}/versions/rollback", null), 200);
         Assert.Equal(1, rolledBack["version"]!.GetValue<int>());

@@ -1,0 +1,44 @@
+using Personas.Imaging.Faces;
+using Personas.Imaging.Faces.Embedding;
+using Personas.Imaging.Preparation;
+using Personas.TestPhotos;
+using Xunit.Abstractions;
+
+namespace Personas.Imaging.Tests.Faces;
+
+/// <summary>The built-in model on the public-domain portraits (tests/testdata/faces/README.md).</summary>
+public sealed class FaceEmbeddingTests(ITestOutputHelper output)
+{
+    private static readonly PhotoInspector Inspector = new(new PhotoGates(), FaceDetector.FrontalFace);
+    private static readonly Lazy<OnnxFaceEmbedder> Embedder = new(() => new OnnxFaceEmbedder(
+        FaceModel.Find() ?? throw new InvalidOperationException("tools/models/face-embedding.onnx is missing: run ./personas test once.")));
+
+    internal static FaceEmbedding Embed(string name)
+    {
+        var bytes = Samples.Load(name);
+        var inspection = Inspector.Inspect(bytes, PersonaMode.FullBody);
+        return Embedder.Value.Embed(bytes, inspection.Header!, inspection.Face!.Box);
+    }
+
+    [Fact]
+    public void Two_photos_of_the_same_man_are_closer_than_either_is_to_another_person()
+    {
+        var obama = Embed("obama.jpg");
+        var obama2 = Embed("obama2.jpg");
+        var biden = Embed("biden.jpg");
+        var collins = Embed("astronaut.png");
+        var same = obama.Similarity(obama2);
+        var others = new[] { obama.Similarity(biden), obama2.Similarity(biden), obama.Similarity(collins),
+            obama2.Similarity(collins), biden.Similarity(collins) };
+        output.WriteLine($"obama~obama2 {same:0.000}; others {string.Join(" ", others.Select(o => o.ToString("0.000")))}");
+        Assert.All(others, other => Assert.True(same > other + 0.1, $"same {same:0.000} vs other {other:0.000}"));
+    }
+
+    [Fact]
+    public void A_face_scores_one_against_itself_and_the_vector_has_unit_length()
+    {
+        var obama = Embed("obama.jpg");
+        Assert.Equal(1.0, obama.Similarity(obama), 3);
+        Assert.Equal(512, obama.Vector.Length);
+    }
+}
