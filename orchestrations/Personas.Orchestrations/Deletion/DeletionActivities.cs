@@ -32,8 +32,12 @@ public static class PersonaWork
         foreach (var prefix in posts.Select(p => $"posts-{p.BatchId}").Distinct())
             found.AddRange(await client.ListByPrefixAsync(prefix, ct));
         foreach (var post in posts)
+        {
             if (await client.GetStatusAsync(Posts.PostLifecycleOrchestrator.InstanceId(post.Id), ct) is { } lifecycle)
                 found.Add(lifecycle);
+            if (await client.GetStatusAsync(Analytics.CollectMetricsOrchestrator.InstanceId(post.Id), ct) is { } collector)
+                found.Add(collector);
+        }
         return found.DistinctBy(i => i.InstanceId).ToList();
     }
 
