@@ -5,10 +5,10 @@ using Personas.Domain.Posts;
 namespace Personas.Api.Analytics;
 
 /// <summary>
-/// One sample of a post: when it was read, how long after publishing, from which publisher, and the counters (null
-/// where the platform gives no such number). Label is set on the dry run's synthetic numbers.
+/// The counters, each null where the platform gives no such number (always present, never a made-up 0);
+/// engagement is likes + comments + shares + saves + clicks.
 /// </summary>
-public sealed record PostMetricsPoint(DateTimeOffset At, double AfterHours, SocialPlatform Platform, string Source,
+public sealed record MetricsCounts(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Impressions,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Reach,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Likes,
@@ -16,12 +16,21 @@ public sealed record PostMetricsPoint(DateTimeOffset At, double AfterHours, Soci
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Shares,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Saves,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Clicks,
-    long Engagement,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Label)
+    long Engagement)
 {
-    public static PostMetricsPoint From(EngagementSample s) => new(s.At, s.AfterHours, s.Platform, s.Source,
-        s.Counts.Impressions, s.Counts.Reach, s.Counts.Likes, s.Counts.Comments, s.Counts.Shares, s.Counts.Saves,
-        s.Counts.Clicks, s.Counts.Engagement, s.Label);
+    public static MetricsCounts From(EngagementCounts c) =>
+        new(c.Impressions, c.Reach, c.Likes, c.Comments, c.Shares, c.Saves, c.Clicks, c.Engagement);
+}
+
+/// <summary>
+/// One sample of a post: when it was read, how long after publishing, from which publisher, and its counters.
+/// Label is set on the dry run's synthetic numbers.
+/// </summary>
+public sealed record PostMetricsPoint(DateTimeOffset At, double AfterHours, SocialPlatform Platform, string Source,
+    MetricsCounts Counts, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Label)
+{
+    public static PostMetricsPoint From(EngagementSample s) =>
+        new(s.At, s.AfterHours, s.Platform, s.Source, MetricsCounts.From(s.Counts), s.Label);
 }
 
 /// <summary>
@@ -29,24 +38,15 @@ public sealed record PostMetricsPoint(DateTimeOffset At, double AfterHours, Soci
 /// that day, summed (counters are running totals, so a post counts once a day). Label is set when any of them is
 /// synthetic.
 /// </summary>
-public sealed record PersonaMetricsDay(DateOnly Date, int Posts, int Samples,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Impressions,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Reach,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Likes,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Comments,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Shares,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Saves,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] long? Clicks,
-    long Engagement,
+public sealed record PersonaMetricsDay(DateOnly Date, int Posts, int Samples, MetricsCounts Counts,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Label)
 {
     public static IReadOnlyList<PersonaMetricsDay> Of(IReadOnlyList<EngagementSample> samples) =>
         samples.GroupBy(s => DateOnly.FromDateTime(s.At.UtcDateTime)).OrderBy(d => d.Key).Select(day =>
         {
             var latest = day.GroupBy(s => s.PostId).Select(p => p.MaxBy(s => s.At)!).ToList();
-            var sum = latest.Select(s => s.Counts).Aggregate((a, b) => a.Plus(b));
-            return new PersonaMetricsDay(day.Key, latest.Count, day.Count(), sum.Impressions, sum.Reach, sum.Likes,
-                sum.Comments, sum.Shares, sum.Saves, sum.Clicks, sum.Engagement,
+            return new PersonaMetricsDay(day.Key, latest.Count, day.Count(),
+                MetricsCounts.From(latest.Select(s => s.Counts).Aggregate((a, b) => a.Plus(b))),
                 latest.FirstOrDefault(s => s.Label is not null)?.Label);
         }).ToList();
 }

@@ -5,7 +5,8 @@ using Personas.Orchestrations.Analytics;
 
 namespace Personas.Api.Analytics;
 
-/// <summary>A bestTime answer: the time, whether it came from the owner's engagement, and from how many posts.</summary>
+/// <summary>A bestTime answer: the time, whether it was learned from the owner's engagement, from how many posts.
+/// </summary>
 public sealed record BestTimeChoice(DateTimeOffset At, SocialPlatform Platform, bool Learned,
     IReadOnlyList<TimeOnly> Hours, int Posts, int MinPosts)
 {

@@ -10,13 +10,13 @@ public sealed class AnalyticsOptions
     /// <summary>When to read a published post's counters, in hours after publishing, comma-separated.</summary>
     public string SampleHours { get; set; } = "1,24,168";
 
-    /// <summary>How many of the owner's posts on a platform need samples before bestTime uses their best hours.</summary>
+    /// <summary>How many of the owner's posts on a platform need samples before bestTime uses their hours.</summary>
     public int LearnedBestTimeMinPosts { get; set; } = 10;
 
     /// <summary>How many learned hours a day bestTime offers per platform.</summary>
     public int LearnedBestTimeSlots { get; set; } = 2;
 
-    /// <summary>The offsets, ascending; a malformed list fails at startup rather than silently collecting nothing.</summary>
+    /// <summary>The offsets, ascending; a malformed list fails at startup, not silently later.</summary>
     public IReadOnlyList<double> Offsets()
     {
         var hours = SampleHours.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -51,7 +51,8 @@ public sealed class CollectMetricsOrchestrator : TaskOrchestrator<CollectMetrics
             }
             catch (TaskFailedException ex)
             {
-                missed.Add($"{hours} h: {ex.FailureDetails.InnerFailure?.ErrorMessage ?? ex.FailureDetails.ErrorMessage}");
+                var failure = ex.FailureDetails.InnerFailure ?? ex.FailureDetails;
+                missed.Add($"{hours} h: {failure.ErrorMessage}");
             }
         }
         context.SetCustomStatus(new { collected = collected.Count, missed = missed.Count });

@@ -35,8 +35,8 @@ public static class PersonaWork
         {
             if (await client.GetStatusAsync(Posts.PostLifecycleOrchestrator.InstanceId(post.Id), ct) is { } lifecycle)
                 found.Add(lifecycle);
-            if (await client.GetStatusAsync(Analytics.CollectMetricsOrchestrator.InstanceId(post.Id), ct) is { } collector)
-                found.Add(collector);
+            var collector = Analytics.CollectMetricsOrchestrator.InstanceId(post.Id);
+            if (await client.GetStatusAsync(collector, ct) is { } collection) found.Add(collection);
         }
         return found.DistinctBy(i => i.InstanceId).ToList();
     }

@@ -136,7 +136,8 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
         }
     }
 
-    /// <summary>Starts the post's engagement collector; analytics never undo a publication, so a failure is dropped.</summary>
+    /// <summary>Starts the post's engagement collector; analytics never undo a publication: a failure is dropped.
+    /// </summary>
     private static async Task StartCollectorAsync(TaskOrchestrationContext context, PostLifecycleInput input)
     {
         try

@@ -20,7 +20,8 @@ public sealed class AyrshareAnalyticsClientOptions
 /// </summary>
 public sealed class AyrshareAnalyticsClient(HttpClient http, AyrshareAnalyticsClientOptions options) : IMetricsClient
 {
-    private readonly MetricsHttp _api = new(http, "ayrshare", () => new AuthenticationHeaderValue("Bearer", options.ApiKey));
+    private readonly MetricsHttp _api = new(http, "ayrshare",
+        () => new AuthenticationHeaderValue("Bearer", options.ApiKey));
 
     public string Name => "ayrshare";
 
@@ -52,11 +53,11 @@ public sealed class AyrshareAnalyticsClient(HttpClient http, AyrshareAnalyticsCl
         if (platform == SocialPlatform.X)
         {
             var m = a?["publicMetrics"];
-            var retweets = MetricsHttp.Count(m, "retweetCount");
+            var (retweets, quotes) = (MetricsHttp.Count(m, "retweetCount"), MetricsHttp.Count(m, "quoteCount"));
             return new EngagementCounts(MetricsHttp.Count(m, "impressionCount"), Reach: null,
                 MetricsHttp.Count(m, "likeCount"), MetricsHttp.Count(m, "replyCount"),
-                retweets is null ? MetricsHttp.Count(m, "quoteCount") : retweets + (MetricsHttp.Count(m, "quoteCount") ?? 0),
-                MetricsHttp.Count(m, "bookmarkCount"), Clicks: null);
+                retweets is null ? quotes : retweets + (quotes ?? 0), MetricsHttp.Count(m, "bookmarkCount"),
+                Clicks: null);
         }
         return new EngagementCounts(
             MetricsHttp.Count(a, "impressionCount", "impressionsCount", "viewsCount", "views"),

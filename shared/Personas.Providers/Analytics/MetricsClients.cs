@@ -27,7 +27,10 @@ public sealed class MetricsClients(PublishingOptions options, HttpClient http)
                     Endpoint = new Uri(options.LinkedInEndpoint),
                 }),
             "x" when accounts is { XToken: { Length: > 0 } x } =>
-                new XMetricsClient(http, new XMetricsClientOptions { UserToken = x, Endpoint = new Uri(options.XEndpoint) }),
+                new XMetricsClient(http, new XMetricsClientOptions
+                {
+                    UserToken = x, Endpoint = new Uri(options.XEndpoint),
+                }),
             "ayrshare" when options.AyrshareApiKey.Length > 0 =>
                 new AyrshareAnalyticsClient(http, new AyrshareAnalyticsClientOptions
                 {

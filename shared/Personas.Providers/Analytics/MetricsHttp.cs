@@ -55,7 +55,10 @@ public sealed class MetricsHttp(HttpClient http, string provider, Func<Authentic
                     : new MetricsRefusedException(provider, status, detail);
             }
             try { return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text); }
-            catch (System.Text.Json.JsonException) { throw new MetricsException(provider, status, "the answer is not JSON"); }
+            catch (System.Text.Json.JsonException)
+            {
+                throw new MetricsException(provider, status, "the answer is not JSON");
+            }
         }
     }
 

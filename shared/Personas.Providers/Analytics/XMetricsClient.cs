@@ -13,13 +13,14 @@ public sealed class XMetricsClientOptions
 
 /// <summary>
 /// X public metrics: <c>GET /2/tweets?ids=…&amp;tweet.fields=public_metrics</c>, every part of a thread in one call,
-/// summed. like_count → likes, reply_count → comments, retweet_count + quote_count → shares, bookmark_count → saves,
-/// impression_count → impressions; X gives no reach, and clicks only as non-public metrics.
+/// summed. like_count → likes, reply_count → comments, retweet_count + quote_count → shares,
+/// bookmark_count → saves, impression_count → impressions; X gives no reach, and clicks only as non-public metrics.
 /// </summary>
 public sealed class XMetricsClient(HttpClient http, XMetricsClientOptions options) : IMetricsClient
 {
     public const int MaxIds = 100;
-    private readonly MetricsHttp _api = new(http, "x", () => new AuthenticationHeaderValue("Bearer", options.UserToken));
+    private readonly MetricsHttp _api = new(http, "x",
+        () => new AuthenticationHeaderValue("Bearer", options.UserToken));
 
     public string Name => "x";
 

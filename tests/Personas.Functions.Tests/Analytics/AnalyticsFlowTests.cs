@@ -25,7 +25,7 @@ public sealed class AnalyticsFlowTests(PostsApiHost host) : IClassFixture<PostsA
     }, $"{count} samples of {postId}");
 
     [Fact]
-    public async Task A_published_post_is_sampled_at_1_h_24_h_and_7_d_and_served_as_time_series_then_deleted_with_its_persona()
+    public async Task A_published_post_is_sampled_at_1_h_24_h_and_7_d_served_as_series_and_deleted_with_its_persona()
     {
         var personaId = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxstats");
         var id = (await PostFlowTests.GenerateAsync(_alice, personaId, ["quote"], ["linkedin"])).Single()["id"]!
@@ -51,8 +51,9 @@ public sealed class AnalyticsFlowTests(PostsApiHost host) : IClassFixture<PostsA
             Assert.Equal("LinkedIn", s["platform"]!.GetValue<string>());
             Assert.StartsWith("dry-run", s["label"]!.GetValue<string>());
         });
-        Assert.Equal(first[0]!["likes"]!.GetValue<long>(), samples[0]!["likes"]!.GetValue<long>());
-        var engagement = samples.Select(s => s!["engagement"]!.GetValue<long>()).ToList();
+        Assert.Equal(first[0]!["counts"]!["likes"]!.GetValue<long>(),
+            samples[0]!["counts"]!["likes"]!.GetValue<long>());
+        var engagement = samples.Select(s => s!["counts"]!["engagement"]!.GetValue<long>()).ToList();
         Assert.True(engagement[0] < engagement[1] && engagement[1] < engagement[2], string.Join(",", engagement));
         await Problem(await _bob.GetAsync($"/api/analytics/posts/{id}"), 404, "postId");
         await Problem(await _alice.GetAsync($"/api/analytics/posts/{id}?limit=0"), 400, "limit");
@@ -61,7 +62,8 @@ public sealed class AnalyticsFlowTests(PostsApiHost host) : IClassFixture<PostsA
         var days = await Json(await _alice.GetAsync($"/api/analytics/personas/{personaId}"), 200);
         Assert.Equal(3, days["total"]!.GetValue<int>());
         Assert.All(days["items"]!.AsArray(), d => Assert.Equal(1, d!["posts"]!.GetValue<int>()));
-        Assert.Equal(samples[2]!["likes"]!.GetValue<long>(), days["items"]![2]!["likes"]!.GetValue<long>());
+        Assert.Equal(samples[2]!["counts"]!["likes"]!.GetValue<long>(),
+            days["items"]![2]!["counts"]!["likes"]!.GetValue<long>());
         await Problem(await _bob.GetAsync($"/api/analytics/personas/{personaId}"), 404, "personaId");
 
         await PersonaDeletion.DeleteAndWaitAsync(_alice, personaId);
@@ -74,7 +76,8 @@ public sealed class AnalyticsFlowTests(PostsApiHost host) : IClassFixture<PostsA
     [Fact]
     public async Task BestTime_uses_the_owners_learned_hours_once_enough_posts_have_samples_and_says_which()
     {
-        var id = (await PostFlowTests.GenerateAsync(_alice, null, ["single"], ["x"])).Single()["id"]!.GetValue<string>();
+        var id = (await PostFlowTests.GenerateAsync(_alice, null, ["single"], ["x"])).Single()["id"]!
+            .GetValue<string>();
         await Json(await _alice.PostAsync($"/api/posts/{id}/approve", null), 202);
         await PostFlowTests.WaitForAsync(_alice, id, "Staged");
         var analytics = host.App.Services.GetRequiredService<IAnalyticsCatalog>();
@@ -91,7 +94,8 @@ public sealed class AnalyticsFlowTests(PostsApiHost host) : IClassFixture<PostsA
         var before = await Json(await _alice.PostAsJsonAsync($"/api/posts/{id}/schedule",
             new { bestTime = true, timeZone = "UTC" }), 202);
         Assert.Equal("default", before["bestTime"]!.GetValue<string>());
-        Assert.Contains("9 of your X posts have engagement samples; 10 are needed", before["detail"]!.GetValue<string>());
+        Assert.Contains("9 of your X posts have engagement samples; 10 are needed",
+            before["detail"]!.GetValue<string>());
         Assert.Contains(before["at"]!.GetValue<DateTimeOffset>().UtcDateTime.Hour, new[] { 9, 12, 17 });
 
         await Sample("learn-21-2", 21, 6); // the tenth post

@@ -17,8 +17,10 @@ public sealed class FakeMetrics : IAsyncDisposable
     private WebApplication _app = null!;
 
     public string BaseUrl => _app.Urls.First() + "/";
-    public ConcurrentQueue<(string Path, string Query, Dictionary<string, string> Headers, JsonNode? Body)> Calls { get; }
-        = new();
+    public ConcurrentQueue<(string Path, string Query, Dictionary<string, string> Headers, JsonNode? Body)> Calls
+    {
+        get;
+    } = new();
 
     public static async Task<FakeMetrics> StartAsync()
     {
@@ -29,13 +31,18 @@ public sealed class FakeMetrics : IAsyncDisposable
             {
                 fake.Record(http, null);
                 if (http.Request.Query["access_token"] != Token)
-                    return Results.Json(new { error = new { message = "Invalid OAuth access token.", type = "OAuthException", code = 190 } },
-                        statusCode: 400);
+                    return Results.Json(new
+                    {
+                        error = new { message = "Invalid OAuth access token.", type = "OAuthException", code = 190 },
+                    }, statusCode: 400);
                 if (media.StartsWith("limited"))
                     return Results.Json(new { error = new { message = "Application request limit reached", code = 4 } },
                         statusCode: 429);
                 var wanted = http.Request.Query["metric"].ToString().Split(',');
-                var values = new Dictionary<string, long> { ["views"] = 900, ["reach"] = 700, ["likes"] = 80, ["comments"] = 9, ["shares"] = 4, ["saved"] = 12 };
+                var values = new Dictionary<string, long>
+                {
+                    ["views"] = 900, ["reach"] = 700, ["likes"] = 80, ["comments"] = 9, ["shares"] = 4, ["saved"] = 12,
+                };
                 // Meta leaves a metric out (not 0) when it has no data for it: total_interactions here.
                 return Results.Json(new
                 {
@@ -50,25 +57,34 @@ public sealed class FakeMetrics : IAsyncDisposable
             {
                 fake.Record(http, null);
                 if (http.Request.Headers.Authorization != $"Bearer {Token}")
-                    return Results.Json(new { title = "Unauthorized", type = "about:blank", status = 401, detail = "Unauthorized" }, statusCode: 401);
+                    return Results.Json(new { title = "Unauthorized", status = 401, detail = "Unauthorized" },
+                        statusCode: 401);
                 var ids = http.Request.Query["ids"].ToString().Split(',');
                 if (ids.Any(i => i.StartsWith("limited")))
                 {
                     http.Response.Headers["x-rate-limit-limit"] = "300";
                     http.Response.Headers["x-rate-limit-remaining"] = "0";
-                    http.Response.Headers["x-rate-limit-reset"] = DateTimeOffset.UtcNow.AddMinutes(15).ToUnixTimeSeconds().ToString();
-                    return Results.Json(new { title = "Too Many Requests", detail = "Too Many Requests", type = "about:blank", status = 429 }, statusCode: 429);
+                    http.Response.Headers["x-rate-limit-reset"] =
+                        DateTimeOffset.UtcNow.AddMinutes(15).ToUnixTimeSeconds().ToString();
+                    return Results.Json(new { title = "Too Many Requests", detail = "Too Many Requests", status = 429 },
+                        statusCode: 429);
                 }
-                if (http.Request.Query["tweet.fields"] != "public_metrics") return Results.Json(new { data = Array.Empty<object>() });
+                if (http.Request.Query["tweet.fields"] != "public_metrics")
+                    return Results.Json(new { data = Array.Empty<object>() });
                 var found = ids.Where(i => i != "gone").Select((id, n) => new
                 {
                     id, text = $"part {n}",
-                    public_metrics = new { retweet_count = 3, reply_count = 2, like_count = 10 * (n + 1), quote_count = 1, bookmark_count = 4, impression_count = 500 },
+                    public_metrics = new
+                    {
+                        retweet_count = 3, reply_count = 2, like_count = 10 * (n + 1), quote_count = 1,
+                        bookmark_count = 4, impression_count = 500,
+                    },
                 }).ToArray();
                 var errors = ids.Where(i => i == "gone").Select(i => new
                 {
-                    value = i, detail = $"Could not find tweet with ids: [{i}].", title = "Not Found Error", resource_type = "tweet",
-                    parameter = "ids", resource_id = i, type = "https://api.twitter.com/2/problems/resource-not-found",
+                    value = i, detail = $"Could not find tweet with ids: [{i}].", title = "Not Found Error",
+                    resource_type = "tweet", parameter = "ids", resource_id = i,
+                    type = "https://api.twitter.com/2/problems/resource-not-found",
                 }).ToArray();
                 return found.Length == 0 ? Results.Json(new { errors }) : Results.Json(new { data = found });
             });
@@ -94,7 +110,11 @@ public sealed class FakeMetrics : IAsyncDisposable
                     {
                         new
                         {
-                            totalShareStatistics = new { uniqueImpressionsCount = 120, shareCount = 6, engagement = 0.2, clickCount = 15, likeCount = 22, impressionCount = 300, commentCount = 3 },
+                            totalShareStatistics = new
+                            {
+                                uniqueImpressionsCount = 120, shareCount = 6, engagement = 0.2, clickCount = 15,
+                                likeCount = 22, impressionCount = 300, commentCount = 3,
+                            },
                             organizationalEntity = http.Request.Query["organizationalEntity"].ToString(),
                             share = "urn:li:share:1",
                         },
@@ -106,16 +126,33 @@ public sealed class FakeMetrics : IAsyncDisposable
                 var body = await JsonNode.ParseAsync(http.Request.Body);
                 fake.Record(http, body);
                 if (http.Request.Headers.Authorization != $"Bearer {Token}")
-                    return Results.Json(new { action = "authorization", status = "error", code = 102, message = "API Key not valid." }, statusCode: 403);
+                    return Results.Json(new { status = "error", code = 102, message = "API Key not valid." },
+                        statusCode: 403);
                 var id = body!["id"]!.ToString();
                 if (id.StartsWith("limited"))
-                    return Results.Json(new { action = "request", status = "error", code = 429, message = "Too many requests." }, statusCode: 429);
+                    return Results.Json(new { status = "error", code = 429, message = "Too many requests." },
+                        statusCode: 429);
                 var platform = body["platforms"]![0]!.ToString();
                 object analytics = platform switch
                 {
-                    "instagram" => new { impressionsCount = 800, reachCount = 600, likeCount = 70, commentsCount = 8, savedCount = 11, sharesCount = 5 },
-                    "linkedin" => new { likeCount = 21, commentCount = 4, shareCount = 2, impressionCount = 260, clickCount = 9, uniqueImpressionsCount = 110 },
-                    _ => new { publicMetrics = new { retweetCount = 2, quoteCount = 1, likeCount = 15, replyCount = 3, impressionCount = 450, bookmarkCount = 6 } },
+                    "instagram" => new
+                    {
+                        impressionsCount = 800, reachCount = 600, likeCount = 70, commentsCount = 8, savedCount = 11,
+                        sharesCount = 5,
+                    },
+                    "linkedin" => new
+                    {
+                        likeCount = 21, commentCount = 4, shareCount = 2, impressionCount = 260, clickCount = 9,
+                        uniqueImpressionsCount = 110,
+                    },
+                    _ => new
+                    {
+                        publicMetrics = new
+                        {
+                            retweetCount = 2, quoteCount = 1, likeCount = 15, replyCount = 3, impressionCount = 450,
+                            bookmarkCount = 6,
+                        },
+                    },
                 };
                 return Results.Json(new Dictionary<string, object>
                 {
@@ -130,19 +167,26 @@ public sealed class FakeMetrics : IAsyncDisposable
     private static IResult? LinkedInProblem(HttpContext http)
     {
         if (http.Request.Headers.Authorization != $"Bearer {Token}")
-            return Results.Json(new { status = 401, serviceErrorCode = 65600, code = "INVALID_ACCESS_TOKEN", message = "Invalid access token" }, statusCode: 401);
+            return Results.Json(new
+            {
+                status = 401, serviceErrorCode = 65600, code = "INVALID_ACCESS_TOKEN", message = "Invalid access token",
+            }, statusCode: 401);
         if (http.Request.Path.Value!.Contains("limited") || http.Request.QueryString.Value!.Contains("limited"))
         {
             http.Response.Headers["Retry-After"] = "120";
-            return Results.Json(new { status = 429, message = "Resource level throttle APPLICATION DAY limit for calls to this resource is reached." },
-                statusCode: 429);
+            return Results.Json(new
+            {
+                status = 429,
+                message = "Resource level throttle APPLICATION DAY limit for calls to this resource is reached.",
+            }, statusCode: 429);
         }
         return null;
     }
 
     private void Record(HttpContext http, JsonNode? body) => Calls.Enqueue((http.Request.Path.Value!,
         http.Request.QueryString.Value ?? "",
-        http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), body));
+        http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+        body));
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

@@ -35,7 +35,10 @@ public sealed class MetricsClientTests : IAsyncLifetime
         });
 
     private AyrshareAnalyticsClient Ayrshare(string key = FakeMetrics.Token) => new(_http,
-        new AyrshareAnalyticsClientOptions { ApiKey = key, ProfileKey = "profile-1", Endpoint = new Uri(_fake.BaseUrl) });
+        new AyrshareAnalyticsClientOptions
+        {
+            ApiKey = key, ProfileKey = "profile-1", Endpoint = new Uri(_fake.BaseUrl),
+        });
 
     [Fact]
     public async Task Instagram_reads_media_insights_views_as_impressions_and_leaves_missing_metrics_null()
@@ -45,7 +48,8 @@ public sealed class MetricsClientTests : IAsyncLifetime
             counts.Shares, counts.Saves));
         Assert.Null(counts.Clicks);
         var call = _fake.Calls.Single(c => c.Path == "/v24.0/17890/insights");
-        Assert.Contains("metric=views,reach,likes,comments,shares,saved,total_interactions", Uri.UnescapeDataString(call.Query));
+        Assert.Contains("metric=views,reach,likes,comments,shares,saved,total_interactions",
+            Uri.UnescapeDataString(call.Query));
     }
 
     [Fact]
@@ -66,16 +70,19 @@ public sealed class MetricsClientTests : IAsyncLifetime
     [Fact]
     public async Task LinkedIn_reads_a_members_social_actions_and_a_pages_share_statistics_with_versioned_headers()
     {
-        var member = (await LinkedIn("urn:li:person:abc").FetchAsync(Request(SocialPlatform.LinkedIn, "urn:li:share:1"), default)).Counts;
+        var share = Request(SocialPlatform.LinkedIn, "urn:li:share:1");
+        var member = (await LinkedIn("urn:li:person:abc").FetchAsync(share, default)).Counts;
         Assert.Equal(L(31, 7), L(member.Likes, member.Comments));
         Assert.Null(member.Impressions);
-        var page = (await LinkedIn("urn:li:organization:9").FetchAsync(Request(SocialPlatform.LinkedIn, "urn:li:share:1"), default)).Counts;
-        Assert.Equal(L(300, 120, 22, 3, 6, 15), L(page.Impressions, page.Reach, page.Likes, page.Comments, page.Shares, page.Clicks));
+        var page = (await LinkedIn("urn:li:organization:9").FetchAsync(share, default)).Counts;
+        Assert.Equal(L(300, 120, 22, 3, 6, 15),
+            L(page.Impressions, page.Reach, page.Likes, page.Comments, page.Shares, page.Clicks));
         Assert.Null(page.Saves);
         var statistics = _fake.Calls.Single(c => c.Path == "/rest/organizationalEntityShareStatistics");
-        Assert.Contains("q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A9&shares=List(urn%3Ali%3Ashare%3A1)",
-            statistics.Query);
-        Assert.All(_fake.Calls, c => Assert.Equal(("202508", "2.0.0"), (c.Headers["LinkedIn-Version"], c.Headers["X-Restli-Protocol-Version"])));
+        Assert.Contains("q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A9"
+            + "&shares=List(urn%3Ali%3Ashare%3A1)", statistics.Query);
+        Assert.All(_fake.Calls, c => Assert.Equal(("202508", "2.0.0"),
+            (c.Headers["LinkedIn-Version"], c.Headers["X-Restli-Protocol-Version"])));
     }
 
     [Fact]
@@ -86,7 +93,7 @@ public sealed class MetricsClientTests : IAsyncLifetime
             instagram.Comments, instagram.Shares, instagram.Saves));
         var x = (await Ayrshare().FetchAsync(Request(SocialPlatform.X, "tw-1"), default)).Counts;
         Assert.Equal(L(450, 15, 3, 3, 6), L(x.Impressions, x.Likes, x.Comments, x.Shares, x.Saves));
-        var linkedIn = (await Ayrshare().FetchAsync(Request(SocialPlatform.LinkedIn, "urn:li:share:2"), default)).Counts;
+        var linkedIn = (await Ayrshare().FetchAsync(Request(SocialPlatform.LinkedIn, "li-2"), default)).Counts;
         Assert.Equal(L(260, 110, 21, 4, 2, 9), L(linkedIn.Impressions, linkedIn.Reach, linkedIn.Likes,
             linkedIn.Comments, linkedIn.Shares, linkedIn.Clicks));
         var call = _fake.Calls.First(c => c.Path == "/api/analytics/post");
@@ -102,28 +109,33 @@ public sealed class MetricsClientTests : IAsyncLifetime
         var instagram = await Assert.ThrowsAsync<MetricsRefusedException>(() =>
             Instagram("bad").FetchAsync(Request(SocialPlatform.Instagram, "1"), default));
         Assert.Equal((400, "Invalid OAuth access token."), (instagram.Status, instagram.ProviderMessage));
-        var x = await Assert.ThrowsAsync<MetricsRefusedException>(() => X("bad").FetchAsync(Request(SocialPlatform.X, "1"), default));
+        var x = await Assert.ThrowsAsync<MetricsRefusedException>(() =>
+            X("bad").FetchAsync(Request(SocialPlatform.X, "1"), default));
         Assert.Equal(401, x.Status);
         var linkedIn = await Assert.ThrowsAsync<MetricsRefusedException>(() =>
-            LinkedIn("urn:li:person:abc", "bad").FetchAsync(Request(SocialPlatform.LinkedIn, "urn:li:share:1"), default));
+            LinkedIn("urn:li:person:abc", "bad").FetchAsync(Request(SocialPlatform.LinkedIn, "urn:li:share:1"),
+                default));
         Assert.Equal((401, "Invalid access token"), (linkedIn.Status, linkedIn.ProviderMessage));
         var ayrshare = await Assert.ThrowsAsync<MetricsRefusedException>(() =>
             Ayrshare("bad").FetchAsync(Request(SocialPlatform.Instagram, "1"), default));
         Assert.Equal((403, "API Key not valid."), (ayrshare.Status, ayrshare.ProviderMessage));
         // A deleted post comes back as a 200 with errors only.
-        var gone = await Assert.ThrowsAsync<MetricsRefusedException>(() => X().FetchAsync(Request(SocialPlatform.X, "gone"), default));
+        var gone = await Assert.ThrowsAsync<MetricsRefusedException>(() =>
+            X().FetchAsync(Request(SocialPlatform.X, "gone"), default));
         Assert.Contains("Could not find tweet", gone.ProviderMessage);
     }
 
     [Fact]
     public async Task A_rate_limit_is_a_retryable_429_with_the_platforms_wait_and_is_not_a_refusal()
     {
-        var x = await Assert.ThrowsAsync<MetricsException>(() => X().FetchAsync(Request(SocialPlatform.X, "limited"), default));
+        var x = await Assert.ThrowsAsync<MetricsException>(() =>
+            X().FetchAsync(Request(SocialPlatform.X, "limited"), default));
         Assert.IsNotType<MetricsRefusedException>(x);
         Assert.True(x.RateLimited);
         Assert.InRange(x.RetryAfter!.Value.TotalMinutes, 14, 15.1); // from x-rate-limit-reset
         var linkedIn = await Assert.ThrowsAsync<MetricsException>(() =>
-            LinkedIn("urn:li:person:abc").FetchAsync(Request(SocialPlatform.LinkedIn, "urn:li:share:limited"), default));
+            LinkedIn("urn:li:person:abc").FetchAsync(Request(SocialPlatform.LinkedIn, "urn:li:share:limited"),
+                default));
         Assert.Equal(429, linkedIn.Status);
         Assert.Equal(TimeSpan.FromSeconds(120), linkedIn.RetryAfter);
         Assert.Contains("throttle", linkedIn.ProviderMessage);

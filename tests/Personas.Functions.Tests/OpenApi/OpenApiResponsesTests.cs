@@ -115,8 +115,8 @@ public sealed class OpenApiResponsesTests(PostsApiHost host) : IClassFixture<Pos
         await host.App.Services.GetRequiredService<IAnalyticsCatalog>().SaveSampleAsync(new EngagementSample("alice",
             postId, id, SocialPlatform.Instagram, "outbox", DateTimeOffset.UtcNow, 1, DateTimeOffset.UtcNow,
             new EngagementCounts(1, null, 2, 3, 4, 5, null)) { Label = "dry-run" });
-        await CheckAsync(await _alice.GetAsync($"/api/analytics/posts/{postId}"), "GET", "/api/analytics/posts/{postId}",
-            200);
+        await CheckAsync(await _alice.GetAsync($"/api/analytics/posts/{postId}"), "GET",
+            "/api/analytics/posts/{postId}", 200);
         await CheckAsync(await _alice.GetAsync($"/api/analytics/personas/{id}"), "GET",
             "/api/analytics/personas/{personaId}", 200);
         await CheckAsync(await _alice.PostAsJsonAsync("/api/posts/bulk/approve", new { ids = new[] { postId } }),
