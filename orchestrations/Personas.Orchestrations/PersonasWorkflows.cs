@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Personas.Orchestrations.Analytics;
 using Personas.Orchestrations.Dataset;
 using Personas.Orchestrations.Deletion;
 using Personas.Orchestrations.Generations;
@@ -54,6 +55,9 @@ public static class PersonasWorkflows
         .Activity<RemindOwnerActivity>()
         .Activity<StagePostActivity>()
         .Activity<PublishPostActivity>()
+        .Activity<StartMetricsCollectionActivity>()
+        .Orchestrator<CollectMetricsOrchestrator>(CollectMetricsOrchestrator.Name)
+        .Activity<CollectSampleActivity>()
         .Orchestrator<RuntimeDemoOrchestrator>(RuntimeDemoOrchestrator.Name)
         .Activity<CountWordsActivity>()
         .Activity<SummarizeActivity>();

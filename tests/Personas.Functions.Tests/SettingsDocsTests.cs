@@ -33,6 +33,7 @@ public sealed class SettingsDocsTests
         { "Generation", typeof(Api.Generations.GenerationSettings) },
         { "Posts", typeof(Orchestrations.Posts.PostOptions) },
         { "Publishing", typeof(Providers.Publishing.PublishingOptions) },
+        { "Analytics", typeof(Orchestrations.Analytics.AnalyticsOptions) },
         { "RateLimits", typeof(Api.Hosting.RateLimitSettings) },
         { "Recovery", typeof(Api.Recovery.RecoverySettings) },
         { "Durable", typeof(Durable.DurableSettings) },

@@ -1,3 +1,4 @@
+using Personas.Api.Analytics;
 using Personas.Api.Blobs;
 using Personas.Api.Datasets;
 using Personas.Api.Generations;
@@ -49,6 +50,7 @@ public static class ApiPipeline
         app.MapVersionEndpoints();
         app.MapGenerationEndpoints();
         app.MapPostEndpoints();
+        app.MapAnalyticsEndpoints();
         app.MapWebhookEndpoints();
         app.MapBlobEndpoints();
         return app;

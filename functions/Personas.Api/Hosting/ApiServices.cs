@@ -82,6 +82,7 @@ public static class ApiServices
         services.AddTraining(configuration, settings);
         services.AddGeneration(configuration);
         services.AddPosts(configuration, settings, llm);
+        services.AddAnalytics(configuration);
         return settings;
     }
 

@@ -5,6 +5,8 @@ namespace Personas.Api.Posts;
 /// <summary>
 /// Default publishing slots per platform, in the owner's local time (docs/posts.md): Instagram 11:00 and 19:00 every
 /// day; LinkedIn 08:30 and 12:00 on weekdays; X 09:00, 12:00 and 17:00 every day. The next slot at least 5 minutes away.
+/// Learned slots (the owner's best hours, Analytics/LearnedBestTime) replace the default ones; the
+/// platform's days stay.
 /// </summary>
 public static class BestTime
 {
@@ -15,9 +17,11 @@ public static class BestTime
         [SocialPlatform.X] = ([new(9, 0), new(12, 0), new(17, 0)], false),
     };
 
-    public static DateTimeOffset Next(SocialPlatform platform, DateTimeOffset now, TimeZoneInfo zone)
+    public static DateTimeOffset Next(SocialPlatform platform, DateTimeOffset now, TimeZoneInfo zone,
+        IReadOnlyList<TimeOnly>? learned = null)
     {
-        var (slots, weekdaysOnly) = Slots[platform];
+        var (defaults, weekdaysOnly) = Slots[platform];
+        var slots = learned is { Count: > 0 } ? learned.Order().ToArray() : defaults;
         var earliest = now.AddMinutes(5);
         var local = TimeZoneInfo.ConvertTime(earliest, zone);
         for (var day = 0; day < 8; day++)

@@ -21,7 +21,11 @@ public sealed record PostRegenerating(string Id, int Revision, string? Feedback,
 
 /// <summary>A lifecycle action sent to the post's workflow; at is the publishing time it asked for.</summary>
 public sealed record PostActionAccepted(string Id, string Action, string Detail,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? At);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? At)
+{
+    /// <summary>Set when bestTime chose the time: learned (from the owner's own engagement) or default.</summary>
+    public string? BestTime { get; init; }
+}
 
 /// <summary>A bulk action: how many posts acted, and each post's own status and detail.</summary>
 public sealed record BulkPostResults(string Action, int Accepted, IReadOnlyList<BulkPostResult> Results);

@@ -5,10 +5,12 @@ using Personas.Domain.Posts;
 using Personas.Domain.Stores;
 using Microsoft.DurableTask.Client;
 using Personas.Domain.Workflows;
+using Personas.Api.Analytics;
 using Personas.Api.Auth;
 using Personas.Api.Hosting;
 using Personas.Api.Instances;
 using Personas.Api.Problems;
+using Personas.Orchestrations.Analytics;
 using Personas.Orchestrations.Posts;
 using Personas.Api.OpenApi;
 
@@ -41,11 +43,14 @@ public static class PostLifecycleRoutes
     {
         public string Field { get; init; } = "postId";
         public string? Title { get; init; }
+        /// <summary>For bestTime: learned (the owner's own engagement) or default.</summary>
+        public string? BestTime { get; init; }
     }
 
     /// <summary>The services every action needs.</summary>
     public sealed record Services(IPostCatalog Posts, ICatalog Catalog, DurableTaskClient Client,
-        IInstanceLedger Ledger, TimeProvider Clock, PostOptions Options);
+        IInstanceLedger Ledger, TimeProvider Clock, PostOptions Options, IAnalyticsCatalog Analytics,
+        AnalyticsOptions AnalyticsOptions);
 
     /// <summary>
     /// One post's action. publish-now takes an Idempotency-Key: the key is recorded with the time it asked for, and a
@@ -82,7 +87,7 @@ public static class PostLifecycleRoutes
 
     private static IResult Accepted(string postId, string action, Outcome outcome) =>
         TypedResults.Accepted($"/api/posts/{postId}",
-            new PostActionAccepted(postId, action, outcome.Detail, outcome.At));
+            new PostActionAccepted(postId, action, outcome.Detail, outcome.At) { BestTime = outcome.BestTime });
 
     private static string KeyRecord(IdempotentStart idem) => $"idem-publish-{idem.Id()}";
 
@@ -160,12 +165,17 @@ public static class PostLifecycleRoutes
             case "schedule" or "unschedule" or "publish-now":
                 if (post.Status is not (PostStatus.Staged or PostStatus.Scheduled or PostStatus.Failed) || post.Decision is not { Approved: true })
                     return new(post.Id, 409, $"The post is {post.Status}; only an approved post that has not been published can be scheduled.");
+                var best = action == "schedule" && args["at"] is null
+                    ? await LearnedBestTime.NextAsync(services.Analytics, services.AnalyticsOptions, owner,
+                        post.Platform, now, Zone(args["timeZone"]?.GetValue<string>() ?? options.TimeZone),
+                        http.RequestAborted)
+                    : null;
                 DateTimeOffset? at = action switch
                 {
                     "unschedule" => null,
                     "publish-now" => now,
                     _ when args["at"] is { } a => DateTimeOffset.Parse(a.GetValue<string>()).ToUniversalTime(),
-                    _ => BestTime.Next(post.Platform, now, Zone(args["timeZone"]?.GetValue<string>() ?? options.TimeZone)),
+                    _ => best!.At,
                 };
                 // A time outside the window is bad input, named as the field the caller sent.
                 if (at is { } when && (when < now.AddMinutes(-1) || when > now.AddDays(366)))
@@ -179,8 +189,11 @@ public static class PostLifecycleRoutes
                 }
                 await ScheduleAsync(http, services, post.Id, at, idem);
                 var said = at is null ? "Unscheduling."
-                    : action == "publish-now" ? PublishingNow : $"Scheduling for {at:u}.";
-                return new(post.Id, 202, said, at);
+                    : action == "publish-now" ? PublishingNow
+                    : best is not null
+                        ? $"Scheduling for {at:u}: {best.Explain()}."
+                        : $"Scheduling for {at:u}.";
+                return new(post.Id, 202, said, at) { BestTime = best?.Source };
             default:
                 return new(post.Id, 400, $"Unknown action '{action}'.");
         }

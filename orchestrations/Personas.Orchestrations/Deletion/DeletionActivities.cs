@@ -32,8 +32,12 @@ public static class PersonaWork
         foreach (var prefix in posts.Select(p => $"posts-{p.BatchId}").Distinct())
             found.AddRange(await client.ListByPrefixAsync(prefix, ct));
         foreach (var post in posts)
+        {
             if (await client.GetStatusAsync(Posts.PostLifecycleOrchestrator.InstanceId(post.Id), ct) is { } lifecycle)
                 found.Add(lifecycle);
+            var collector = Analytics.CollectMetricsOrchestrator.InstanceId(post.Id);
+            if (await client.GetStatusAsync(collector, ct) is { } collection) found.Add(collection);
+        }
         return found.DistinctBy(i => i.InstanceId).ToList();
     }
 

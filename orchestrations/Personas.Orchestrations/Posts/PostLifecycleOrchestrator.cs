@@ -1,5 +1,6 @@
 using Personas.Domain.Posts;
 using Microsoft.DurableTask;
+using Personas.Orchestrations.Analytics;
 using Personas.Orchestrations.Dataset;
 using Personas.Providers.Publishing;
 
@@ -72,6 +73,7 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
             try
             {
                 await context.CallActivityAsync(nameof(PublishPostActivity), new PostRef(input.Owner, input.PostId), PublishRetry);
+                await StartCollectorAsync(context, input);
                 return PostStatus.Published;
             }
             catch (TaskFailedException ex) when (ex.FailureDetails.IsCausedBy<ConsentException>())
@@ -131,6 +133,20 @@ public sealed class PostLifecycleOrchestrator : TaskOrchestrator<PostLifecycleIn
                 return await CancelAsync(context, input, ex.FailureDetails.ErrorMessage);
             }
             return PostStatus.Staged;
+        }
+    }
+
+    /// <summary>Starts the post's engagement collector; analytics never undo a publication: a failure is dropped.
+    /// </summary>
+    private static async Task StartCollectorAsync(TaskOrchestrationContext context, PostLifecycleInput input)
+    {
+        try
+        {
+            await context.CallActivityAsync<string?>(nameof(StartMetricsCollectionActivity),
+                new PostRef(input.Owner, input.PostId));
+        }
+        catch (TaskFailedException)
+        {
         }
     }
 

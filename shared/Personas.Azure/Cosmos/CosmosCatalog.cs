@@ -10,7 +10,7 @@ namespace Personas.Azure.Cosmos;
 /// guarded by ETags where it reads first, because TransactionalBatch is not available on the emulator we test with;
 /// docs/azure-cosmos.md tells what each multi-document operation leaves behind after a crash and how a rerun heals it.
 /// </summary>
-public sealed partial class CosmosCatalog : ICatalog, IPostCatalog, IInstanceLedger
+public sealed partial class CosmosCatalog : ICatalog, IPostCatalog, IInstanceLedger, IAnalyticsCatalog
 {
     // A read-modify-write that loses this many races in a row gives up rather than spin.
     private const int MaxWriteAttempts = 64;

@@ -63,7 +63,7 @@ public sealed class PublisherHttp(HttpClient http, string publisher, Func<Authen
     }
 
     /// <summary>The platform's own message: Graph's error.message, X's detail/title, LinkedIn's message, Ayrshare's errors, else the body's start.</summary>
-    private static string Detail(string text, HttpResponseMessage response)
+    internal static string Detail(string text, HttpResponseMessage response)
     {
         try
         {

@@ -1,5 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Personas.Domain.Analytics;
+using Personas.Domain.Posts;
+using Personas.Domain.Stores;
 using Personas.Functions.Tests.Posts;
 using Personas.TestPhotos;
 using static Personas.Functions.Tests.HttpAssertions;
@@ -101,10 +105,20 @@ public sealed class OpenApiResponsesTests(PostsApiHost host) : IClassFixture<Pos
         Assert.NotNull(past!["errors"]!["at"]);
         await CheckAsync(await _alice.PostAsJsonAsync($"/api/posts/{postId}/schedule",
             new { at = host.Clock.GetUtcNow().AddHours(2) }), "POST", $"{posts}/schedule", 202);
+        var best = await CheckAsync(await _alice.PostAsJsonAsync($"/api/posts/{postId}/schedule",
+            new { bestTime = true }), "POST", $"{posts}/schedule", 202);
+        Assert.Equal("default", best!["bestTime"]!.GetValue<string>());
         await PostFlowTests.WaitForAsync(_alice, postId, "Scheduled");
         var scheduled = await CheckAsync(await _alice.GetAsync($"/api/posts/{postId}"), "GET", posts, 200);
         Assert.NotNull(scheduled!["scheduledAt"]);
         await CheckAsync(await _alice.GetAsync("/api/posts"), "GET", "/api/posts", 200);
+        await host.App.Services.GetRequiredService<IAnalyticsCatalog>().SaveSampleAsync(new EngagementSample("alice",
+            postId, id, SocialPlatform.Instagram, "outbox", DateTimeOffset.UtcNow, 1, DateTimeOffset.UtcNow,
+            new EngagementCounts(1, null, 2, 3, 4, 5, null)) { Label = "dry-run" });
+        await CheckAsync(await _alice.GetAsync($"/api/analytics/posts/{postId}"), "GET",
+            "/api/analytics/posts/{postId}", 200);
+        await CheckAsync(await _alice.GetAsync($"/api/analytics/personas/{id}"), "GET",
+            "/api/analytics/personas/{personaId}", 200);
         await CheckAsync(await _alice.PostAsJsonAsync("/api/posts/bulk/approve", new { ids = new[] { postId } }),
             "POST", "/api/posts/bulk/{action}", 200);
         await CheckAsync(await _alice.PutAsJsonAsync("/api/brand-kit", new { watermark = "@zqxdoc" }), "PUT",

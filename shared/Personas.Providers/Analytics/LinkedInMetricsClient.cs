@@ -1,0 +1,68 @@
+using System.Net.Http.Headers;
+using Personas.Domain.Analytics;
+
+namespace Personas.Providers.Analytics;
+
+public sealed class LinkedInMetricsClientOptions
+{
+    /// <summary>The author the post was made as: urn:li:person:{id} or urn:li:organization:{id}.</summary>
+    public string AuthorUrn { get; set; } = "";
+    /// <summary>r_organization_social / rw_organization_admin for pages; a member token for socialActions.</summary>
+    public string AccessToken { get; set; } = "";
+    public string Version { get; set; } = "202508";
+    public Uri Endpoint { get; set; } = new("https://api.linkedin.com/");
+}
+
+/// <summary>
+/// LinkedIn's versioned REST API. A page's post is read from <c>organizationalEntityShareStatistics</c> (its
+/// <c>totalShareStatistics</c>: impressionCount, uniqueImpressionsCount, likeCount, commentCount, shareCount,
+/// clickCount). A member's post has no statistics API open to us, so it is read from <c>socialActions/{urn}</c>:
+/// likesSummary.totalLikes and commentsSummary.aggregatedTotalComments, the rest null.
+/// </summary>
+public sealed class LinkedInMetricsClient(HttpClient http, LinkedInMetricsClientOptions options) : IMetricsClient
+{
+    private readonly MetricsHttp _api = new(http, "linkedin",
+        () => new AuthenticationHeaderValue("Bearer", options.AccessToken));
+
+    public string Name => "linkedin";
+
+    public async Task<MetricsReading> FetchAsync(MetricsRequest request, CancellationToken ct)
+    {
+        var urn = request.ExternalIds.FirstOrDefault()
+            ?? throw new MetricsRefusedException(Name, 0, "the post has no LinkedIn URN");
+        return options.AuthorUrn.StartsWith("urn:li:organization:", StringComparison.Ordinal)
+            ? await PageStatisticsAsync(urn, ct) : await SocialActionsAsync(urn, ct);
+    }
+
+    private async Task<MetricsReading> PageStatisticsAsync(string urn, CancellationToken ct)
+    {
+        var list = urn.StartsWith("urn:li:ugcPost:", StringComparison.Ordinal) ? "ugcPosts" : "shares";
+        var query = $"q=organizationalEntity&organizationalEntity={Uri.EscapeDataString(options.AuthorUrn)}" +
+            $"&{list}=List({Uri.EscapeDataString(urn)})";
+        var answer = await _api.SendAsync(HttpMethod.Get,
+            new Uri(options.Endpoint, $"rest/organizationalEntityShareStatistics?{query}"), null, ct, Headers);
+        var totals = answer?["elements"]?[0]?["totalShareStatistics"];
+        return new MetricsReading(new EngagementCounts(MetricsHttp.Count(totals, "impressionCount"),
+            MetricsHttp.Count(totals, "uniqueImpressionsCount"), MetricsHttp.Count(totals, "likeCount"),
+            MetricsHttp.Count(totals, "commentCount"), MetricsHttp.Count(totals, "shareCount"), Saves: null,
+            MetricsHttp.Count(totals, "clickCount")));
+    }
+
+    private async Task<MetricsReading> SocialActionsAsync(string urn, CancellationToken ct)
+    {
+        var answer = await _api.SendAsync(HttpMethod.Get,
+            new Uri(options.Endpoint, $"rest/socialActions/{Uri.EscapeDataString(urn)}"), null, ct, Headers);
+        return new MetricsReading(EngagementCounts.None with
+        {
+            Likes = MetricsHttp.Count(answer?["likesSummary"], "totalLikes", "aggregatedTotalLikes"),
+            Comments = MetricsHttp.Count(answer?["commentsSummary"], "aggregatedTotalComments",
+                "totalFirstLevelComments"),
+        });
+    }
+
+    private void Headers(HttpRequestMessage message)
+    {
+        message.Headers.Add("LinkedIn-Version", options.Version);
+        message.Headers.Add("X-Restli-Protocol-Version", "2.0.0");
+    }
+}
