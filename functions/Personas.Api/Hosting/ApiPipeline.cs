@@ -1,4 +1,5 @@
 using Personas.Api.Blobs;
+using Personas.Api.Chat;
 using Personas.Api.Datasets;
 using Personas.Api.Generations;
 using Personas.Api.Health;
@@ -6,6 +7,7 @@ using Personas.Api.Instances;
 using Personas.Api.Personas;
 using Personas.Api.Photos;
 using Personas.Api.Posts;
+using Personas.Api.Profiles;
 using Personas.Api.Training;
 using Personas.Api.Versions;
 using Personas.Api.Webhooks;
@@ -49,6 +51,8 @@ public static class ApiPipeline
         app.MapVersionEndpoints();
         app.MapGenerationEndpoints();
         app.MapPostEndpoints();
+        app.MapChatEndpoints();
+        app.MapProfileEndpoints();
         app.MapWebhookEndpoints();
         app.MapBlobEndpoints();
         return app;

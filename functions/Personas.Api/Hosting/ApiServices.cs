@@ -81,6 +81,7 @@ public static class ApiServices
         services.AddTraining(configuration, settings);
         services.AddGeneration(configuration);
         services.AddPosts(configuration, settings, llm);
+        services.AddChat(llm);
         return settings;
     }
 

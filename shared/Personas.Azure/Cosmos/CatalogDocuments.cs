@@ -9,10 +9,10 @@ internal static class DocumentTypes
 {
     public const string Persona = "persona", TriggerWord = "triggerWord", Photo = "photo", ProviderJob = "providerJob",
         Cost = "cost", Generation = "generation", Audit = "audit", Post = "post", BrandKit = "brandKit",
-        InstanceClaim = "instanceClaim", InstanceEvent = "instanceEvent";
+        InstanceClaim = "instanceClaim", InstanceEvent = "instanceEvent", Conversation = "conversation";
 
     /// <summary>What goes with a persona when it is deleted (SQLite deletes the same tables).</summary>
-    public static readonly IReadOnlyList<string> PersonaChildren = [Photo, ProviderJob, Cost, Generation, Post];
+    public static readonly IReadOnlyList<string> PersonaChildren = [Photo, ProviderJob, Cost, Generation, Post, Conversation];
 }
 
 /// <summary>Partition key values and deterministic document ids.</summary>
