@@ -20,7 +20,9 @@ public static class ChatEndpoints
                 + "with Accept: text/event-stream. The message is rated first: NSFW or a restricted topic is 422. "
                 + "Idempotency-Key replays the stored answer.")
             .Documents<ChatBody>("application/json")
-            .Produces<ChatAnswer>().Produces<string>(200, ChatStream.MediaType)
+            // One 200 with both media types (a second Produces for 200 would replace the first); the stream's
+            // done event carries the same ChatAnswer.
+            .Produces<ChatAnswer>(200, "application/json", ChatStream.MediaType)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
             .ProducesProblem(422).ProducesProblem(502);
         persona.MapGet("/conversations", ListAsync).WithName("PersonaConversations")
