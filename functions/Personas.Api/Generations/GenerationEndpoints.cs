@@ -16,6 +16,8 @@ using Personas.Orchestrations.Generations;
 using Personas.Providers.Generation;
 using Personas.Api.Paging;
 using Personas.Api.OpenApi;
+using Personas.Api.Rating;
+using Personas.Providers.Rating;
 
 namespace Personas.Api.Generations;
 
@@ -41,7 +43,7 @@ public static class GenerationEndpoints
 
     private static async Task<IResult> StartAsync(HttpContext http, ICatalog catalog, DurableTaskClient client,
         IInstanceLedger ledger, PersonaPictures pictures, PersonaFaceSwap faceSwap, TimeProvider clock,
-        IOptions<PersonasSettings> settings, IOptions<TrainingSettings> training)
+        IOptions<PersonasSettings> settings, IOptions<TrainingSettings> training, ContentRater rater)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
@@ -57,6 +59,8 @@ public static class GenerationEndpoints
 
         if (await catalog.GetPersonaAsync(owner, request!.PersonaId, http.RequestAborted) is not { } persona) return PersonaEndpoints.NotFound(http, request.PersonaId);
         if (PersonaEndpoints.WorkRefusal(http, persona, clock.GetUtcNow(), request.Usage) is { } refusal) return refusal;
+        if (await RatingGate.CheckAsync(http, rater, "prompt", request.Prompt, persona.Restrictions) is { } rated)
+            return rated;
         var model = persona.ModelFor(request.ModelVersion);
         if (model is null)
             return ProblemWriter.Result(http, 409, "No trained version", request.ModelVersion is null

@@ -1,5 +1,6 @@
 using Personas.Api.Analytics;
 using Personas.Api.Blobs;
+using Personas.Api.Chat;
 using Personas.Api.Datasets;
 using Personas.Api.Generations;
 using Personas.Api.Health;
@@ -7,6 +8,7 @@ using Personas.Api.Instances;
 using Personas.Api.Personas;
 using Personas.Api.Photos;
 using Personas.Api.Posts;
+using Personas.Api.Profiles;
 using Personas.Api.Training;
 using Personas.Api.Versions;
 using Personas.Api.Webhooks;
@@ -51,6 +53,8 @@ public static class ApiPipeline
         app.MapGenerationEndpoints();
         app.MapPostEndpoints();
         app.MapAnalyticsEndpoints();
+        app.MapChatEndpoints();
+        app.MapProfileEndpoints();
         app.MapWebhookEndpoints();
         app.MapBlobEndpoints();
         return app;

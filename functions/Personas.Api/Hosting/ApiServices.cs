@@ -83,6 +83,7 @@ public static class ApiServices
         services.AddGeneration(configuration);
         services.AddPosts(configuration, settings, llm);
         services.AddAnalytics(configuration);
+        services.AddChat(llm);
         return settings;
     }
 

@@ -18,7 +18,7 @@ public static class RateLimits
     public static readonly IReadOnlySet<string> PaidEndpoints = new HashSet<string>(StringComparer.Ordinal)
     {
         "TrainPersona", "PrepareDataset", "ImportPhotos", "GenerateWithPersona", "GenerateSmartPosts",
-        "RegeneratePost", "Post-publish-now",
+        "RegeneratePost", "Post-publish-now", "ChatWithPersona", "GeneratePersonaProfile",
     };
 
     /// <summary>The bulk route is paid when its action is publish-now.</summary>

@@ -25,6 +25,7 @@ public static class StoreServices
                 services.AddSingleton<IPostCatalog>(sp => sp.GetRequiredService<SqliteCatalog>());
                 services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<SqliteCatalog>());
                 services.AddSingleton<IAnalyticsCatalog>(sp => sp.GetRequiredService<SqliteCatalog>());
+                services.AddSingleton<Domain.Chat.IChatCatalog>(sp => sp.GetRequiredService<SqliteCatalog>());
                 break;
             case "cosmos":
                 var cosmos = configuration.GetSection(CosmosSettings.SectionName).Get<CosmosSettings>()

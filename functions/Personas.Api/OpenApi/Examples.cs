@@ -11,6 +11,12 @@ internal static class Examples
             {"name":"Ada","triggerWord":"ohwx_ada","mode":"portrait","consent":{"facialRecognition":true,
             "aiTraining":true,"likenessUsage":true,"dataRetention":true}}
             """,
+        ["ChatWithPersona"] = """{"message":"What should I post about this week?"}""",
+        ["GeneratePersonaProfile"] = """{"brief":"A friendly trail runner who writes about recovery and meal prep"}""",
+        ["UpdatePersonaProfile"] = """
+            {"voice":"Warm and direct, short sentences","topics":["trail running","recovery"],
+            "restrictions":["politics","crypto"]}
+            """,
         ["WithdrawConsent"] = """{"reason":"I no longer want my likeness used."}""",
         ["ImportPhotos"] = """{"urls":["https://example.com/photos/ada-1.jpg"]}""",
         ["TrainPersona"] = """{"provider":"fal","steps":1000,"budgetUsd":5}""",

@@ -22,7 +22,7 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
     private static readonly HashSet<string> IdempotentRoutes = new(StringComparer.Ordinal)
     {
         "StartOrchestration", "RaiseEvent", "PrepareDataset", "TrainPersona", "GenerateWithPersona",
-        "GenerateSmartPosts", "RegeneratePost", "Post-publish-now",
+        "GenerateSmartPosts", "RegeneratePost", "Post-publish-now", "ChatWithPersona",
     };
 
     /// <summary>Routes that also take no body at all (every field has a default).</summary>
@@ -114,7 +114,7 @@ internal sealed class OperationTransformer : IOpenApiOperationTransformer
 /// <summary>
 /// An RFC 9457 problem as this API writes it: <c>errors</c> names each field at fault with its reasons, and
 /// <c>traceId</c> is the id to quote when reporting it. A photo upload that accepted nothing adds each photo's
-/// result in <c>photos</c>.
+/// result in <c>photos</c>; a refused prompt, caption or message adds its <c>rating</c>.
 /// </summary>
 public sealed record ApiProblem
 {
@@ -126,6 +126,8 @@ public sealed record ApiProblem
     public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
     public string? TraceId { get; init; }
     public IReadOnlyList<IntakeResult>? Photos { get; init; }
+    /// <summary>The content rating that refused a prompt, caption or message (422).</summary>
+    public Domain.Rating.ContentRating? Rating { get; init; }
 
     public static string Describe(int status) => status switch
     {

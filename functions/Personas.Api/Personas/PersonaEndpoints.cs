@@ -70,6 +70,9 @@ public static class PersonaEndpoints
                 http.Connection.RemoteIpAddress?.ToString(), Truncate(http.Request.Headers.UserAgent.ToString(), 512)),
             CreatedAt = now,
             UpdatedAt = now,
+            Voice = string.IsNullOrWhiteSpace(request.Voice) ? null : request.Voice.Trim(),
+            Topics = PersonaProfile.Clean(request.Topics),
+            Restrictions = PersonaProfile.Clean(request.Restrictions),
         };
         if (!await catalog.TryCreatePersonaAsync(persona, http.RequestAborted))
             return ProblemWriter.Result(http, 409, "Trigger word in use", $"You already have a persona with the trigger word '{persona.TriggerWord}'.", "triggerWord");

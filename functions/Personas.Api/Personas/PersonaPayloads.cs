@@ -36,7 +36,10 @@ public sealed record PersonaPayload(
     IReadOnlyList<PhotoPayload>? Photos,
     DatasetPayload? Dataset,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? Voice,
+    IReadOnlyList<string> Topics,
+    IReadOnlyList<string> Restrictions)
 {
     /// <summary>
     /// <paramref name="imageLink"/> signs the photos' links (relative, for pages); <paramref name="datasetLink"/> the
@@ -48,5 +51,5 @@ public sealed record PersonaPayload(
             p.Consent.IsValidAt(now), photoCount,
             imageLink is null ? null : photos?.Select(photo => PhotoPayload.From(photo, imageLink)).ToList(),
             datasetLink is null ? null : DatasetPayload.From(p.Dataset, datasetLink),
-            p.CreatedAt, p.UpdatedAt);
+            p.CreatedAt, p.UpdatedAt, p.Voice, p.Topics, p.Restrictions);
 }

@@ -8,7 +8,8 @@ namespace Personas.Api.Personas;
 
 public sealed record ConsentRequest(bool? FacialRecognition, bool? AiTraining, bool? LikenessUsage, bool? DataRetention, ConsentRestrictions? Restrictions);
 
-public sealed record CreatePersonaRequest(string? Name, string? TriggerWord, string? Mode, ConsentRequest? Consent)
+public sealed record CreatePersonaRequest(string? Name, string? TriggerWord, string? Mode, ConsentRequest? Consent,
+    string? Voice = null, IReadOnlyList<string?>? Topics = null, IReadOnlyList<string?>? Restrictions = null)
 {
     /// <summary>Every problem at once, keyed by the JSON path of the field, so a form can mark them all.</summary>
     public Dictionary<string, string[]> Problems()
@@ -27,6 +28,7 @@ public sealed record CreatePersonaRequest(string? Name, string? TriggerWord, str
             if (Consent.Restrictions?.TimeLimitDays is { } days && days is < 1 or > 3650)
                 problems["consent.restrictions.timeLimitDays"] = ["Between 1 and 3650 days, or leave it out for no limit."];
         }
+        foreach (var (field, reasons) in PersonaProfile.Problems(Voice, Topics, Restrictions)) problems[field] = reasons;
         return problems;
     }
 

@@ -16,6 +16,8 @@ using Personas.Api.Problems;
 using Personas.Orchestrations.Posts;
 using Personas.Api.Paging;
 using Personas.Api.OpenApi;
+using Personas.Api.Rating;
+using Personas.Providers.Rating;
 
 namespace Personas.Api.Posts;
 
@@ -66,7 +68,8 @@ public static class PostEndpoints
     }
 
     private static async Task<IResult> GenerateAsync(HttpContext http, ICatalog catalog, IPostCatalog posts,
-        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
+        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings,
+        ContentRater rater)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, Math.Max(settings.Value.MaxJsonBodyBytes, 4 * SmartPostRequest.MaxTranscript + 65536));
@@ -88,6 +91,7 @@ public static class PostEndpoints
                 return ProblemWriter.Result(http, 409, "No trained version", "The persona has no trained version that passed validation yet; train it first, or set usePersona to false.",
                     "settings.personaId");
         }
+        if (await RateBriefAsync(http, rater, catalog, owner, request) is { } rated) return rated;
         var now = clock.GetUtcNow();
         var work = request.Kinds.SelectMany(kind => request.Platforms.Select(platform => (kind, platform)))
             .Select((x, i) => new PostWork(idem.NewId(16, $"post {i}"), x.kind, x.platform, request.Seed + i)).ToList();
@@ -98,6 +102,19 @@ public static class PostEndpoints
             new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage, work,
                 FaceSwap: request.FaceSwap),
             instanceId, Answer);
+    }
+
+    /// <summary>The brief's title, transcript and analysis are rated before any post is written.</summary>
+    private static async Task<IResult?> RateBriefAsync(HttpContext http, ContentRater rater, ICatalog catalog,
+        string owner, SmartPostRequest request)
+    {
+        var restrictions = await RatingGate.RestrictionsAsync(catalog, owner, request.PersonaId, http.RequestAborted);
+        var analysis = request.Brief.Analysis is { } a
+            ? string.Join("\n", [.. a.KeyTopics ?? [], .. a.Moments ?? [], a.Sentiment ?? ""]) : null;
+        foreach (var (field, text) in new[] { ("projectTitle", request.Brief.ProjectTitle),
+                     ("transcript", request.Brief.Transcript), ("contentAnalysis", analysis) })
+            if (await RatingGate.CheckAsync(http, rater, field, text, restrictions) is { } refused) return refused;
+        return null;
     }
 
     /// <summary>The 202 for a batch, built from its instance's input, so a replay answers the same.</summary>

@@ -10,6 +10,8 @@ using Personas.Api.Hosting;
 using Personas.Api.Instances;
 using Personas.Api.Problems;
 using Personas.Orchestrations.Posts;
+using Personas.Api.Rating;
+using Personas.Providers.Rating;
 
 namespace Personas.Api.Posts;
 
@@ -23,7 +25,8 @@ public static class PostReview
     /// revision with the same files. A thread's posts are rebuilt only by regeneration, so an edit changes its first
     /// and last posts' hook and call to action.
     /// </summary>
-    public static async Task<IResult> EditAsync(string postId, HttpContext http, IPostCatalog posts, TimeProvider clock, IOptions<PersonasSettings> settings)
+    public static async Task<IResult> EditAsync(string postId, HttpContext http, IPostCatalog posts, TimeProvider clock,
+        IOptions<PersonasSettings> settings, ICatalog catalog, ContentRater rater)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
@@ -50,10 +53,15 @@ public static class PostReview
             copy = copy with { ThreadPosts = [.. copy.ThreadPosts.Select((p, i) => i == 0 && edit["hook"] is not null ? copy.Hook : p)] };
         if (PlatformLimits.Problems(copy) is { Count: > 0 } problems)
             return ProblemWriter.Invalid(http, edit["caption"] is not null ? "caption" : edit.First().Key, string.Join(" ", problems));
+        var restrictions = await RatingGate.RestrictionsAsync(catalog, owner, post.PersonaId, http.RequestAborted);
+        var (rating, refused) = await RatingGate.RateAsync(http, rater,
+            edit["caption"] is not null ? "caption" : edit.First().Key,
+            string.Join("\n", [.. copy.Texts, .. copy.Hashtags]), restrictions);
+        if (refused is not null) return refused;
 
         var now = clock.GetUtcNow();
         var updated = await posts.UpdatePostAsync(owner, postId, p => p.Status != PostStatus.AwaitingApproval ? p
-            : (p with { Revisions = [.. p.Revisions, current with { Number = p.Revisions.Count + 1, Copy = copy, CostUsd = 0, CreatedAt = now, Feedback = null, EditedBy = owner, Notes = [] }] })
+            : (p with { Revisions = [.. p.Revisions, current with { Number = p.Revisions.Count + 1, Copy = copy, CostUsd = 0, CreatedAt = now, Feedback = null, EditedBy = owner, Notes = [], Rating = rating }] })
                 .With(now, $"Edited by {owner}: {string.Join(", ", edit.Select(e => e.Key))}."), http.RequestAborted);
         return updated is { Status: PostStatus.AwaitingApproval }
             ? TypedResults.Ok(new PostEdited(postId, updated.Revisions.Count, $"/api/posts/{postId}"))
@@ -65,7 +73,8 @@ public static class PostReview
     /// edits unless <c>replaceEdits</c> is true. 202.
     /// </summary>
     public static async Task<IResult> RegenerateAsync(string postId, HttpContext http, IPostCatalog posts,
-        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings)
+        DurableTaskClient client, IInstanceLedger ledger, TimeProvider clock, IOptions<PersonasSettings> settings,
+        ICatalog catalog, ContentRater rater)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
@@ -95,6 +104,8 @@ public static class PostReview
         if (!post.Editable)
             return ProblemWriter.Result(http, 409, "Not editable",
                 $"The post is {post.Status}; only a post awaiting approval can be regenerated.", "postId");
+        var restrictions = await RatingGate.RestrictionsAsync(catalog, owner, post.PersonaId, http.RequestAborted);
+        if (await RatingGate.CheckAsync(http, rater, "feedback", feedback, restrictions) is { } rated) return rated;
         if ((await client.ListByPrefixAsync(runs, http.RequestAborted)).Any(i => i.IsActive))
             return ProblemWriter.Result(http, 409, "Already regenerating", "A regeneration of this post is still running.", "postId");
         var seed = (post.Current?.Seeds.FirstOrDefault() ?? 0) + revision * 1000;

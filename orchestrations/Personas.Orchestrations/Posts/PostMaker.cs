@@ -10,6 +10,7 @@ using Personas.Orchestrations.FaceSwap;
 using Personas.Orchestrations.Generations;
 using Personas.Providers.Generation;
 using Personas.Providers.Llm;
+using Personas.Providers.Rating;
 
 namespace Personas.Orchestrations.Posts;
 
@@ -18,7 +19,7 @@ namespace Personas.Orchestrations.Posts;
 /// platform's size (through the image provider, with the LoRA), and the rendered cards at every export size.
 /// </summary>
 public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore blobs, PostWriter writer, PersonaPictures pictures, DryRunImageGenerator dryRun,
-    PersonaFaceSwap faceSwap, PostOptions options, TimeProvider clock)
+    PersonaFaceSwap faceSwap, PostOptions options, TimeProvider clock, ContentRater rater)
 {
     /// <summary>The export sizes of rendered cards; each platform publishes its own.</summary>
     public static readonly IReadOnlyDictionary<string, (int Width, int Height)> Variants = new Dictionary<string, (int, int)>
@@ -53,6 +54,11 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
                 Notes = [.. written.Notes, ManualEdits.Note(kept)],
             };
         var folder = BlobPaths.Join(owner, persona?.Id ?? "_posts", "posts", work.PostId, $"r{number}");
+        // Written copy is rated before the picture is paid for; refused copy gets no picture and waits for review.
+        var rating = await rater.RateAsync(string.Join("\n", [.. written.Copy.Texts, written.Prompt.Prompt]),
+            persona?.Restrictions ?? [], ct);
+        if (rating.Refused)
+            written = written with { Notes = [.. written.Notes, $"No picture was made: {rating.Explanation}"] };
 
         IReadOnlyList<byte[]> photos = [];
         var assets = new List<PostAsset>();
@@ -60,7 +66,7 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
         string? provider = null;
         FaceSwapOutcome? swap = null;
         decimal cost = 0;
-        if (persona is not null)
+        if (persona is not null && !rating.Refused)
         {
             var size = PlatformSizeFor(work.Platform);
             var lora = pictures.Reference(persona, model!, model!.ActiveWeightsBlob);
@@ -101,6 +107,7 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
             FaceSwap = swap,
             Label = PersonaFaceSwap.Label(provider, swap),
             Notes = swap is null ? written.Notes : [.. written.Notes, swap.Note],
+            Rating = rating,
         };
     }
 

@@ -9,10 +9,12 @@ internal static class DocumentTypes
 {
     public const string Persona = "persona", TriggerWord = "triggerWord", Photo = "photo", ProviderJob = "providerJob",
         Cost = "cost", Generation = "generation", Audit = "audit", Post = "post", BrandKit = "brandKit",
-        InstanceClaim = "instanceClaim", InstanceEvent = "instanceEvent", Sample = "engagementSample";
+        InstanceClaim = "instanceClaim", InstanceEvent = "instanceEvent", Sample = "engagementSample",
+        Conversation = "conversation";
 
     /// <summary>What goes with a persona when it is deleted (SQLite deletes the same tables).</summary>
-    public static readonly IReadOnlyList<string> PersonaChildren = [Photo, ProviderJob, Cost, Generation, Post, Sample];
+    public static readonly IReadOnlyList<string> PersonaChildren =
+        [Photo, ProviderJob, Cost, Generation, Post, Sample, Conversation];
 }
 
 /// <summary>Partition key values and deterministic document ids.</summary>

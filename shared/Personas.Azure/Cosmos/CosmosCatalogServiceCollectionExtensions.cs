@@ -36,6 +36,7 @@ public static class CosmosCatalogServiceCollectionExtensions
         services.AddSingleton<IPostCatalog>(sp => sp.GetRequiredService<CosmosCatalog>());
         services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<CosmosCatalog>());
         services.AddSingleton<IAnalyticsCatalog>(sp => sp.GetRequiredService<CosmosCatalog>());
+        services.AddSingleton<Personas.Domain.Chat.IChatCatalog>(sp => sp.GetRequiredService<CosmosCatalog>());
         return services;
     }
 }

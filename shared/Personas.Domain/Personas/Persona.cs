@@ -80,6 +80,12 @@ public sealed record Persona
     public int? ActiveVersion { get; init; }
     /// <summary>Set when deletion starts: the deletion workflow knows the persona only by this, so its history holds no persona id.</summary>
     public string? DeletionTicket { get; init; }
+    /// <summary>How the persona speaks in chat and captions (optional; see <see cref="PersonaProfile"/>).</summary>
+    public string? Voice { get; init; }
+    /// <summary>What the persona talks about.</summary>
+    public IReadOnlyList<string> Topics { get; init; } = [];
+    /// <summary>Topics the persona never touches: prompts, captions and chat that name one are refused.</summary>
+    public IReadOnlyList<string> Restrictions { get; init; } = [];
 
     /// <summary>The version generation uses: the one asked for, else the active one.</summary>
     public Training.PersonaModel? ModelFor(int? version) =>

@@ -125,6 +125,19 @@ public sealed class OpenApiResponsesTests(PostsApiHost host) : IClassFixture<Pos
             "/api/brand-kit", 200);
         await CheckAsync(await _alice.GetAsync("/api/brand-kit"), "GET", "/api/brand-kit", 200);
 
+        await CheckAsync(await _alice.PatchAsJsonAsync($"/api/personas/{id}/profile",
+            new { restrictions = new[] { "crypto" } }), "PATCH", $"{persona}/profile", 200);
+        var chat = await CheckAsync(await _alice.PostAsJsonAsync($"/api/personas/{id}/chat",
+            new { message = "What should I post?" }), "POST", $"{persona}/chat", 200);
+        await CheckAsync(await _alice.PostAsJsonAsync($"/api/personas/{id}/chat", new { message = "Buy crypto?" }),
+            "POST", $"{persona}/chat", 422);
+        await CheckAsync(await _alice.GetAsync($"/api/personas/{id}/conversations"), "GET",
+            $"{persona}/conversations", 200);
+        await CheckAsync(await _alice.GetAsync($"/api/personas/{id}/conversations/{chat!["conversationId"]}"),
+            "GET", $"{persona}/conversations/{{conversationId}}", 200);
+        await CheckAsync(await _alice.PostAsJsonAsync("/api/personas/generate", new { brief = "A trail runner" }),
+            "POST", "/api/personas/generate", 200);
+
         var instances = await CheckAsync(await _alice.GetAsync("/api/instances?showInput=true"), "GET",
             "/api/instances", 200);
         var finished = instances!.AsArray().First(i => i!["runtimeStatus"]!.GetValue<string>() == "Completed");
