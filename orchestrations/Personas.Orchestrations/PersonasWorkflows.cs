@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Personas.Orchestrations.Batches;
 using Personas.Orchestrations.Dataset;
 using Personas.Orchestrations.Deletion;
 using Personas.Orchestrations.Generations;
@@ -43,6 +44,10 @@ public static class PersonasWorkflows
         .Activity<JudgeValidationActivity>()
         .Orchestrator<GenerateWithPersonaOrchestrator>(GenerateWithPersonaOrchestrator.Name)
         .Activity<GenerateImagesActivity>()
+        .Orchestrator<GenerateBatchOrchestrator>(GenerateBatchOrchestrator.Name)
+        .Activity<CheckBatchWaveActivity>()
+        .Activity<GenerateBatchItemActivity>()
+        .Activity<RecordBatchActivity>()
         .Orchestrator<DeletePersonaOrchestrator>(DeletePersonaOrchestrator.Name)
         .Activity<StopPersonaWorkActivity>()
         .Activity<ErasePersonaActivity>()

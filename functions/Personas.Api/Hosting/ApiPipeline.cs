@@ -1,3 +1,4 @@
+using Personas.Api.Batches;
 using Personas.Api.Blobs;
 using Personas.Api.Datasets;
 using Personas.Api.Generations;
@@ -48,6 +49,7 @@ public static class ApiPipeline
         app.MapTrainingEndpoints();
         app.MapVersionEndpoints();
         app.MapGenerationEndpoints();
+        app.MapBatchEndpoints();
         app.MapPostEndpoints();
         app.MapWebhookEndpoints();
         app.MapBlobEndpoints();
