@@ -29,7 +29,8 @@ public static class BatchEndpoints
 {
     private const string Route = "/api/personas/{personaId}/batches";
 
-    private static readonly (string Action, string Name, BatchStatus[] From, BatchStatus To, string Summary)[] Controls =
+    private static readonly (string Action, string Name, BatchStatus[] From, BatchStatus To, string Summary)[]
+        Controls =
     [
         ("pause", "PauseBatch", [BatchStatus.Running], BatchStatus.Paused,
             "Pauses a running batch: the pictures in flight finish, no new wave starts. 202 with the batch."),
@@ -101,13 +102,17 @@ public static class BatchEndpoints
         var lora = pictures.Reference(persona, model, model.ActiveWeightsBlob);
         string provider;
         try { provider = pictures.ProviderFor(lora); }
-        catch (ImageGenerationException ex) { return ProblemWriter.Result(http, 409, "No image provider", ex.Message, "personaId"); }
+        catch (ImageGenerationException ex)
+        {
+            return ProblemWriter.Result(http, 409, "No image provider", ex.Message, "personaId");
+        }
         var concurrency = Math.Max(1, options.Concurrency);
         var wave = Math.Min(concurrency, request.Prompts.Count);
         var firstWave = pictures.EstimateUsd(lora, wave);
         if (request.BudgetUsd is { } cap && firstWave > cap)
             return ProblemWriter.Invalid(http, "budgetUsd",
-                $"the first {wave} picture(s) are estimated at ${firstWave:0.00}, over the batch's budget of ${cap:0.00}.");
+                $"the first {wave} picture(s) are estimated at ${firstWave:0.00}, over the batch's budget of "
+                + $"${cap:0.00}.");
         if (await BudgetGuard.RefuseAsync(http, s.Catalog, owner, persona.Id, firstWave,
                 $"The first {wave} picture(s) on {provider}", null, options.OwnerBudgetUsd) is { } overBudget)
             return overBudget;
@@ -115,7 +120,8 @@ public static class BatchEndpoints
         PlatformSizes.TryGet(request.Platform, out var size);
         await s.Batches.SaveBatchAsync(new Batch(batchId, owner, persona.Id, model.Version, request.Platform,
             size.Width, size.Height, request.BlendStrength, request.Usage, concurrency, request.BudgetUsd,
-            request.Template, request.Prompts.Select((p, i) => new BatchItem(i, p, request.Seed + i)).ToList(),
+            request.Template, request.Prompts.Select((p, i) => new BatchItem(i,
+                p.Replace(BatchRequest.TriggerPlaceholder, persona.TriggerWord), request.Seed + i)).ToList(),
             s.Clock.GetUtcNow())
         {
             Label = provider == DryRunImageGenerator.ProviderName ? DryRunImageGenerator.Label : null,

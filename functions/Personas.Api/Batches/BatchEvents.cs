@@ -21,8 +21,8 @@ public static class BatchEvents
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
     public static async Task<IResult> StreamAsync(string personaId, string batchId, HttpContext http,
-        [FromServices] IBatchCatalog batches, TimeProvider clock, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions,
-        IOptions<EventStreamSettings> settings)
+        [FromServices] IBatchCatalog batches, TimeProvider clock,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> jsonOptions, IOptions<EventStreamSettings> settings)
     {
         if (await BatchEndpoints.FindAsync(batches, http, personaId, batchId) is null)
             return BatchEndpoints.NotFound(http, batchId);

@@ -10,13 +10,15 @@ namespace Personas.Api.Batches;
 
 /// <summary>
 /// The checked body of <c>POST /api/personas/{id}/batches</c>: a list of prompts, or a template whose
-/// <c>{placeholders}</c> are filled with every combination of the variations (<c>{trigger}</c> is the persona's
-/// trigger word, filled when the picture is made). A missing seed is drawn; item i gets seed + i.
+/// <c>{placeholders}</c> are filled with every combination of the variations. <c>{trigger}</c>, in prompts and
+/// templates alike, is the persona's trigger word, filled in when the batch is stored. A missing seed is drawn;
+/// item i gets seed + i.
 /// </summary>
 public sealed partial record BatchRequest(IReadOnlyList<string> Prompts, string? Template, double BlendStrength,
     string Platform, long Seed, string Usage, int? ModelVersion, decimal? BudgetUsd)
 {
     public const int MaxItems = 500, MaxVariationLength = 200;
+    public const string TriggerPlaceholder = "{trigger}";
     private static readonly string[] Fields =
     [
         "prompts", "template", "variations", "platform", "blendStrength", "seed", "usage", "modelVersion",

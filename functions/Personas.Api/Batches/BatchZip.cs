@@ -30,7 +30,8 @@ public static class BatchZip
         }
         http.Response.ContentType = "application/zip";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"batch-{batch.Id}.zip\"";
-        await using var zip = new ZipArchive(http.Response.BodyWriter.AsStream(), ZipArchiveMode.Create, leaveOpen: false);
+        await using var zip = new ZipArchive(http.Response.BodyWriter.AsStream(), ZipArchiveMode.Create,
+            leaveOpen: false);
         var files = new Dictionary<int, string>();
         foreach (var item in batch.Items.Where(i => i is { Status: BatchItemStatus.Done, Blob: not null }))
         {

@@ -41,11 +41,7 @@ public static class GenerationServices
     }
 
     /// <summary>Batches read the owner-wide budget that training and generation use.</summary>
-    private static BatchOptions BatchOptionsFrom(IConfiguration configuration)
-    {
-        var options = configuration.GetSection(BatchOptions.Section).Get<BatchOptions>() ?? new BatchOptions();
-        options.OwnerBudgetUsd = configuration.GetSection(TrainingSettings.Section).Get<TrainingSettings>()
-            ?.OwnerBudgetUsd;
-        return options;
-    }
+    private static BatchOptions BatchOptionsFrom(IConfiguration configuration) =>
+        (configuration.GetSection(BatchOptions.Section).Get<BatchOptions>() ?? new BatchOptions()).WithOwnerBudget(
+            configuration.GetSection(TrainingSettings.Section).Get<TrainingSettings>()?.OwnerBudgetUsd);
 }

@@ -9,15 +9,9 @@ namespace Personas.Functions.Http;
 /// </summary>
 public sealed class BatchesFunctions(ApiDispatcher api)
 {
-    [Function("CreateBatch")]
-    public Task CreateBatch(
-        [HttpTrigger(Anonymous, "post", Route = "personas/{personaId}/batches")] HttpRequest request,
-        [DurableClient] DurableTaskClient durable, FunctionContext context) =>
-        api.RunAsync(request, durable, context);
-
     [Function("PersonaBatches")]
     public Task PersonaBatches(
-        [HttpTrigger(Anonymous, "get", Route = "personas/{personaId}/batches")] HttpRequest request,
+        [HttpTrigger(Anonymous, "get", "post", Route = "personas/{personaId}/batches")] HttpRequest request,
         [DurableClient] DurableTaskClient durable, FunctionContext context) =>
         api.RunAsync(request, durable, context);
 

@@ -73,10 +73,10 @@ public sealed class GenerateBatchItemActivity(IBatchCatalog batches, ICatalog ca
             ?? throw new InvalidDataException($"Batch {input.BatchId} no longer exists.");
         var item = batch.Items[input.Index];
         if (item.Status == BatchItemStatus.Done) return true;
-        var (persona, _, lora) = await BatchPictures.LoraAsync(catalog, pictures, batch, ct);
-        var prompt = item.Prompt.Replace(BatchPictures.TriggerPlaceholder, persona.TriggerWord);
+        var (_, _, lora) = await BatchPictures.LoraAsync(catalog, pictures, batch, ct);
         var picture = await pictures.MakeAsync(input.Owner,
-            new ImageRequest(batch.PersonaId, prompt, lora, batch.BlendStrength, batch.Width, batch.Height, item.Seed),
+            new ImageRequest(batch.PersonaId, item.Prompt, lora, batch.BlendStrength, batch.Width, batch.Height,
+                item.Seed),
             BlobPaths.Join(input.Owner, batch.PersonaId, "batches", batch.Id, $"{input.Index:000}.jpg"), "batch",
             new CostKey(context.InstanceId, $"item/{input.Index}", 0), ct, batch.Usage);
         await batches.UpdateBatchAsync(input.Owner, input.BatchId, b => b.WithItem(item with
@@ -96,7 +96,10 @@ public sealed class RecordBatchActivity(IBatchCatalog batches, TimeProvider cloc
         await batches.UpdateBatchAsync(input.Owner, input.BatchId, batch =>
         {
             if (input.FailedItem is { } index)
-                batch = batch.WithItem(batch.Items[index] with { Status = BatchItemStatus.Failed, Error = input.Error });
+                batch = batch.WithItem(batch.Items[index] with
+                {
+                    Status = BatchItemStatus.Failed, Error = input.Error,
+                });
             if (input.Status is { } status && !Batch.IsFinal(batch.Status))
                 batch = batch with { Status = status, Reason = input.Reason, FinishedAt = clock.GetUtcNow() };
             return batch;
@@ -108,9 +111,6 @@ public sealed class RecordBatchActivity(IBatchCatalog batches, TimeProvider cloc
 /// <summary>The persona, model version and LoRA a batch renders with, as checked when it was created.</summary>
 public static class BatchPictures
 {
-    /// <summary>Replaced by the persona's trigger word in every prompt.</summary>
-    public const string TriggerPlaceholder = "{trigger}";
-
     public static async Task<(Persona Persona, PersonaModel Model, LoraReference Lora)> LoraAsync(ICatalog catalog,
         PersonaPictures pictures, Batch batch, CancellationToken ct)
     {

@@ -25,11 +25,12 @@ public sealed class GenerateBatchOrchestrator : TaskOrchestrator<GenerateBatchIn
 
     public static string InstanceId(string personaId, string batchId) => $"batch-{personaId}-{batchId}";
 
-    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(5), 2)
-    {
-        HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
-            && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
-    });
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(
+        new RetryPolicy(3, TimeSpan.FromSeconds(5), 2)
+        {
+            HandleFailure = failure => !failure.IsCausedBy<ConsentException>()
+                && !failure.IsCausedBy<InvalidDataException>() && !failure.IsCausedBy<ImageGenerationException>(),
+        });
 
     public override async Task<BatchStatus> RunAsync(TaskOrchestrationContext context, GenerateBatchInput input)
     {

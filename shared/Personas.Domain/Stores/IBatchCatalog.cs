@@ -13,7 +13,7 @@ public interface IBatchCatalog
 
     Task<Batch?> GetBatchAsync(string owner, string id, CancellationToken ct = default);
 
-    /// <summary>Reads, changes and writes one batch atomically. Returns null when it does not exist for this owner.</summary>
+    /// <summary>Reads, changes and writes one batch atomically; null when it does not exist for this owner.</summary>
     Task<Batch?> UpdateBatchAsync(string owner, string id, Func<Batch, Batch> change, CancellationToken ct = default);
 
     /// <summary>The persona's batches, oldest first.</summary>
