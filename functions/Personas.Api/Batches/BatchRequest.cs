@@ -3,8 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Personas.Api.Generations;
 using Personas.Api.Problems;
-using Personas.Domain.Generations;
-using Personas.Domain.Personas;
 
 namespace Personas.Api.Batches;
 
@@ -38,14 +36,7 @@ public sealed partial record BatchRequest(IReadOnlyList<string> Prompts, string?
     {
         if (body is null) return (null, [new("body", "Send a JSON object with prompts or template, and platform.")]);
         var problems = new List<FieldProblem>();
-        foreach (var key in body.Select(p => p.Key).Where(k => !Fields.Contains(k)))
-            problems.Add(new(key, $"is not a batch setting; use {string.Join(", ", Fields)}."));
-        var (platform, platformProblem) = FieldProblem.OfText(body, "platform", 40);
-        problems.AddIfAny(platformProblem);
-        if (platform is not null && !PlatformSizes.TryGet(platform, out _))
-            problems.Add(new("platform", $"must be one of {string.Join(", ", PlatformSizes.Names)}."));
-        var (usage, usageProblem) = FieldProblem.OfChoice(body, "usage", Usages.All, Usages.Personal);
-        problems.AddIfAny(usageProblem);
+        var (platform, usage) = PictureFields.Read(body, Fields, "batch", problems);
         foreach (var (field, min, max, integer) in Numbers)
             problems.AddIfAny(FieldProblem.OfNumber(body, field, min, max, integer));
         var (prompts, template) = (body.ContainsKey("prompts"), body.ContainsKey("template")) switch

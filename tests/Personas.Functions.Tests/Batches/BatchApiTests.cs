@@ -6,7 +6,7 @@ using static Personas.Functions.Tests.HttpAssertions;
 
 namespace Personas.Functions.Tests.Batches;
 
-public sealed class BatchApiTests(BatchApiHost host) : IClassFixture<BatchApiHost>
+public sealed class BatchApiTests(BatchApiHost host) : IClassFixture<BatchApiHost>, IDisposable
 {
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);
     private readonly HttpClient _bob = host.Client(ApiHost.BobKey);
@@ -218,6 +218,9 @@ public sealed class BatchApiTests(BatchApiHost host) : IClassFixture<BatchApiHos
         Assert.Empty(PersonaDeletion.Leftovers(host.DataDir, id));
         await Problem(await _alice.GetAsync(batchUri), 404);
     }
+
+    /// <summary>A test that failed while holding pictures must not hold up the next.</summary>
+    public void Dispose() => Generator.Release();
 
     private static async Task<byte[]> ReadBytesAsync(ZipArchiveEntry entry)
     {
