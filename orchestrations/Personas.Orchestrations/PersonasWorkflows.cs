@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Personas.Orchestrations.Analytics;
+using Personas.Orchestrations.Batches;
 using Personas.Orchestrations.Dataset;
 using Personas.Orchestrations.Deletion;
 using Personas.Orchestrations.Generations;
@@ -44,6 +45,10 @@ public static class PersonasWorkflows
         .Activity<JudgeValidationActivity>()
         .Orchestrator<GenerateWithPersonaOrchestrator>(GenerateWithPersonaOrchestrator.Name)
         .Activity<GenerateImagesActivity>()
+        .Orchestrator<GenerateBatchOrchestrator>(GenerateBatchOrchestrator.Name)
+        .Activity<CheckBatchWaveActivity>()
+        .Activity<GenerateBatchItemActivity>()
+        .Activity<RecordBatchActivity>()
         .Orchestrator<DeletePersonaOrchestrator>(DeletePersonaOrchestrator.Name)
         .Activity<StopPersonaWorkActivity>()
         .Activity<ErasePersonaActivity>()

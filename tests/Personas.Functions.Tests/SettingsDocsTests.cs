@@ -31,6 +31,7 @@ public sealed class SettingsDocsTests
         { "Local", typeof(LocalTrainingSettings) },
         { "Validation", typeof(Orchestrations.Training.ValidationOptions) },
         { "Generation", typeof(Api.Generations.GenerationSettings) },
+        { "Batches", typeof(Orchestrations.Batches.BatchOptions) },
         { "Posts", typeof(Orchestrations.Posts.PostOptions) },
         { "Publishing", typeof(Providers.Publishing.PublishingOptions) },
         { "Analytics", typeof(Orchestrations.Analytics.AnalyticsOptions) },

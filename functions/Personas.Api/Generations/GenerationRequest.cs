@@ -28,18 +28,11 @@ public sealed record GenerationRequest(string PersonaId, string Prompt, double B
     {
         if (body is null) return (null, [new("body", "Send a JSON object with personaId, prompt and platform.")]);
         var problems = new List<FieldProblem>();
-        foreach (var key in body.Select(p => p.Key).Where(k => !Fields.Contains(k)))
-            problems.Add(new(key, $"is not a generation setting; use {string.Join(", ", Fields)}."));
+        var (platform, usage) = PictureFields.Read(body, Fields, "generation", problems);
         var (personaId, idProblem) = FieldProblem.OfText(body, "personaId", 100);
         problems.AddIfAny(idProblem);
         var (prompt, promptProblem) = FieldProblem.OfText(body, "prompt", MaxPromptLength);
         problems.AddIfAny(promptProblem);
-        var (platform, platformProblem) = FieldProblem.OfText(body, "platform", 40);
-        problems.AddIfAny(platformProblem);
-        if (platform is not null && !PlatformSizes.TryGet(platform, out _))
-            problems.Add(new("platform", $"must be one of {string.Join(", ", PlatformSizes.Names)}."));
-        var (usage, usageProblem) = FieldProblem.OfChoice(body, "usage", Usages.All, Usages.Personal);
-        problems.AddIfAny(usageProblem);
         foreach (var (field, min, max) in Numbers)
             problems.AddIfAny(FieldProblem.OfNumber(body, field, min, max, integer: field != "blendStrength"));
         var faceSwap = body["faceSwap"]?.GetValueKind();

@@ -1,4 +1,5 @@
 using Personas.Api.Analytics;
+using Personas.Api.Batches;
 using Personas.Api.Blobs;
 using Personas.Api.Chat;
 using Personas.Api.Datasets;
@@ -51,6 +52,7 @@ public static class ApiPipeline
         app.MapTrainingEndpoints();
         app.MapVersionEndpoints();
         app.MapGenerationEndpoints();
+        app.MapBatchEndpoints();
         app.MapPostEndpoints();
         app.MapAnalyticsEndpoints();
         app.MapChatEndpoints();

@@ -1,6 +1,8 @@
 using Personas.Domain.Blobs;
 using Personas.Api.Generations;
+using Personas.Api.Training;
 using Personas.Imaging.Preparation;
+using Personas.Orchestrations.Batches;
 using Personas.Imaging.Validation;
 using Personas.Orchestrations.Generations;
 using Personas.Orchestrations.Training;
@@ -19,6 +21,7 @@ public static class GenerationServices
         services.AddSingleton(configuration.GetSection(ValidationOptions.Section).Get<ValidationOptions>() ?? new ValidationOptions());
         services.AddSingleton(sp => new GeneratedImageScorer(sp.GetRequiredService<PhotoInspector>()));
         services.AddSingleton<PersonaPictures>();
+        services.AddSingleton(BatchOptionsFrom(configuration));
         services.AddSingleton(sp => new DryRunImageGenerator(sp.GetRequiredService<IBlobStore>()));
         services.AddSingleton(sp =>
         {
@@ -36,4 +39,9 @@ public static class GenerationServices
         });
         return services;
     }
+
+    /// <summary>Batches read the owner-wide budget that training and generation use.</summary>
+    private static BatchOptions BatchOptionsFrom(IConfiguration configuration) =>
+        (configuration.GetSection(BatchOptions.Section).Get<BatchOptions>() ?? new BatchOptions()).WithOwnerBudget(
+            configuration.GetSection(TrainingSettings.Section).Get<TrainingSettings>()?.OwnerBudgetUsd);
 }

@@ -23,6 +23,7 @@ public static class StoreServices
                 services.AddSingleton(_ => new SqliteCatalog(settings.DatabasePath, PersonasDataConverter.Default));
                 services.AddSingleton<ICatalog>(sp => sp.GetRequiredService<SqliteCatalog>());
                 services.AddSingleton<IPostCatalog>(sp => sp.GetRequiredService<SqliteCatalog>());
+                services.AddSingleton<IBatchCatalog>(sp => sp.GetRequiredService<SqliteCatalog>());
                 services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<SqliteCatalog>());
                 services.AddSingleton<IAnalyticsCatalog>(sp => sp.GetRequiredService<SqliteCatalog>());
                 services.AddSingleton<Domain.Chat.IChatCatalog>(sp => sp.GetRequiredService<SqliteCatalog>());

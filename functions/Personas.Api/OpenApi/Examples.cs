@@ -25,6 +25,10 @@ internal static class Examples
             {"personaId":"per_0123456789abcdef0123","prompt":"ohwx_ada speaking on a stage","platform":"instagram",
             "count":2}
             """,
+        ["CreateBatch"] = """
+            {"template":"{trigger} at {place}, {light}","variations":{"place":["a cafe","the beach"],
+            "light":["morning light","golden hour"]},"platform":"instagram","budgetUsd":2}
+            """,
         ["GenerateSmartPosts"] = """
             {"projectTitle":"Launch week","transcript":"We shipped the new editor today...",
             "settings":{"contentTypes":["carousel","quote"],"platforms":["linkedin","x"],"creativity":0.5,

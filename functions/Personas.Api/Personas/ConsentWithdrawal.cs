@@ -3,6 +3,7 @@ using Personas.Domain.Personas;
 using Personas.Domain.Posts;
 using Personas.Domain.Stores;
 using Personas.Domain.Workflows;
+using Personas.Orchestrations.Batches;
 using Personas.Orchestrations.Deletion;
 using Personas.Orchestrations.Posts;
 using Personas.Orchestrations.Training;
@@ -12,7 +13,8 @@ namespace Personas.Api.Personas;
 /// <summary>
 /// What a withdrawal of consent stops, before the request answers: every unfinished post of the persona is
 /// Canceled ("consent withdrawn") and its lifecycle told to end; training is asked to cancel (its workflow cancels
-/// the provider job); post writing, generations and dataset preparation are terminated. Anything already running
+/// the provider job); a batch is woken to read consent before its next wave and stops; post writing, generations
+/// and dataset preparation are terminated. Anything already running
 /// inside an activity reads consent again before it stores or publishes, so it stops there. A repeated withdrawal
 /// does it all again, so a failure half-way is finished by a retry.
 /// </summary>
@@ -36,6 +38,8 @@ internal static class ConsentWithdrawal
             else if (instance.Name == PostLifecycleOrchestrator.Name)
                 await client.RaiseEventOnceAsync(ledger, instance.InstanceId, PostLifecycleOrchestrator.CancelEventName,
                     new CancelPostEvent(PostConsent.WithdrawnReason), "consent-withdrawn", ct);
+            else if (instance.Name == GenerateBatchOrchestrator.Name) // it reads consent before its next wave
+                await client.RaiseEventAsync(instance.InstanceId, GenerateBatchOrchestrator.WakeEvent, "consent", ct);
             else
                 await client.TerminateInstanceAsync(instance.InstanceId, "Consent was withdrawn.", ct);
         }

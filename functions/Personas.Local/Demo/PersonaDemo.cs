@@ -100,6 +100,7 @@ public static class PersonaDemo
 
         if (!await TrainAsync(http, clock, id, blobs)) return false;
         if (!await GenerateAsync(http, clock, id, blobs)) return false;
+        if (!await BatchDemo.DriveAsync(http, clock, id, dataDir)) return false;
         if (!await PostsDemo.DriveAsync(http, clock, id, PostsDemo.SampleTranscript(), dataDir)) return false;
         if (!await ChatDemo.DriveAsync(http, id)) return false;
         Console.WriteLine($"[demo] Completed in {clock.Elapsed.TotalSeconds:0.0}s");

@@ -12,7 +12,7 @@ namespace Personas.Orchestrations.Deletion;
 
 /// <summary>
 /// The persona's workflow instances: preparation, training (with its dataset sub-workflow), generations (finished,
-/// and running), and its posts' workflows. Deletion and consent withdrawal stop them.
+/// and running), batches, and its posts' workflows. Deletion and consent withdrawal stop them.
 /// </summary>
 public static class PersonaWork
 {
@@ -24,7 +24,7 @@ public static class PersonaWork
     {
         var posts = await PostsAsync(postCatalog, persona, ct);
         var found = new List<OrchestrationMetadata>();
-        foreach (var prefix in new[] { $"dataset-{persona.Id}", $"train-{persona.Id}" })
+        foreach (var prefix in new[] { $"dataset-{persona.Id}", $"train-{persona.Id}", $"batch-{persona.Id}-" })
             found.AddRange(await client.ListByPrefixAsync(prefix, ct));
         foreach (var generation in await catalog.ListGenerationsAsync(persona.Owner, persona.Id, ct))
             if (await client.GetStatusAsync($"gen-{generation.Id}", ct) is { } instance) found.Add(instance);

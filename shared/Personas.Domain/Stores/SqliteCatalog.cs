@@ -38,7 +38,7 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
             CREATE TABLE IF NOT EXISTS posts(id TEXT PRIMARY KEY, owner TEXT NOT NULL, persona_id TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL, doc TEXT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_posts_owner ON posts(owner, created_at, id);
             CREATE TABLE IF NOT EXISTS brand_kits(owner TEXT PRIMARY KEY, doc TEXT NOT NULL);
-            """ + InstanceLedgerSchema + ChatSchema);
+            """ + InstanceLedgerSchema + ChatSchema + BatchesSchema);
             CreateAnalyticsTables(c);
             return AddCostKeys(c);
         });
@@ -131,6 +131,8 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
         c.Execute("DELETE FROM posts WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         DeletePersonaSamples(c, owner, personaId);
         c.Execute("DELETE FROM chat_conversations WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
+        c.Execute("DELETE FROM batches WHERE owner = $owner AND persona_id = $id",
+            ("$owner", owner), ("$id", personaId));
         c.Execute("INSERT INTO audit(owner, persona_id, action, at, details) VALUES ($owner, $id, $action, $at, $details)",
             ("$owner", owner), ("$id", personaId), ("$action", audit.Action), ("$at", audit.At.UtcTicks), ("$details", audit.Details));
         return photos;

@@ -67,7 +67,7 @@ public sealed class RouteTableTests(ApiHost host) : IClassFixture<ApiHost>
             .Select(t => (string)t.GetField("Name", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!).ToHashSet();
         var activities = types.Where(t => typeof(ITaskActivity).IsAssignableFrom(t)).Select(t => t.Name).ToHashSet();
 
-        Assert.Equal(8, orchestrators.Count);
+        Assert.Equal(9, orchestrators.Count);
         Assert.True(activities.Count >= 20, $"only {activities.Count} activities were found");
         Assert.Equal(orchestrators.Order(), Triggers("orchestrationTrigger").Select(f => f["name"]!.GetValue<string>()).Order());
         Assert.Equal(activities.Order(), Triggers("activityTrigger").Select(f => f["name"]!.GetValue<string>()).Order());

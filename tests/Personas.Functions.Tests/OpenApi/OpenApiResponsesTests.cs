@@ -84,6 +84,17 @@ public sealed class OpenApiResponsesTests(PostsApiHost host) : IClassFixture<Pos
         await CheckAsync(await _alice.GetAsync($"/api/personas/{id}/generations"), "GET", $"{persona}/generations",
             200);
 
+        var pictures = await CheckAsync(await _alice.PostAsJsonAsync($"/api/personas/{id}/batches",
+            new { template = "zqxdoc at {place}", variations = new { place = new[] { "a desk" } }, platform = "x" }),
+            "POST", $"{persona}/batches", 202);
+        var batchUri = pictures!["batch"]!["resultUri"]!.GetValue<string>();
+        await Eventually.GetAsync(async () => (await _alice.GetFromJsonAsync<JsonObject>(batchUri))!["batch"]!
+            ["status"]!.GetValue<string>() == "Completed" ? "" : null, "batch");
+        await CheckAsync(await _alice.GetAsync(batchUri), "GET", $"{persona}/batches/{{batchId}}", 200);
+        await CheckAsync(await _alice.GetAsync($"/api/personas/{id}/batches"), "GET", $"{persona}/batches", 200);
+        await CheckAsync(await _alice.PostAsync($"{batchUri}/pause", null), "POST",
+            $"{persona}/batches/{{batchId}}/pause", 409);
+
         var batch = await CheckAsync(await _alice.PostAsJsonAsync("/api/posts/generate-smart", new
         {
             projectTitle = "Launch week", transcript = "We shipped the new editor. Small releases get feedback sooner.",
