@@ -35,6 +35,19 @@ public sealed class FaceEmbeddingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_face_near_the_top_edge_still_matches_its_source_photo()
+    {
+        // A square cut of the portrait leaves the face a few pixels from the top: its aligned crop reaches past the edge.
+        var cut = Imaging.Rendering.Pictures.Cover(Samples.Load("obama.jpg"), 1024, 1024);
+        var inspection = Inspector.Inspect(cut, PersonaMode.FullBody);
+        Assert.True(inspection.Face!.Box.Y < 20, $"the face is at y={inspection.Face.Box.Y}, not near the top");
+        var edge = Embedder.Value.Embed(cut, inspection.Header!, inspection.Face.Box);
+        var similarity = edge.Similarity(Embed("obama.jpg"));
+        output.WriteLine($"edge crop against the source: {similarity:0.000}");
+        Assert.True(similarity > 0.8, $"similarity {similarity:0.000}");
+    }
+
+    [Fact]
     public void A_face_scores_one_against_itself_and_the_vector_has_unit_length()
     {
         var obama = Embed("obama.jpg");
