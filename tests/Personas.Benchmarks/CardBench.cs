@@ -31,7 +31,8 @@ internal static class CardBench
         process.Refresh();
         var cards = rounds * photos.Count * Sizes.Length;
         Console.WriteLine($"bench card_wall_ms {clock.Elapsed.TotalMilliseconds / cards:0} ms/card");
-        Console.WriteLine($"bench card_cpu_ms {(process.TotalProcessorTime - cpu).TotalMilliseconds / cards:0} ms/card");
+        Console.WriteLine(
+            $"bench card_cpu_ms {(process.TotalProcessorTime - cpu).TotalMilliseconds / cards:0} ms/card");
         return Task.FromResult(0);
     }
 }

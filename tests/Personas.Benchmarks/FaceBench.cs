@@ -14,10 +14,12 @@ internal static class FaceBench
 {
     public static async Task<int> RunAsync()
     {
-        var path = FaceModel.Find() ?? throw new InvalidOperationException("tools/models/face-embedding.onnx is missing.");
+        var path = FaceModel.Find()
+            ?? throw new InvalidOperationException("tools/models/face-embedding.onnx is missing.");
         using var embedder = new OnnxFaceEmbedder(path);
         var bytes = Samples.Load("obama.jpg");
-        var inspection = new PhotoInspector(new PhotoGates(), FaceDetector.FrontalFace).Inspect(bytes, PersonaMode.Portrait);
+        var inspection = new PhotoInspector(new PhotoGates(), FaceDetector.FrontalFace)
+            .Inspect(bytes, PersonaMode.Portrait);
         var (header, face) = (inspection.Header!, inspection.Face!.Box);
         for (var i = 0; i < 10; i++) embedder.Embed(bytes, header, face);
 

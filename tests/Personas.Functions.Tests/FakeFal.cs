@@ -123,11 +123,16 @@ public sealed class FakeFal : IAsyncDisposable
     private IResult FaceSwap(string model, JsonObject input)
     {
         if (input["base_image_url"] is null || input["swap_image_url"] is null)
-            return Results.Json(new { detail = new[] { new { loc = new[] { "body", "swap_image_url" }, msg = "field required", type = "missing" } } }, statusCode: 422);
+            return Results.Json(new { detail = new[] { new { loc = new[] { "body", "swap_image_url" },
+                msg = "field required", type = "missing" } } }, statusCode: 422);
         var id = Renders.Add(input, 1);
         Jobs[id] = new Job { Id = id, Model = model, Input = input, State = "COMPLETED" };
         var root = $"{BaseAddress}{model}/requests/{id}";
-        return Results.Json(new { status = "IN_QUEUE", request_id = id, status_url = $"{root}/status", response_url = root, cancel_url = $"{root}/cancel" });
+        return Results.Json(new
+        {
+            status = "IN_QUEUE", request_id = id, status_url = $"{root}/status", response_url = root,
+            cancel_url = $"{root}/cancel",
+        });
     }
 
     private IResult Status(string id) => Jobs.TryGetValue(id, out var job)
@@ -144,7 +149,10 @@ public sealed class FakeFal : IAsyncDisposable
         if (job.State != "COMPLETED") return Results.Json(new { detail = "Request is still in progress" }, statusCode: 400);
         if (job.Failed) return Results.Json(new { detail = "Training diverged" }, statusCode: 422);
         if (job.Model == FaceSwapModel)
-            return Results.Json(new { image = new { url = $"{BaseAddress}files/{id}/image", content_type = Renders.ContentType(id) } });
+            return Results.Json(new
+            {
+                image = new { url = $"{BaseAddress}files/{id}/image", content_type = Renders.ContentType(id) },
+            });
         return job.Model == "fal-ai/flux-lora"
             ? Results.Json(new
             {

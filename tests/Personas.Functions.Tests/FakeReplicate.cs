@@ -93,7 +93,9 @@ public sealed class FakeReplicate : IAsyncDisposable
 
     public const string FaceSwapVersion = "swap456";
 
-    /// <summary>A face-swap model (input_image, swap_image): finished at once, its output the sample portrait.</summary>
+    /// <summary>
+    /// A face-swap model (input_image, swap_image): finished at once, its output the sample portrait.
+    /// </summary>
     private IResult FaceSwap(JsonObject input)
     {
         if (input["input_image"] is null || input["swap_image"] is null)

@@ -14,7 +14,8 @@ public sealed partial record ChatRequest(string Message, string? ConversationId)
     /// <summary>The request, or every problem with the body at once.</summary>
     public static (ChatRequest? Request, IReadOnlyList<FieldProblem>? Problems) Parse(JsonObject? body)
     {
-        if (body is null) return (null, [new("body", "Send a JSON object with message and, optionally, conversationId.")]);
+        if (body is null)
+            return (null, [new("body", "Send a JSON object with message and, optionally, conversationId.")]);
         var problems = body.Select(p => p.Key).Where(k => !Fields.Contains(k))
             .Select(k => new FieldProblem(k, "is not a field of this request.")).ToList();
         var message = Text(body, "message");
@@ -25,13 +26,15 @@ public sealed partial record ChatRequest(string Message, string? ConversationId)
         {
             conversationId = Text(body, "conversationId");
             if (conversationId is null || !ConversationIdPattern().IsMatch(conversationId))
-                problems.Add(new("conversationId", "Use an id this API gave (conv_ and 20 letters or digits), or leave it out to start one."));
+                problems.Add(new("conversationId",
+                    "Use an id this API gave (conv_ and 20 letters or digits), or leave it out to start one."));
         }
         return problems.Count > 0 ? (null, problems) : (new ChatRequest(message!.Trim(), conversationId), null);
     }
 
     private static string? Text(JsonObject body, string field) =>
-        body[field] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+        body[field] is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            ? value.GetValue<string>() : null;
 
     [GeneratedRegex("^conv_[a-z0-9]{20}$")]
     private static partial Regex ConversationIdPattern();

@@ -28,7 +28,8 @@ internal sealed class ChatStream(Func<ChatStream, CancellationToken, Task> write
 
     public async Task SendAsync(string name, object data, CancellationToken ct)
     {
-        await _response.WriteAsync($"event: {name}\ndata: {JsonSerializer.Serialize(data, JsonSerializerOptions.Web)}\n\n", ct);
+        await _response.WriteAsync(
+            $"event: {name}\ndata: {JsonSerializer.Serialize(data, JsonSerializerOptions.Web)}\n\n", ct);
         await _response.Body.FlushAsync(ct);
     }
 }

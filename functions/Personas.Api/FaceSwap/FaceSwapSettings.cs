@@ -5,10 +5,14 @@ public sealed class FaceSwapSettings
 {
     public const string Section = "Personas:FaceSwap";
 
-    /// <summary><c>fal</c> or <c>replicate</c>; empty: fal.ai when its key is set, else Replicate, else the dry run.</summary>
+    /// <summary>
+    /// <c>fal</c> or <c>replicate</c>; empty: fal.ai when its key is set, else Replicate, else the dry run.
+    /// </summary>
     public string Provider { get; set; } = "";
 
-    /// <summary>fal.ai's face-swap model: input <c>base_image_url</c> and <c>swap_image_url</c>, output <c>image</c>.</summary>
+    /// <summary>
+    /// fal.ai's face-swap model: input <c>base_image_url</c> and <c>swap_image_url</c>, output <c>image</c>.
+    /// </summary>
     public string FalModel { get; set; } = "fal-ai/face-swap";
 
     /// <summary>

@@ -30,7 +30,9 @@ public static class GenerationEndpoints
     {
         app.MapPost(Route, StartAsync).WithTags("Generation").WithName("GenerateWithPersona")
             .Documents<GenerationBody>("application/json")
-            .WithSummary("Generates pictures of a persona. Body: { personaId, prompt, platform, blendStrength? (0.5), seed?, count? (1–4), usage? (personal|commercial|thirdParty), modelVersion?, faceSwap? (false) }. 202.")
+            .WithSummary("Generates pictures of a persona. Body: { personaId, prompt, platform, blendStrength? (0.5), "
+                + "seed?, count? (1–4), usage? (personal|commercial|thirdParty), modelVersion?, "
+                + "faceSwap? (false) }. 202.")
             .Produces<GenerationAccepted>(202).ProducesProblem(400).ProducesProblem(402).ProducesProblem(403)
             .ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         app.MapGet("/api/generations/{generationId}", GetAsync).WithTags("Generation").WithName("Generation")

@@ -4,7 +4,8 @@ using Personas.Providers.Rating;
 
 namespace Personas.Api.Hosting;
 
-/// <summary>Persona chat, profile writing and content rating: the configured text model, or templates and the word list.
+/// <summary>
+/// Persona chat, profile writing and content rating: the configured text model, or templates and the word list.
 /// </summary>
 public static class ChatServices
 {

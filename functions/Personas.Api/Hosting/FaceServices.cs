@@ -45,9 +45,11 @@ public static class FaceServices
             var timeout = TimeSpan.FromSeconds(generation.TimeoutSeconds);
             var poll = TimeSpan.FromSeconds(generation.PollSeconds);
             var configured = new List<IFaceSwapper>();
-            if (fal.Configured) configured.Add(new FalFaceSwapper(fal.CreateClient(), swap.FalModel, timeout, poll, clock));
+            if (fal.Configured)
+                configured.Add(new FalFaceSwapper(fal.CreateClient(), swap.FalModel, timeout, poll, clock));
             if (!string.IsNullOrWhiteSpace(replicate.Token))
-                configured.Add(new ReplicateFaceSwapper(replicate.CreateClient(), swap.ReplicateVersion, timeout, poll, clock));
+                configured.Add(new ReplicateFaceSwapper(replicate.CreateClient(), swap.ReplicateVersion,
+                    timeout, poll, clock));
             return new FaceSwappers(configured, swap.Provider, PriceList.Parse(swap.PricePerSwapUsd));
         });
         services.AddSingleton<PersonaFaceSwap>();

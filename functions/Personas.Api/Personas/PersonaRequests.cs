@@ -28,7 +28,8 @@ public sealed record CreatePersonaRequest(string? Name, string? TriggerWord, str
             if (Consent.Restrictions?.TimeLimitDays is { } days && days is < 1 or > 3650)
                 problems["consent.restrictions.timeLimitDays"] = ["Between 1 and 3650 days, or leave it out for no limit."];
         }
-        foreach (var (field, reasons) in PersonaProfile.Problems(Voice, Topics, Restrictions)) problems[field] = reasons;
+        foreach (var (field, reasons) in PersonaProfile.Problems(Voice, Topics, Restrictions))
+            problems[field] = reasons;
         return problems;
     }
 

@@ -16,9 +16,10 @@ public sealed record IntakeResult(string FileName, bool Accepted, string? PhotoI
 
 /// <summary>
 /// Takes staged files to stored photos: inspects them (one per core), refuses faces of somebody else than the persona
-/// (<see cref="SamePerson"/>), refuses repeats of the persona's photos and of each other, keeps the persona under its photo limit, then stores the accepted ones, blobs first and catalog last, so
-/// a failure leaves nothing half-stored; a note (<see cref="UploadNotes"/>) written before the blobs lets the startup
-/// sweep remove them if the host dies before the catalog write.
+/// (<see cref="SamePerson"/>), refuses repeats of the persona's photos and of each other, keeps the persona under its
+/// photo limit, then stores the accepted ones, blobs first and catalog last, so a failure leaves nothing half-stored;
+/// a note (<see cref="UploadNotes"/>) written before the blobs lets the startup sweep remove them if the host dies
+/// before the catalog write.
 /// </summary>
 public sealed class PhotoIntake(ICatalog catalog, IBlobStore blobs, PhotoInspector inspector, PhotoGates gates,
     UploadNotes notes, PersonaFaces faces, TimeProvider clock)

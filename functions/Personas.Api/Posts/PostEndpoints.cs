@@ -99,8 +99,8 @@ public static class PostEndpoints
             await posts.SavePostAsync(new Post(w.PostId, owner, batchId, request.PersonaId, w.Kind, w.Platform, request.Brief, request.Creativity, PostStatus.Generating, [], now)
                 { Usage = request.Usage, FaceSwap = request.FaceSwap }.With(now, "Requested."), http.RequestAborted);
         return await idem.StartAsync(client, ledger, clock, GeneratePostsOrchestrator.Name,
-            new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage, work,
-                FaceSwap: request.FaceSwap),
+            new GeneratePostsInput(owner, batchId, request.Brief, request.Creativity, request.PersonaId, request.Usage,
+                work, FaceSwap: request.FaceSwap),
             instanceId, Answer);
     }
 

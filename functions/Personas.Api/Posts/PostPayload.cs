@@ -64,7 +64,8 @@ public sealed record PostRevisionPayload(
         r.Number, PostCopyPayload.From(r.Copy), r.Prompt,
         r.Assets.Select(a => new PostAssetPayload(a.Role, a.Variant, a.Width, a.Height, a.Slide, link(a.Blob)))
             .ToList(),
-        r.Seeds, r.CostUsd, r.ImageProvider, r.Label, r.Feedback, r.EditedBy, r.Notes, r.CreatedAt, r.FaceSwap, r.Rating);
+        r.Seeds, r.CostUsd, r.ImageProvider, r.Label, r.Feedback, r.EditedBy, r.Notes, r.CreatedAt, r.FaceSwap,
+        r.Rating);
 }
 
 /// <summary>One platform-ready file: its role, size name, pixels, slide number and signed link.</summary>

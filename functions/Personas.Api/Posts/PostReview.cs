@@ -61,7 +61,8 @@ public static class PostReview
 
         var now = clock.GetUtcNow();
         var updated = await posts.UpdatePostAsync(owner, postId, p => p.Status != PostStatus.AwaitingApproval ? p
-            : (p with { Revisions = [.. p.Revisions, current with { Number = p.Revisions.Count + 1, Copy = copy, CostUsd = 0, CreatedAt = now, Feedback = null, EditedBy = owner, Notes = [], Rating = rating }] })
+            : (p with { Revisions = [.. p.Revisions, current with { Number = p.Revisions.Count + 1, Copy = copy,
+                CostUsd = 0, CreatedAt = now, Feedback = null, EditedBy = owner, Notes = [], Rating = rating }] })
                 .With(now, $"Edited by {owner}: {string.Join(", ", edit.Select(e => e.Key))}."), http.RequestAborted);
         return updated is { Status: PostStatus.AwaitingApproval }
             ? TypedResults.Ok(new PostEdited(postId, updated.Revisions.Count, $"/api/posts/{postId}"))

@@ -11,9 +11,12 @@ using Personas.Domain.Stores;
 
 namespace Personas.Api.Profiles;
 
-public sealed record ProfileUpdateBody(string? Voice, IReadOnlyList<string>? Topics, IReadOnlyList<string>? Restrictions);
+public sealed record ProfileUpdateBody(string? Voice, IReadOnlyList<string>? Topics,
+    IReadOnlyList<string>? Restrictions);
 
-/// <summary><c>PATCH /api/personas/{personaId}/profile</c>: the voice, topics and restrictions after creation.</summary>
+/// <summary>
+/// <c>PATCH /api/personas/{personaId}/profile</c>: the voice, topics and restrictions after creation.
+/// </summary>
 internal static class ProfileUpdate
 {
     private static readonly string[] Fields = ["voice", "topics", "restrictions"];
@@ -48,7 +51,8 @@ internal static class ProfileUpdate
             Voice = patch.ContainsKey("voice") ? (string.IsNullOrWhiteSpace(update.Voice) ? null : update.Voice.Trim())
                 : p.Voice,
             Topics = patch.ContainsKey("topics") ? PersonaProfile.Clean(update.Topics) : p.Topics,
-            Restrictions = patch.ContainsKey("restrictions") ? PersonaProfile.Clean(update.Restrictions) : p.Restrictions,
+            Restrictions = patch.ContainsKey("restrictions") ? PersonaProfile.Clean(update.Restrictions)
+                : p.Restrictions,
             UpdatedAt = now,
         }, http.RequestAborted);
         return updated is null ? PersonaEndpoints.NotFound(http, personaId)

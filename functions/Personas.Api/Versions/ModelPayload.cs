@@ -32,13 +32,14 @@ public sealed record CandidatePayload(string Label, string WeightsBlob, Validati
     public static CandidatePayload From(CandidateValidation c, Func<string, string> link) =>
         new(c.Label, c.WeightsBlob, c.FaceDetected, c.Quality, c.TriggerEffectiveness, c.FaceConsistency,
             c.Images.Select(i => new ValidationImagePayload(i.Prompt, i.Seed, i.Provider, i.Blob, i.ControlBlob,
-                i.ClearFace, i.Quality, i.FaceChangeBits, link(i.Blob), link(i.ControlBlob), i.FaceSimilarity)).ToList(),
+                i.ClearFace, i.Quality, i.FaceChangeBits, link(i.Blob), link(i.ControlBlob), i.FaceSimilarity))
+                .ToList(),
             c.Metrics.ToList(), c.Score);
 }
 
 /// <summary>
-/// A validation picture (<c>blob</c>, with the LoRA) and its control (<c>controlBlob</c>, without); <c>faceSimilarity</c>
-/// is its face's median cosine to the persona's photos (null without a clear face).
+/// A validation picture (<c>blob</c>, with the LoRA) and its control (<c>controlBlob</c>, without);
+/// <c>faceSimilarity</c> is its face's median cosine to the persona's photos (null without a clear face).
 /// </summary>
 public sealed record ValidationImagePayload(string Prompt, long Seed, string Provider, string Blob, string ControlBlob,
     bool ClearFace, int Quality, int FaceChangeBits, string Url, string ControlUrl, double? FaceSimilarity);

@@ -20,11 +20,14 @@ public static class ChatDemo
         var profile = answer["profile"]!;
         Console.WriteLine($"[demo] POST /api/personas/generate -> profile by {answer["source"]}:");
         Console.WriteLine($"[demo]   name {profile["name"]}; voice: {profile["voice"]}");
-        Console.WriteLine($"[demo]   topics {profile["topics"]!.ToJsonString()}; restrictions {profile["restrictions"]!.ToJsonString()}");
+        Console.WriteLine($"[demo]   topics {profile["topics"]!.ToJsonString()}; "
+            + $"restrictions {profile["restrictions"]!.ToJsonString()}");
         foreach (var caption in profile["sampleCaptions"]!.AsArray())
-            Console.WriteLine($"[demo]   caption ({caption!["rating"]!["rating"]}, {caption["rating"]!["source"]}): {caption["text"]}");
+            Console.WriteLine($"[demo]   caption ({caption!["rating"]!["rating"]}, {caption["rating"]!["source"]}): "
+                + $"{caption["text"]}");
         var patched = await http.PatchAsJsonAsync($"/api/personas/{personaId}/profile",
-            new { voice = profile["voice"]!.GetValue<string>(), topics = profile["topics"], restrictions = profile["restrictions"] });
+            new { voice = profile["voice"]!.GetValue<string>(), topics = profile["topics"],
+                restrictions = profile["restrictions"] });
         if (patched.StatusCode != HttpStatusCode.OK) return await FailAsync("PATCH profile", patched);
 
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/personas/{personaId}/chat")
@@ -36,15 +39,16 @@ public static class ChatDemo
         if (chat.StatusCode != HttpStatusCode.OK) return await FailAsync("POST chat", chat);
         var events = (await chat.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
         var done = JsonNode.Parse(events[^1].Split('\n').Single(l => l.StartsWith("data: "))["data: ".Length..])!;
-        Console.WriteLine($"[demo] POST /api/personas/{personaId}/chat (text/event-stream) -> {events.Length - 2} delta "
-            + $"events, answer by {done["message"]!["source"]} (rated {done["message"]!["rating"]!["rating"]}):");
+        Console.WriteLine($"[demo] POST /api/personas/{personaId}/chat (text/event-stream) -> {events.Length - 2} "
+            + $"delta events, answer by {done["message"]!["source"]} (rated {done["message"]!["rating"]!["rating"]}):");
         Console.WriteLine($"[demo]   > What should I post about shipping this week?");
         Console.WriteLine($"[demo]   < {done["message"]!["content"]}");
 
         var refused = await http.PostAsJsonAsync($"/api/personas/{personaId}/chat",
             new { message = "Let's talk about politics", conversationId = done["conversationId"]!.GetValue<string>() });
         var problem = await refused.Content.ReadFromJsonAsync<JsonObject>();
-        Console.WriteLine($"[demo]   > Let's talk about politics -> {(int)refused.StatusCode} {problem!["title"]}: {problem["detail"]}");
+        Console.WriteLine($"[demo]   > Let's talk about politics -> {(int)refused.StatusCode} {problem!["title"]}: "
+            + $"{problem["detail"]}");
         return refused.StatusCode == HttpStatusCode.UnprocessableEntity
             || PersonaDemo.Fail("a restricted topic was not refused");
     }

@@ -29,7 +29,9 @@ public sealed class PersonaFaceSwap(FaceSwappers swappers, PersonaFaces faces, G
 
     public decimal EstimateUsd(int pictures) => swappers.EstimateUsd(pictures);
 
-    /// <summary>What a picture's label says: each stand-in that made it (the dry-run image, the dry-run swap).</summary>
+    /// <summary>
+    /// What a picture's label says: each stand-in that made it (the dry-run image, the dry-run swap).
+    /// </summary>
     public static string? Label(string? imageProvider, FaceSwapOutcome? swap) => string.Join("; ", new[]
     {
         imageProvider == DryRunImageGenerator.ProviderName ? DryRunImageGenerator.Label : null,

@@ -80,7 +80,8 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
                     new CostKey(instanceId, $"post/{work.PostId}/r{number}/faceswap", 0), input.Batch.Usage, ct);
                 cost += faceSwap.EstimateUsd(1);
                 // A kept swap replaced the stored picture: the cards show that one.
-                if (swap.Kept) picture = picture with { Bytes = await blobs.ReadAllBytesAsync(picture.Blob, ct) ?? picture.Bytes };
+                if (swap.Kept)
+                    picture = picture with { Bytes = await blobs.ReadAllBytesAsync(picture.Blob, ct) ?? picture.Bytes };
             }
             photos = provider == DryRunImageGenerator.ProviderName
                 ? await StandInPhotosAsync(request, work.Kind == PostKind.Carousel ? written.Copy.Slides.Count : 1, ct)

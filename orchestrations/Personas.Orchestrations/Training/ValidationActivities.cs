@@ -23,7 +23,8 @@ public sealed record JudgeValidationInput(IReadOnlyList<CandidateValidation> Can
 /// check against the persona's photos). Every score is the share of prompts that pass its check, so 0.8 means 80 %.
 /// </summary>
 public sealed class ValidateCandidateActivity(ICatalog catalog, PersonaPictures pictures, GeneratedImageScorer scorer, PhotoGates gates,
-    PersonaFaces faces, ValidationOptions options, TimeProvider clock) : TaskActivity<ValidateCandidateInput, CandidateValidation>
+    PersonaFaces faces, ValidationOptions options, TimeProvider clock)
+    : TaskActivity<ValidateCandidateInput, CandidateValidation>
 {
     public override async Task<CandidateValidation> RunAsync(TaskActivityContext context, ValidateCandidateInput input)
     {
@@ -46,11 +47,13 @@ public sealed class ValidateCandidateActivity(ICatalog catalog, PersonaPictures 
                 BlobPaths.Join(folder, $"{i}-control.jpg"), "validation control", Key(context, label, $"{i}-control"),
                 ct);
             var check = scorer.Check(shot.Bytes, persona.Mode);
-            var bits = check.Face is { } box ? GeneratedImageScorer.FaceChangeBits(shot.Bytes, control.Bytes, box, width) : 0;
-            var similarity = check.ClearFace && personaFaces.Count > 0 && faces.Embed(shot.Bytes, check.Face) is { } face
+            var bits = check.Face is { } box
+                ? GeneratedImageScorer.FaceChangeBits(shot.Bytes, control.Bytes, box, width) : 0;
+            var similarity = check.ClearFace && personaFaces.Count > 0
+                && faces.Embed(shot.Bytes, check.Face) is { } face
                 ? Math.Round(SamePerson.MedianSimilarity(face, personaFaces), 3) : (double?)null;
-            images.Add(new ValidationImage(prompt, seed, shot.Provider, shot.Blob, control.Blob, check.ClearFace, check.Quality, bits,
-                similarity));
+            images.Add(new ValidationImage(prompt, seed, shot.Provider, shot.Blob, control.Blob, check.ClearFace,
+                check.Quality, bits, similarity));
         }
         return Score(label, input.WeightsBlob, images, personaFaces.Count > 0);
     }
@@ -69,23 +72,29 @@ public sealed class ValidateCandidateActivity(ICatalog catalog, PersonaPictures 
         var good = images.Count(i => i.Quality >= gates.MinOverallScore);
         var effective = images.Count(i => i.ClearFace && i.FaceChangeBits >= options.MinFaceChangeBits);
         return new CandidateValidation(label, weights,
-            new ValidationMetric(Share(clear, n), $"{clear} of {n} validation images show one clear face (the intake detector)."),
+            new ValidationMetric(Share(clear, n),
+                $"{clear} of {n} validation images show one clear face (the intake detector)."),
             new ValidationMetric(Share(good, n), $"{good} of {n} reach the intake quality gate of {gates.MinOverallScore} (mean overall {images.Select(i => i.Quality).DefaultIfEmpty(0).Average():0})."),
             new ValidationMetric(Share(effective, n), $"In {effective} of {n} prompts the face differs from the same seed without the LoRA by at least {options.MinFaceChangeBits} of 64 hash bits (median {Median(images.Select(i => i.FaceChangeBits))})."),
             comparable ? Consistency(images)
-                : ValidationMetric.Unavailable("The persona has no stored photo with a face to compare the pictures with."),
+                : ValidationMetric.Unavailable(
+                    "The persona has no stored photo with a face to compare the pictures with."),
             images);
     }
 
-    /// <summary>The share of pictures whose face passes the intake's same-person check against the persona's photos.</summary>
+    /// <summary>
+    /// The share of pictures whose face passes the intake's same-person check against the persona's photos.
+    /// </summary>
     private ValidationMetric Consistency(List<ValidationImage> images)
     {
         var n = images.Count;
         var alike = images.Count(i => i.FaceSimilarity >= faces.Threshold);
-        var measured = images.Where(i => i.FaceSimilarity is not null).Select(i => i.FaceSimilarity!.Value).Order().ToList();
+        var measured = images.Where(i => i.FaceSimilarity is not null).Select(i => i.FaceSimilarity!.Value)
+            .Order().ToList();
         var median = measured.Count > 0 ? $"median similarity {measured[measured.Count / 2]:0.00}" : "no face measured";
-        return new ValidationMetric(Share(alike, n), $"In {alike} of {n} images the face passes the same-person check " +
-            $"against the persona's photos (similarity at least {faces.Threshold:0.00}; {median}; {faces.Embedder.Model}).");
+        return new ValidationMetric(Share(alike, n), $"In {alike} of {n} images the face passes the same-person " +
+            $"check against the persona's photos (similarity at least {faces.Threshold:0.00}; {median}; " +
+            $"{faces.Embedder.Model}).");
     }
 
     private static double Share(int count, int total) => total == 0 ? 0 : Math.Round((double)count / total, 3);

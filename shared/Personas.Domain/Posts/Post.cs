@@ -36,7 +36,9 @@ public sealed record PostRevision(int Number, PostCopy Copy, ImagePrompt? Prompt
     public string? Label { get; init; }
     /// <summary>Why the copy came from templates although a model is configured, or what repair it needed.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
-    /// <summary>The rating of the written copy and image prompt (null on revisions made before ratings existed).</summary>
+    /// <summary>
+    /// The rating of the written copy and image prompt (null on revisions made before ratings existed).
+    /// </summary>
     public Rating.ContentRating? Rating { get; init; }
 }
 

@@ -130,7 +130,8 @@ public sealed partial class SqliteCatalog(string databasePath, PersonasDataConve
         c.Execute("DELETE FROM generations WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         c.Execute("DELETE FROM posts WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
         DeletePersonaSamples(c, owner, personaId);
-        c.Execute("DELETE FROM chat_conversations WHERE owner = $owner AND persona_id = $id", ("$owner", owner), ("$id", personaId));
+        c.Execute("DELETE FROM chat_conversations WHERE owner = $owner AND persona_id = $id",
+            ("$owner", owner), ("$id", personaId));
         c.Execute("DELETE FROM batches WHERE owner = $owner AND persona_id = $id",
             ("$owner", owner), ("$id", personaId));
         c.Execute("INSERT INTO audit(owner, persona_id, action, at, details) VALUES ($owner, $id, $action, $at, $details)",

@@ -8,8 +8,8 @@ public sealed record ValidationMetric(double? Value, string Explanation)
 
 /// <summary>One validation prompt's pictures: with the LoRA and trigger, and the control at LoRA scale 0 with the same seed.</summary>
 /// FaceSimilarity: the face's median cosine to the persona's photos (the same-person check); null without a clear face.
-public sealed record ValidationImage(string Prompt, long Seed, string Provider, string Blob, string ControlBlob, bool ClearFace,
-    int Quality, int FaceChangeBits, double? FaceSimilarity = null);
+public sealed record ValidationImage(string Prompt, long Seed, string Provider, string Blob, string ControlBlob,
+    bool ClearFace, int Quality, int FaceChangeBits, double? FaceSimilarity = null);
 
 /// <summary>How one set of weights (the final LoRA or a checkpoint) did.</summary>
 public sealed record CandidateValidation(string Label, string WeightsBlob, ValidationMetric FaceDetected, ValidationMetric Quality,

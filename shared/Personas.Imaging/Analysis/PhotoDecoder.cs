@@ -115,7 +115,8 @@ public static class PhotoDecoder
     /// The same cut as <see cref="Frame"/>, as interleaved 8-bit RGB pixels (row by row) rather than a JPEG: what a
     /// model reads, without a lossy round trip.
     /// </summary>
-    public static byte[] FramePixels(byte[] bytes, PhotoHeader header, CropRegion region, int outputWidth, int outputHeight)
+    public static byte[] FramePixels(byte[] bytes, PhotoHeader header, CropRegion region, int outputWidth,
+        int outputHeight)
     {
         try
         {
@@ -128,9 +129,11 @@ public static class PhotoDecoder
         }
     }
 
-    private static VipsImage FrameImage(byte[] bytes, PhotoHeader header, CropRegion region, int outputWidth, int outputHeight)
+    private static VipsImage FrameImage(byte[] bytes, PhotoHeader header, CropRegion region, int outputWidth,
+        int outputHeight)
     {
-        // JPEGs decode at 1/2, 1/4 or 1/8 size almost for free: use the largest shrink that still leaves the crop at full output size.
+        // JPEGs decode at 1/2, 1/4 or 1/8 size almost for free: use the largest shrink that still leaves the crop at
+        // full output size.
         var scale = Math.Max((double)outputWidth / region.Width, (double)outputHeight / region.Height);
         var shrink = header.Format != PhotoFormat.Jpeg ? 1 : new[] { 8, 4, 2 }.FirstOrDefault(f => 1.0 / f >= scale, 1);
         // Decoded top to bottom and only as far as the crop reaches. The crop is cut in the photo's stored orientation
@@ -145,7 +148,8 @@ public static class PhotoDecoder
         var orientation = simpleTurn ? header.Orientation : 1;
         var turned = orientation is 6 or 8;
         var factor = (double)(turned ? source.Height : source.Width) / header.Width;
-        var upright = region.Scale(factor).ClampTo(turned ? source.Height : source.Width, turned ? source.Width : source.Height);
+        var upright = region.Scale(factor)
+            .ClampTo(turned ? source.Height : source.Width, turned ? source.Width : source.Height);
         var stored = ToStored(upright, orientation, source.Width, source.Height);
         using var extract = new VipsOperation("extract_area").Set("input", source)
             .Set("left", stored.X).Set("top", stored.Y).Set("width", stored.Width).Set("height", stored.Height).Build();

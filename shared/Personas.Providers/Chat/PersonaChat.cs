@@ -40,7 +40,9 @@ public sealed class PersonaChat(LlmOptions options)
                 if (part.Text is { Length: > 0 } text) yield return text;
     }
 
-    /// <summary>Words with their following space, so a client renders the template answer as it would a stream.</summary>
+    /// <summary>
+    /// Words with their following space, so a client renders the template answer as it would a stream.
+    /// </summary>
     private static IEnumerable<string> Pieces(string text)
     {
         var start = 0;

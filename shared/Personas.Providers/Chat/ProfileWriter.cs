@@ -58,7 +58,9 @@ public sealed class ProfileWriter(LlmOptions options)
         }
     }
 
-    /// <summary>Trimmed to the persona record's own limits, so the profile can be sent back to create a persona.</summary>
+    /// <summary>
+    /// Trimmed to the persona record's own limits, so the profile can be sent back to create a persona.
+    /// </summary>
     private static List<string> List(List<string>? items) =>
         (items ?? []).Select(i => Clip(i, 60)).Where(i => i.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)
             .Take(20).ToList();

@@ -53,7 +53,9 @@ public static class TemplateWriter
     private static string Tone(string? voice) => string.IsNullOrWhiteSpace(voice) ? "friendly and clear"
         : voice.Split('.', ';')[0].Trim().ToLowerInvariant();
 
-    /// <summary>Distinct words of four or more letters that are not filler, in the order the brief gives them.</summary>
+    /// <summary>
+    /// Distinct words of four or more letters that are not filler, in the order the brief gives them.
+    /// </summary>
     internal static IEnumerable<string> Keywords(string brief) =>
         brief.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
             .Select(w => new string(w.Where(c => char.IsLetter(c) || c == '-').ToArray()).Trim('-').ToLowerInvariant())

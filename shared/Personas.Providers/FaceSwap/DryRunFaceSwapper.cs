@@ -14,5 +14,6 @@ public sealed class DryRunFaceSwapper : IFaceSwapper
         Task.FromResult(new SwappedImage(Name, null, request.TargetBytes, $"dryrun-swap-{request.TargetBytes.Length}"));
 
     public Task<Stream> OpenAsync(SwappedImage image, CancellationToken ct) =>
-        Task.FromResult<Stream>(new MemoryStream(image.Bytes ?? throw new InvalidDataException("A dry-run swap carries its bytes.")));
+        Task.FromResult<Stream>(
+            new MemoryStream(image.Bytes ?? throw new InvalidDataException("A dry-run swap carries its bytes.")));
 }

@@ -28,12 +28,14 @@ public sealed class FalFaceSwapper(FalClient fal, string model, TimeSpan timeout
                 if (clock.GetUtcNow() > deadline)
                 {
                     await fal.CancelAsync(queued.CancelUrl, ct);
-                    throw new FaceSwapException(Name, null, $"fal.ai did not finish the swap within {timeout.TotalSeconds:0} s.");
+                    throw new FaceSwapException(Name, null,
+                        $"fal.ai did not finish the swap within {timeout.TotalSeconds:0} s.");
                 }
                 await Task.Delay(pollInterval, clock, ct);
             }
             var result = await fal.GetResultAsync(queued.ResponseUrl, ct);
-            var url = result["image"]?["url"]?.ToString() ?? throw new FaceSwapException(Name, null, "fal.ai returned no image.");
+            var url = result["image"]?["url"]?.ToString()
+                ?? throw new FaceSwapException(Name, null, "fal.ai returned no image.");
             return new SwappedImage(Name, url, null, queued.RequestId);
         }
         catch (FalException ex)

@@ -6,7 +6,9 @@ namespace Personas.Providers.FaceSwap;
 /// </summary>
 public sealed record FaceSwapRequest(Uri? TargetUrl, Uri? FaceUrl, byte[] TargetBytes);
 
-/// <summary>What a face-swap provider returned: a link to fetch, or the bytes (the dry run), and its request id.</summary>
+/// <summary>
+/// What a face-swap provider returned: a link to fetch, or the bytes (the dry run), and its request id.
+/// </summary>
 public sealed record SwappedImage(string Provider, string? Url, byte[]? Bytes, string? RequestId);
 
 /// <summary>A face-swap model on fal.ai or Replicate, or the dry run.</summary>
@@ -20,7 +22,8 @@ public interface IFaceSwapper
 }
 
 /// <summary>A provider refused or failed the swap, with its status and message.</summary>
-public sealed class FaceSwapException(string provider, int? status, string message) : Exception($"{provider}: {message}")
+public sealed class FaceSwapException(string provider, int? status, string message)
+    : Exception($"{provider}: {message}")
 {
     public string Provider { get; } = provider;
     public int? Status { get; } = status;

@@ -26,12 +26,14 @@ public sealed class ReplicateFaceSwapper(ReplicateClient replicate, string versi
             while (!prediction.Finished)
             {
                 if (clock.GetUtcNow() > deadline)
-                    throw new FaceSwapException(Name, null, $"Replicate did not finish the swap within {timeout.TotalSeconds:0} s.");
+                    throw new FaceSwapException(Name, null,
+                        $"Replicate did not finish the swap within {timeout.TotalSeconds:0} s.");
                 await Task.Delay(pollInterval, clock, ct);
                 prediction = await replicate.GetPredictionAsync(prediction.Id, ct);
             }
             if (prediction.Status != "succeeded" || prediction.Output.Count == 0)
-                throw new FaceSwapException(Name, null, prediction.Error ?? $"The prediction ended as {prediction.Status} without an image.");
+                throw new FaceSwapException(Name, null,
+                    prediction.Error ?? $"The prediction ended as {prediction.Status} without an image.");
             return new SwappedImage(Name, prediction.Output[0], null, prediction.Id);
         }
         catch (ReplicateException ex)

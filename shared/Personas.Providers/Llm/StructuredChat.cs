@@ -24,7 +24,8 @@ public static class StructuredChat
                 jsonSchemaIsStrict: true),
         };
         ChatCompletion completion = await chat.CompleteChatAsync(messages, options, ct);
-        var text = completion.Content.FirstOrDefault()?.Text ?? throw new ChatCopyException("The model returned no content.");
+        var text = completion.Content.FirstOrDefault()?.Text
+            ?? throw new ChatCopyException("The model returned no content.");
         try
         {
             return JsonSerializer.Deserialize<T>(text, Json) ?? throw new ChatCopyException("The model returned null.");
@@ -35,7 +36,9 @@ public static class StructuredChat
         }
     }
 
-    /// <summary>Whether an exception is the model failing (not the caller canceling), so a fallback may answer.</summary>
+    /// <summary>
+    /// Whether an exception is the model failing (not the caller canceling), so a fallback may answer.
+    /// </summary>
     public static bool IsModelFailure(Exception ex, CancellationToken ct) =>
         ex is ChatCopyException or System.ClientModel.ClientResultException or HttpRequestException
         || ex is TaskCanceledException && !ct.IsCancellationRequested;

@@ -26,7 +26,8 @@ public sealed class ContentRater(ModelRater? model)
         }
         catch (Exception ex) when (StructuredChat.IsModelFailure(ex, ct))
         {
-            return listed with { Reasons = [.. listed.Reasons, $"the model could not rate it ({ex.Message.Split('\n')[0]})"] };
+            return listed with { Reasons = [.. listed.Reasons,
+                $"the model could not rate it ({ex.Message.Split('\n')[0]})"] };
         }
     }
 }

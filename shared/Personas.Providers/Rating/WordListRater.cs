@@ -21,7 +21,9 @@ public static class WordListRater
             ContentRating.WordListSource);
     }
 
-    /// <summary>The restricted topics the text names, as whole words (a model may find more; these always count).</summary>
+    /// <summary>
+    /// The restricted topics the text names, as whole words (a model may find more; these always count).
+    /// </summary>
     public static IReadOnlyList<string> RestrictionHits(string text, IReadOnlyList<string> restrictions) =>
         RestrictionHitsIn(Normalise(text), restrictions);
 
@@ -29,7 +31,8 @@ public static class WordListRater
         restrictions.Where(r => Normalise(r).Trim() is { Length: > 0 } topic && Contains(padded, topic)).ToList();
 
     private static bool Contains(string padded, string phrase) =>
-        padded.Contains($" {phrase} ", StringComparison.Ordinal) || padded.Contains($" {phrase}s ", StringComparison.Ordinal)
+        padded.Contains($" {phrase} ", StringComparison.Ordinal)
+        || padded.Contains($" {phrase}s ", StringComparison.Ordinal)
         || padded.Contains($" {phrase}es ", StringComparison.Ordinal);
 
     /// <summary>Lower case, letters and digits only, single spaces, a space at each end.</summary>

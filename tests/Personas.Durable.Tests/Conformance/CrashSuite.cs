@@ -260,7 +260,9 @@ public abstract class CrashSuite(ITestOutputHelper output) : IDisposable
         return string.Join('\n', lines);
     }
 
-    /// <summary>The workers' log lines that name an unfinished instance or its child (the backend's own traces).</summary>
+    /// <summary>
+    /// The workers' log lines that name an unfinished instance or its child (the backend's own traces).
+    /// </summary>
     private string TracesOf(IEnumerable<string> ids)
     {
         var names = ids.SelectMany(id => new[] { $"{id} ", $"{id}-child", $"{id}," , $"{id}'", $"{id}\"" }).ToList();

@@ -14,7 +14,8 @@ public sealed class DuplicateResultFilterTests
 
     private static TaskMessage Message(HistoryEvent e, string executionId) => new()
     {
-        Event = e, OrchestrationInstance = new OrchestrationInstance { InstanceId = "child", ExecutionId = executionId },
+        Event = e,
+        OrchestrationInstance = new OrchestrationInstance { InstanceId = "child", ExecutionId = executionId },
     };
 
     [Fact]

@@ -118,7 +118,8 @@ public sealed class BatchApiTests(BatchApiHost host) : IClassFixture<BatchApiHos
                      (new { prompts = new[] { "p" }, platform = "x", seed = -1 }, "seed"),
                      (new { prompts = new[] { "p" }, platform = "x", usage = "resale" }, "usage"),
                      (new { prompts = new[] { "p" }, platform = "x", budgetUsd = -1 }, "budgetUsd"),
-                     (new { prompts = new[] { "p" }, platform = "x", budgetUsd = 0.4 }, "budgetUsd"), // a picture: $0.50
+                     // a picture: $0.50
+                     (new { prompts = new[] { "p" }, platform = "x", budgetUsd = 0.4 }, "budgetUsd"),
                      (new { prompts = new[] { "p" }, platform = "x", count = 2 }, "count"),
                  })
             await Problem(await _alice.PostAsJsonAsync($"/api/personas/{id}/batches", body), 400, field);

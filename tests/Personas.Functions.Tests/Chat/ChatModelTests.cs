@@ -25,7 +25,9 @@ public sealed class ModelChatHost : ApiHost
     }
 }
 
-/// <summary>Chat, rating and profiles through the model: streaming, structured output, and refusals it decides.</summary>
+/// <summary>
+/// Chat, rating and profiles through the model: streaming, structured output, and refusals it decides.
+/// </summary>
 public sealed class ChatModelTests(ModelChatHost host) : IClassFixture<ModelChatHost>
 {
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);

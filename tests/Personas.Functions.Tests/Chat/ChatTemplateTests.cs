@@ -31,15 +31,18 @@ public sealed class ChatTemplateTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal(2, list["total"]!.GetValue<int>());
         Assert.NotNull(list["next"]);
         var conversation = await Json(await _alice.GetAsync($"/api/personas/{id}/conversations/{conversationId}"), 200);
-        Assert.Equal(["user", "assistant"], conversation["turns"]!.AsArray().Select(t => t!["role"]!.GetValue<string>()));
+        Assert.Equal(["user", "assistant"],
+            conversation["turns"]!.AsArray().Select(t => t!["role"]!.GetValue<string>()));
         Assert.Equal("Any meal prep tips?", conversation["title"]!.GetValue<string>());
 
         await Problem(await _bob.GetAsync($"/api/personas/{id}/conversations"), 404, "personaId");
         await Problem(await _bob.GetAsync($"/api/personas/{id}/conversations/{conversationId}"), 404, "conversationId");
         await Problem(await _bob.DeleteAsync($"/api/personas/{id}/conversations/{conversationId}"), 404);
         await Problem(await ChatCalls.SendAsync(_bob, id, new { message = "hi" }), 404, "personaId");
-        Assert.Equal(204, (int)(await _alice.DeleteAsync($"/api/personas/{id}/conversations/{conversationId}")).StatusCode);
-        await Problem(await _alice.GetAsync($"/api/personas/{id}/conversations/{conversationId}"), 404, "conversationId");
+        Assert.Equal(204,
+            (int)(await _alice.DeleteAsync($"/api/personas/{id}/conversations/{conversationId}")).StatusCode);
+        await Problem(await _alice.GetAsync($"/api/personas/{id}/conversations/{conversationId}"), 404,
+            "conversationId");
     }
 
     [Fact]
@@ -86,7 +89,8 @@ public sealed class ChatTemplateTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal("wordlist", nsfw["rating"]!["source"]!.GetValue<string>());
         var restricted = await Problem(await ChatCalls.SendAsync(_alice, id,
             new { message = "What do you think about Politics?" }, stream: true), 422, "message");
-        Assert.Equal(["politics"], restricted["rating"]!["restrictionHits"]!.AsArray().Select(h => h!.GetValue<string>()));
+        Assert.Equal(["politics"],
+            restricted["rating"]!["restrictionHits"]!.AsArray().Select(h => h!.GetValue<string>()));
         Assert.Equal(0, (await Json(await _alice.GetAsync($"/api/personas/{id}/conversations"), 200))["total"]!
             .GetValue<int>());
     }
@@ -127,7 +131,8 @@ public sealed class ChatTemplateTests(ApiHost host) : IClassFixture<ApiHost>
         {
             name = profile["name"]!.GetValue<string>(), triggerWord = "zqxprof", mode = "portrait",
             consent = new { facialRecognition = true, aiTraining = true, likenessUsage = true, dataRetention = true },
-            voice = profile["voice"]!.GetValue<string>(), topics = profile["topics"], restrictions = profile["restrictions"],
+            voice = profile["voice"]!.GetValue<string>(), topics = profile["topics"],
+            restrictions = profile["restrictions"],
         }), 201);
         Assert.Equal(profile["restrictions"]!.ToJsonString(), created["restrictions"]!.ToJsonString());
     }

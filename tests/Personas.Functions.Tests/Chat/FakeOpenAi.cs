@@ -64,7 +64,10 @@ public sealed class FakeOpenAi : IAsyncDisposable
         {
             id = "chatcmpl-1", @object = "chat.completion", created = 1_700_000_000,
             model = body["model"]!.GetValue<string>(),
-            choices = new[] { new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" } },
+            choices = new[]
+            {
+                new { index = 0, message = new { role = "assistant", content }, finish_reason = "stop" },
+            },
             usage = new { prompt_tokens = 50, completion_tokens = 20, total_tokens = 70 },
         });
     }

@@ -19,16 +19,19 @@ public sealed class PostRatingTests(PostsApiHost host) : IClassFixture<PostsApiH
         var patched = await Json(await _alice.PatchAsJsonAsync($"/api/personas/{id}/profile",
             new { restrictions = new[] { "crypto" }, voice = "Calm" }), 200);
         Assert.Equal("Calm", patched["voice"]!.GetValue<string>());
-        await Problem(await _alice.PatchAsJsonAsync($"/api/personas/{id}/profile", new { colour = "red" }), 400, "colour");
+        await Problem(await _alice.PatchAsJsonAsync($"/api/personas/{id}/profile", new { colour = "red" }),
+            400, "colour");
 
         await Problem(await _alice.PostAsJsonAsync("/api/generate-with-persona",
             new { personaId = id, prompt = "zqxrated explaining crypto wallets", platform = "square" }), 422, "prompt");
         await Problem(await _alice.PostAsJsonAsync("/api/posts/generate-smart", new
         {
             projectTitle = "Weekly notes", transcript = "This week I finally bought crypto for the first time.",
-            settings = new { contentTypes = new[] { "quote" }, platforms = new[] { "x" }, usePersona = true, personaId = id },
+            settings = new { contentTypes = new[] { "quote" }, platforms = new[] { "x" }, usePersona = true,
+                personaId = id },
         }), 422, "transcript");
-        Assert.Equal(0, (await Json(await _alice.GetAsync($"/api/posts?personaId={id}"), 200))["total"]!.GetValue<int>());
+        Assert.Equal(0, (await Json(await _alice.GetAsync($"/api/posts?personaId={id}"), 200))["total"]!
+            .GetValue<int>());
 
         var post = (await PostFlowTests.GenerateAsync(_alice, id, ["quote"], ["x"])).Single();
         var postId = post["id"]!.GetValue<string>();

@@ -7,7 +7,9 @@ using static Personas.Functions.Tests.HttpAssertions;
 
 namespace Personas.Functions.Tests.FaceSwap;
 
-/// <summary><c>faceSwap: true</c> on generation, on the dry run: checked against the persona, priced, labelled.</summary>
+/// <summary>
+/// <c>faceSwap: true</c> on generation, on the dry run: checked against the persona, priced, labelled.
+/// </summary>
 public sealed class FaceSwapApiTests(DryRunApiHost host) : IClassFixture<DryRunApiHost>
 {
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);
@@ -16,8 +18,8 @@ public sealed class FaceSwapApiTests(DryRunApiHost host) : IClassFixture<DryRunA
     public async Task The_dry_run_swap_is_checked_against_the_persona_recorded_in_the_ledger_and_labelled()
     {
         var id = await ReadyPersonaAsync(_alice, "zqxswap");
-        var generation = (await GenerateAsync(_alice, new { personaId = id, prompt = "zqxswap at a desk", platform = "x",
-            faceSwap = true }))["generation"]!;
+        var generation = (await GenerateAsync(_alice, new { personaId = id, prompt = "zqxswap at a desk",
+            platform = "x", faceSwap = true }))["generation"]!;
         var swap = generation["images"]![0]!["faceSwap"]!;
         Assert.Equal("dryrun", swap["provider"]!.GetValue<string>());
         Assert.True(swap["kept"]!.GetValue<bool>(), swap.ToJsonString());
@@ -27,7 +29,8 @@ public sealed class FaceSwapApiTests(DryRunApiHost host) : IClassFixture<DryRunA
         var costs = await Json(await _alice.GetAsync($"/api/personas/{id}/costs"), 200);
         Assert.Contains(costs["entries"]!.AsArray(), e => e!["operation"]!.GetValue<string>() == "face swap");
 
-        var plain = (await GenerateAsync(_alice, new { personaId = id, prompt = "zqxswap", platform = "x" }))["generation"]!;
+        var plain = (await GenerateAsync(_alice,
+            new { personaId = id, prompt = "zqxswap", platform = "x" }))["generation"]!;
         Assert.Null(plain["images"]![0]!["faceSwap"]);
         Assert.DoesNotContain(DryRunFaceSwapper.Label, plain["label"]!.GetValue<string>());
 
@@ -42,8 +45,8 @@ public sealed class FaceSwapApiTests(DryRunApiHost host) : IClassFixture<DryRunA
         var accepted = await Json(await _alice.PostAsJsonAsync("/api/posts/generate-smart", new
         {
             projectTitle = "Swap", transcript = "Consistency beats intensity when you build anything that lasts.",
-            settings = new { contentTypes = new[] { "quote" }, platforms = new[] { "x" }, usePersona = true, personaId = id,
-                faceSwap = true },
+            settings = new { contentTypes = new[] { "quote" }, platforms = new[] { "x" }, usePersona = true,
+                personaId = id, faceSwap = true },
         }), 202);
         var post = await Posts.PostFlowTests.WaitForAsync(_alice, accepted["posts"]![0]!["id"]!.GetValue<string>(),
             "AwaitingApproval");
@@ -75,7 +78,8 @@ public sealed class WrongFaceHost : ApiHost
     }
 
     protected override Task<IDictionary<string, string?>> ExtraSettingsAsync() =>
-        Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?> { ["Personas:Training:DryRunSeconds"] = "1" });
+        Task.FromResult<IDictionary<string, string?>>(
+            new Dictionary<string, string?> { ["Personas:Training:DryRunSeconds"] = "1" });
 
     protected override void ReplaceServices(IServiceCollection services) =>
         services.AddSingleton(new FaceSwappers([new WrongFace()], null,
@@ -98,6 +102,7 @@ public sealed class WrongFaceSwapTests(WrongFaceHost host) : IClassFixture<Wrong
         Assert.Contains("original was kept", swap["note"]!.GetValue<string>());
         var costs = await Json(await _alice.GetAsync($"/api/personas/{id}/costs"), 200);
         var paid = costs["entries"]!.AsArray().Single(e => e!["operation"]!.GetValue<string>() == "face swap")!;
-        Assert.Equal(("wrongface", 0.02), (paid["provider"]!.GetValue<string>(), paid["estimatedUsd"]!.GetValue<double>()));
+        Assert.Equal(("wrongface", 0.02),
+            (paid["provider"]!.GetValue<string>(), paid["estimatedUsd"]!.GetValue<double>()));
     }
 }

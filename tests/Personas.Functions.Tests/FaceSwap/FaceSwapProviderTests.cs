@@ -22,7 +22,8 @@ public sealed class FaceSwapProviderTests
     public async Task Fal_gets_the_picture_as_base_image_and_the_face_as_swap_image()
     {
         await using var fake = await FakeFal.StartAsync();
-        var client = new FalClient(new HttpClient(), new FalClientOptions { Key = FakeFal.Key, QueueEndpoint = fake.BaseAddress });
+        var client = new FalClient(new HttpClient(),
+            new FalClientOptions { Key = FakeFal.Key, QueueEndpoint = fake.BaseAddress });
         var swapper = new FalFaceSwapper(client, FakeFal.FaceSwapModel, TimeSpan.FromSeconds(30),
             TimeSpan.FromMilliseconds(20), TimeProvider.System);
         var swapped = await swapper.SwapAsync(Request, CancellationToken.None);
@@ -50,7 +51,8 @@ public sealed class FaceSwapProviderTests
 
         var wrongVersion = new ReplicateFaceSwapper(Client(), "nope", TimeSpan.FromSeconds(30),
             TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        var refused = await Assert.ThrowsAsync<FaceSwapException>(() => wrongVersion.SwapAsync(Request, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<FaceSwapException>(() =>
+            wrongVersion.SwapAsync(Request, CancellationToken.None));
         Assert.Equal((422, "replicate"), (refused.Status, refused.Provider));
         Assert.Contains("Invalid version", refused.Message);
     }
@@ -59,7 +61,8 @@ public sealed class FaceSwapProviderTests
     public async Task Without_a_public_link_nothing_is_sent()
     {
         var swapper = new FalFaceSwapper(new FalClient(new HttpClient(), new FalClientOptions { Key = "k",
-            QueueEndpoint = new Uri("http://127.0.0.1:9/") }), "m", TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeProvider.System);
+            QueueEndpoint = new Uri("http://127.0.0.1:9/") }), "m", TimeSpan.FromSeconds(1), TimeSpan.Zero,
+            TimeProvider.System);
         var refused = await Assert.ThrowsAsync<FaceSwapException>(() =>
             swapper.SwapAsync(Request with { TargetUrl = null }, CancellationToken.None));
         Assert.Contains("PublicBaseUrl", refused.Message);

@@ -14,7 +14,9 @@ public sealed class SamePersonIntakeTests(ApiHost host) : IClassFixture<ApiHost>
 {
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);
 
-    /// <summary>biden.jpg shows him head to knees; cut to head and shoulders it passes every other portrait gate.</summary>
+    /// <summary>
+    /// biden.jpg shows him head to knees; cut to head and shoulders it passes every other portrait gate.
+    /// </summary>
     internal static byte[] BidenPortrait()
     {
         var full = Samples.Load("biden.jpg");
@@ -45,7 +47,8 @@ public sealed class SamePersonIntakeTests(ApiHost host) : IClassFixture<ApiHost>
         // Alone, later, against the stored photos: refused too, naming the file and the reason.
         var later = await Problem(await _alice.PostAsync($"/api/personas/{id}/photos",
             Files(("biden-again.jpg", BidenPortrait()))), 422);
-        Assert.Contains("biden-again.jpg: The face does not look like", later["errors"]!["files[0]"]![0]!.GetValue<string>());
+        Assert.Contains("biden-again.jpg: The face does not look like",
+            later["errors"]!["files[0]"]![0]!.GetValue<string>());
         var persona = await Json(await _alice.GetAsync($"/api/personas/{id}"), 200);
         Assert.Equal(2, persona["photos"]!.AsArray().Count);
     }
@@ -54,7 +57,8 @@ public sealed class SamePersonIntakeTests(ApiHost host) : IClassFixture<ApiHost>
     public async Task The_same_person_in_another_photo_is_accepted_against_the_stored_one()
     {
         var id = await CreateAsync(_alice);
-        await Json(await _alice.PostAsync($"/api/personas/{id}/photos", Files(("front.jpg", Samples.Load("obama.jpg")))), 201);
+        await Json(await _alice.PostAsync($"/api/personas/{id}/photos",
+            Files(("front.jpg", Samples.Load("obama.jpg")))), 201);
         var second = await Json(await _alice.PostAsync($"/api/personas/{id}/photos",
             Files(("speech.jpg", Samples.Load("obama2.jpg")))), 201);
         Assert.Equal(1, second["accepted"]!.GetValue<int>());

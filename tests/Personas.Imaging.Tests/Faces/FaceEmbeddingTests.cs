@@ -11,7 +11,8 @@ public sealed class FaceEmbeddingTests(ITestOutputHelper output)
 {
     private static readonly PhotoInspector Inspector = new(new PhotoGates(), FaceDetector.FrontalFace);
     private static readonly Lazy<OnnxFaceEmbedder> Embedder = new(() => new OnnxFaceEmbedder(
-        FaceModel.Find() ?? throw new InvalidOperationException("tools/models/face-embedding.onnx is missing: run ./personas test once.")));
+        FaceModel.Find() ?? throw new InvalidOperationException(
+            "tools/models/face-embedding.onnx is missing: run ./personas test once.")));
 
     internal static FaceEmbedding Embed(string name)
     {
@@ -30,7 +31,8 @@ public sealed class FaceEmbeddingTests(ITestOutputHelper output)
         var same = obama.Similarity(obama2);
         var others = new[] { obama.Similarity(biden), obama2.Similarity(biden), obama.Similarity(collins),
             obama2.Similarity(collins), biden.Similarity(collins) };
-        output.WriteLine($"obama~obama2 {same:0.000}; others {string.Join(" ", others.Select(o => o.ToString("0.000")))}");
+        output.WriteLine(
+            $"obama~obama2 {same:0.000}; others {string.Join(" ", others.Select(o => o.ToString("0.000")))}");
         Assert.All(others, other => Assert.True(same > other + 0.1, $"same {same:0.000} vs other {other:0.000}"));
     }
 

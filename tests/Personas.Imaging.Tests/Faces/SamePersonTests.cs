@@ -6,7 +6,8 @@ public sealed class SamePersonTests
 {
     private static FaceEmbedding Unit(params float[] v) => FaceEmbedding.Normalised(v);
 
-    private static readonly FaceEmbedding A = Unit(1, 0, 0), A2 = Unit(0.95f, 0.1f, 0), B = Unit(0, 1, 0), C = Unit(0, 0, 1);
+    private static readonly FaceEmbedding A = Unit(1, 0, 0), A2 = Unit(0.95f, 0.1f, 0), B = Unit(0, 1, 0),
+        C = Unit(0, 0, 1);
 
     [Fact]
     public void A_stranger_is_refused_against_the_stored_faces_and_the_same_person_is_let_in()

@@ -8,7 +8,9 @@ namespace Personas.Imaging.Faces.Embedding;
 /// </summary>
 public interface IFaceEmbedder
 {
-    /// <summary>The model's name, stored with scores so a later model's figures are not mixed with this one's.</summary>
+    /// <summary>
+    /// The model's name, stored with scores so a later model's figures are not mixed with this one's.
+    /// </summary>
     string Model { get; }
 
     /// <summary>

@@ -73,7 +73,8 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder, IDisposable
         var side = HaarEyeDistance * face.Width * Side / TemplateEyeDistance;
         var top = face.Y + 0.4 * face.Height - TemplateEyeLine / Side * side;
         var left = face.X + face.Width / 2.0 - side / 2;
-        return new CropRegion((int)Math.Round(left), (int)Math.Round(top), (int)Math.Round(side), (int)Math.Round(side));
+        return new CropRegion((int)Math.Round(left), (int)Math.Round(top), (int)Math.Round(side),
+            (int)Math.Round(side));
     }
 
     public void Dispose() => _session.Dispose();

@@ -21,8 +21,8 @@ public static class SamePerson
 
     /// <summary>
     /// One answer per candidate (null: none to judge, or the same person). When the persona has no faces yet, the
-    /// candidate most others agree with goes first (the earliest on a tie), so a stranger listed first in the very first
-    /// upload does not become the persona and shut out everybody else.
+    /// candidate most others agree with goes first (the earliest on a tie), so a stranger listed first in the very
+    /// first upload does not become the persona and shut out everybody else.
     /// </summary>
     public static Rejection?[] Screen(IReadOnlyList<FaceEmbedding> persona, IReadOnlyList<FaceEmbedding?> candidates,
         double threshold)
@@ -41,8 +41,9 @@ public static class SamePerson
         {
             var similarity = MedianSimilarity(candidates[i]!, known);
             if (similarity >= threshold) known.Add(candidates[i]!);
-            else answers[i] = new Rejection(Gate, $"The face does not look like the persona's other photos (similarity " +
-                $"{similarity:0.00}; the same person scores at least {threshold:0.00}). Use photos of one person only.");
+            else answers[i] = new Rejection(Gate, $"The face does not look like the persona's other photos " +
+                $"(similarity {similarity:0.00}; the same person scores at least {threshold:0.00}). " +
+                "Use photos of one person only.");
         }
         return answers;
     }

@@ -27,9 +27,11 @@ internal static class DurableDump
                     + "FROM instances WHERE id = $id", id, now));
                 text.AppendLine("  history: " + string.Join(" ", Column(db,
                     "SELECT seq || ':' || json_extract(event, '$.EventType') || coalesce(':' || "
-                    + "json_extract(event, '$.EventId'), '') || coalesce(':' || json_extract(event, '$.TaskScheduledId'),"
+                    + "json_extract(event, '$.EventId'), '') || coalesce(':' || "
+                    + "json_extract(event, '$.TaskScheduledId'),"
                     + " '') FROM history WHERE instance_id = $id ORDER BY seq", id, now)));
-                foreach (var message in Column(db, "SELECT 'inbox ' || seq || ' type ' || event_type || ' visible_in_s '"
+                foreach (var message in Column(db,
+                    "SELECT 'inbox ' || seq || ' type ' || event_type || ' visible_in_s '"
                     + " || ((visible_at - $now) / 10000000) || ' ' || substr(event, 1, 200) FROM messages "
                     + "WHERE instance_id = $id ORDER BY seq", id, now))
                     text.AppendLine("  " + message);
