@@ -10,11 +10,11 @@ internal static class DocumentTypes
     public const string Persona = "persona", TriggerWord = "triggerWord", Photo = "photo", ProviderJob = "providerJob",
         Cost = "cost", Generation = "generation", Audit = "audit", Post = "post", BrandKit = "brandKit",
         InstanceClaim = "instanceClaim", InstanceEvent = "instanceEvent", Sample = "engagementSample",
-        Conversation = "conversation";
+        Conversation = "conversation", Batch = "batch";
 
     /// <summary>What goes with a persona when it is deleted (SQLite deletes the same tables).</summary>
     public static readonly IReadOnlyList<string> PersonaChildren =
-        [Photo, ProviderJob, Cost, Generation, Post, Sample, Conversation];
+        [Photo, ProviderJob, Cost, Generation, Post, Sample, Conversation, Batch];
 }
 
 /// <summary>Partition key values and deterministic document ids.</summary>

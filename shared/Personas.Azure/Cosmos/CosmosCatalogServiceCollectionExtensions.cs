@@ -14,8 +14,8 @@ public static class CosmosCatalogServiceCollectionExtensions
     public const string ClientKey = "Personas.Catalog";
 
     /// <summary>
-    /// Registers <see cref="CosmosCatalog"/> as the <see cref="ICatalog"/>, <see cref="IPostCatalog"/> and
-    /// <see cref="IInstanceLedger"/> (one singleton). The host still calls <see cref="ICatalog.InitializeAsync"/> at
+    /// Registers <see cref="CosmosCatalog"/> (one singleton) as every catalog interface: personas, posts, the
+    /// instance ledger, analytics, chat and batches. The host still calls <see cref="ICatalog.InitializeAsync"/> at
     /// startup, as for SQLite.
     /// </summary>
     /// <param name="credential">Used when <see cref="CosmosSettings.Key"/> is empty; when null too, a
@@ -37,6 +37,7 @@ public static class CosmosCatalogServiceCollectionExtensions
         services.AddSingleton<IInstanceLedger>(sp => sp.GetRequiredService<CosmosCatalog>());
         services.AddSingleton<IAnalyticsCatalog>(sp => sp.GetRequiredService<CosmosCatalog>());
         services.AddSingleton<Personas.Domain.Chat.IChatCatalog>(sp => sp.GetRequiredService<CosmosCatalog>());
+        services.AddSingleton<IBatchCatalog>(sp => sp.GetRequiredService<CosmosCatalog>());
         return services;
     }
 }

@@ -1,3 +1,6 @@
+using Personas.Domain.Analytics;
+using Personas.Domain.Batches;
+using Personas.Domain.Chat;
 using Personas.Domain.Generations;
 using Personas.Domain.Personas;
 using Personas.Domain.Photos;
@@ -65,6 +68,19 @@ internal static class CatalogSamples
 
     public static CostEntry Cost(string owner, string personaId, decimal usd, int minute = 0) =>
         new(owner, personaId, Epoch.AddMinutes(minute), "fal", "train", usd, "steps=1000");
+
+    public static Batch Batch(string owner, string personaId, int minute = 0, int items = 3) =>
+        new(NewId("batch"), owner, personaId, 1, "instagram", 1080, 1350, 0.8, Usages.Personal, 2, 5m, null,
+            [.. Enumerable.Range(0, items).Select(i => new BatchItem(i, $"a portrait, take {i}", 1000 + i))],
+            Epoch.AddMinutes(minute));
+
+    public static ChatTurn Turn(string content, int second, string role = ChatTurn.User) =>
+        new(role, content, Epoch.AddSeconds(second));
+
+    public static EngagementSample Sample(string owner, string postId, string? personaId, double afterHours,
+        long likes = 1, SocialPlatform platform = SocialPlatform.Instagram) =>
+        new(owner, postId, personaId, platform, "instagram", Epoch, afterHours, Epoch.AddHours(afterHours),
+            new EngagementCounts(100, 80, likes, 0, 0, 0, null));
 
     /// <summary>
     /// The JSON the rest of the system would see: records holding lists compare by reference otherwise.

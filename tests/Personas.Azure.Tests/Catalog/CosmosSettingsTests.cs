@@ -44,7 +44,7 @@ public sealed class CosmosSettingsTests
     }
 
     [Fact]
-    public void The_extension_registers_one_catalog_behind_all_three_interfaces()
+    public void The_extension_registers_one_catalog_behind_every_catalog_interface()
     {
         var services = new ServiceCollection().AddPersonasCosmosCatalog(new CosmosSettings
         {
@@ -57,5 +57,8 @@ public sealed class CosmosSettingsTests
         Assert.IsType<CosmosCatalog>(catalog);
         Assert.Same(catalog, provider.GetRequiredService<IPostCatalog>());
         Assert.Same(catalog, provider.GetRequiredService<IInstanceLedger>());
+        Assert.Same(catalog, provider.GetRequiredService<IAnalyticsCatalog>());
+        Assert.Same(catalog, provider.GetRequiredService<Personas.Domain.Chat.IChatCatalog>());
+        Assert.Same(catalog, provider.GetRequiredService<IBatchCatalog>());
     }
 }

@@ -1,8 +1,10 @@
+using System.IO.Compression;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Personas.Azure.Blobs;
 using Personas.Domain.Blobs;
 using Personas.Domain.Stores;
+using Personas.Functions.Tests.Batches;
 using Personas.TestEmulators;
 using static Personas.Functions.Tests.HttpAssertions;
 
@@ -10,7 +12,7 @@ namespace Personas.Functions.Tests.Azure;
 
 /// <summary>
 /// The whole API on Azure's data plane as the Function App is configured in Azure: the catalog in Cosmos DB (the
-/// emulator) and blobs in Blob Storage (Azurite), with the dry-run trainer. Nothing reaches the data directory.
+/// emulator) and blobs in Blob Storage (Azurite), with the dry-run trainer and picture maker. Nothing reaches the data directory.
 /// </summary>
 public sealed class AzureDataPlaneHost : ApiHost
 {
@@ -44,7 +46,7 @@ public sealed class AzureDataPlaneHost : ApiHost
 public sealed class AzureDataPlaneTests(AzureDataPlaneHost host) : IClassFixture<AzureDataPlaneHost>
 {
     [Fact]
-    public async Task A_persona_is_prepared_trained_and_deleted_with_every_byte_in_cosmos_and_blob_storage()
+    public async Task A_persona_is_prepared_trained_batched_chatted_and_deleted_with_every_byte_in_cosmos_and_blobs()
     {
         Assert.IsType<AzureBlobStore>(host.App.Services.GetRequiredService<IBlobStore>());
         Assert.StartsWith("Cosmos", host.App.Services.GetRequiredService<ICatalog>().GetType().Name);
@@ -60,16 +62,31 @@ public sealed class AzureDataPlaneTests(AzureDataPlaneHost host) : IClassFixture
         Assert.NotNull(await blobs.ReadAllBytesAsync(weightsBlob));
         var photos = await host.App.Services.GetRequiredService<ICatalog>().ListPhotosAsync("alice", id);
         Assert.Equal(2, photos.Count);
+        var batch = await BatchCalls.StartAsync(alice, id,
+            new { prompts = new[] { "{trigger} on a beach", "{trigger} at a desk" }, platform = "square" });
+        var done = await BatchCalls.WaitForStatusAsync(alice, batch, "Completed");
+        Assert.Equal(2, BatchCalls.Progress(done, "done"));
+        var batchBlob = done["items"]![0]!["blob"]!.GetValue<string>();
+        Assert.NotNull(await blobs.ReadAllBytesAsync(batchBlob));
+        var zip = await alice.GetAsync(done["batch"]!["zipUri"]!.GetValue<string>());
+        Assert.Equal(3, new ZipArchive(await zip.Content.ReadAsStreamAsync()).Entries.Count);
+        var chat = await Json(await alice.PostAsJsonAsync($"/api/personas/{id}/chat", new { message = "Hello!" }), 200);
+        var conversation = chat["conversationId"]!.GetValue<string>();
+        Assert.Equal(200, (int)(await alice.GetAsync($"/api/personas/{id}/conversations/{conversation}")).StatusCode);
         Assert.False(Directory.Exists(Path.Combine(host.DataDir, "blobs")), "no blob may land on the local disk");
 
         await Json(await alice.DeleteAsync($"/api/personas/{id}"), 202);
         await Eventually.GetAsync(async () => (int)(await alice.GetAsync($"/api/personas/{id}")).StatusCode == 404 ? "gone" : null,
             "the persona to be deleted");
         await Eventually.GetAsync(async () => await blobs.ReadAllBytesAsync(weightsBlob) is null
-            && await blobs.ReadAllBytesAsync(photos[0].Blob) is null ? "erased" : null, "its blobs to be erased");
+            && await blobs.ReadAllBytesAsync(photos[0].Blob) is null && await blobs.ReadAllBytesAsync(batchBlob) is null
+                ? "erased" : null, "its blobs to be erased");
         // The deletion workflow writes the audit entry as its last step.
         await Eventually.GetAsync(async () => (await Items(alice, "/api/audit"))
             .Any(e => e!["personaId"]!.GetValue<string>() == id) ? "audited" : null, "the deletion's audit entry");
         Assert.Empty(await host.App.Services.GetRequiredService<ICatalog>().ListPhotosAsync("alice", id));
+        Assert.Empty(await host.App.Services.GetRequiredService<IBatchCatalog>().ListBatchesAsync("alice", id));
+        Assert.Empty(await host.App.Services.GetRequiredService<Domain.Chat.IChatCatalog>()
+            .ListConversationsAsync("alice", id));
     }
 }
