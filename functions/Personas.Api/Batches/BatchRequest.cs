@@ -16,6 +16,12 @@ public sealed partial record BatchRequest(IReadOnlyList<string> Prompts, string?
     string Platform, long Seed, string Usage, int? ModelVersion, decimal? BudgetUsd)
 {
     public const int MaxItems = 500, MaxVariationLength = 200;
+
+    /// <summary>
+    /// All prompts of a batch together: a batch is one catalog record, and on Cosmos one item (2 MB at most, with
+    /// non-ASCII text escaped to six bytes a character).
+    /// </summary>
+    public const int MaxTotalPromptLength = 200_000;
     public const string TriggerPlaceholder = "{trigger}";
     private static readonly string[] Fields =
     [
@@ -48,6 +54,9 @@ public sealed partial record BatchRequest(IReadOnlyList<string> Prompts, string?
         };
         if (!body.ContainsKey("template") && body.ContainsKey("variations"))
             problems.Add(new("variations", "go with a template."));
+        if (prompts?.Sum(p => p.Length) > MaxTotalPromptLength)
+            problems.Add(new(template is null ? "prompts" : "template",
+                $"make more than {MaxTotalPromptLength:N0} characters of prompts together; split the batch."));
         if (problems.Count > 0) return (null, problems);
 
         var seed = body["seed"] is { } s ? (long)s.GetValue<double>() : Random.Shared.NextInt64(0, int.MaxValue);

@@ -99,6 +99,8 @@ public sealed class BatchApiTests(BatchApiHost host) : IClassFixture<BatchApiHos
                      (new { prompts = Enumerable.Repeat("p", 501), platform = "x" }, "prompts"),
                      (new { prompts = Array.Empty<string>(), platform = "x" }, "prompts"),
                      (new { prompts = new[] { new string('p', 2001) }, platform = "x" }, "prompts"),
+                     (new { template = new string('t', 1990) + "{v}", platform = "x",
+                         variations = new { v = Enumerable.Range(0, 101).Select(i => $"v{i}") } }, "template"),
                      (new { prompts = new[] { "p" }, template = "t", platform = "x" }, "template"),
                      (new { template = "{trigger} at {place}", platform = "x" }, "variations"),
                      (new { template = "{trigger} at {place}", variations = new { }, platform = "x" },
