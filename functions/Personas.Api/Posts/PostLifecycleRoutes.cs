@@ -10,6 +10,9 @@ using Personas.Api.Auth;
 using Personas.Api.Hosting;
 using Personas.Api.Instances;
 using Personas.Api.Problems;
+using Personas.Api.Rating;
+using Personas.Domain.Rating;
+using Personas.Providers.Rating;
 using Personas.Orchestrations.Analytics;
 using Personas.Orchestrations.Posts;
 using Personas.Api.OpenApi;
@@ -42,6 +45,8 @@ public static class PostLifecycleRoutes
     private sealed record Outcome(string Id, int Status, string Detail, DateTimeOffset? At = null)
     {
         public string Field { get; init; } = "postId";
+        /// <summary>The Idempotency-Key came back with another body: answered as the instance API answers it.</summary>
+        public bool KeyReused { get; init; }
         public string? Title { get; init; }
         /// <summary>For bestTime: learned (the owner's own engagement) or default.</summary>
         public string? BestTime { get; init; }
@@ -50,7 +55,7 @@ public static class PostLifecycleRoutes
     /// <summary>The services every action needs.</summary>
     public sealed record Services(IPostCatalog Posts, ICatalog Catalog, DurableTaskClient Client,
         IInstanceLedger Ledger, TimeProvider Clock, PostOptions Options, IAnalyticsCatalog Analytics,
-        AnalyticsOptions AnalyticsOptions);
+        AnalyticsOptions AnalyticsOptions, ContentRater Rater);
 
     /// <summary>
     /// One post's action. publish-now takes an Idempotency-Key: the key is recorded with the time it asked for, and a
@@ -77,7 +82,7 @@ public static class PostLifecycleRoutes
         }
         var outcome = await ActAsync(http, services, action, postId, args, idem);
         return outcome.Status == 202 ? Accepted(postId, action, outcome)
-            : outcome.Status == 422 ? idem!.KeyReused()
+            : outcome.KeyReused ? idem!.KeyReused()
             : outcome.Status == 400 ? ProblemWriter.Invalid(http, outcome.Field, outcome.Detail)
             : ProblemWriter.Result(http, outcome.Status, outcome.Title ?? (outcome.Status == 404 ? "Not found"
                 : "Not allowed now"), outcome.Detail, outcome.Field);
@@ -140,6 +145,18 @@ public static class PostLifecycleRoutes
         return null;
     }
 
+    /// <summary>
+    /// The copy to be published, rated again against the persona's restrictions as they are now (they may have
+    /// changed since it was written); the rating when it refuses the copy.
+    /// </summary>
+    private static async Task<ContentRating?> RefusedCopyAsync(Services services, Post post, CancellationToken ct)
+    {
+        if (post.Current is not { } current) return null;
+        var restrictions = await RatingGate.RestrictionsAsync(services.Catalog, post.Owner, post.PersonaId, ct);
+        var rating = await services.Rater.RateAsync(string.Join("\n", current.Copy.Texts), restrictions, ct);
+        return rating.Refused ? rating : null;
+    }
+
     private static async Task<Outcome> ActAsync(HttpContext http, Services services, string action, string postId,
         JsonObject args, IdempotentStart? idem)
     {
@@ -154,6 +171,9 @@ public static class PostLifecycleRoutes
             && await PostConsent.RefusalAsync(services.Catalog, post, now, http.RequestAborted) is { } refusal)
             return new(post.Id, 409, $"{refusal} Nothing more is done with this persona's likeness.")
                 { Field = "consent", Title = "Consent does not allow this" };
+        if (action == "approve" && await RefusedCopyAsync(services, post, http.RequestAborted) is { } rating)
+            return new(post.Id, 422, $"{rating.Explanation} Edit the copy or regenerate it with feedback first.")
+                { Field = "rating", Title = "The copy may not be approved" };
         switch (action)
         {
             case "approve" or "reject":
@@ -184,7 +204,7 @@ public static class PostLifecycleRoutes
                 if (idem is { Keyed: true })
                 {
                     var claim = await idem.RecordAsync(services.Ledger, KeyRecord(idem), services.Clock);
-                    if (!idem.Matches(claim)) return new(post.Id, 422, "");
+                    if (!idem.Matches(claim)) return new(post.Id, 422, "") { KeyReused = true };
                     at = claim.ClaimedAt; // a concurrent twin's time, so both answer the same
                 }
                 await ScheduleAsync(http, services, post.Id, at, idem);

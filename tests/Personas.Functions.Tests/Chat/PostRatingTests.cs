@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Personas.Functions.Tests.Posts;
 using static Personas.Functions.Tests.HttpAssertions;
 
@@ -44,5 +45,26 @@ public sealed class PostRatingTests(PostsApiHost host) : IClassFixture<PostsApiH
             new { feedback = "Mention my crypto portfolio" }), 422, "feedback");
         var unchanged = await Json(await _alice.GetAsync($"/api/posts/{postId}"), 200);
         Assert.Single(unchanged["revisions"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Approval_rates_the_copy_again_against_the_personas_restrictions_as_they_are_now()
+    {
+        var id = await GenerationApiTests.ReadyPersonaAsync(_alice, "zqxreapprove");
+        var post = (await PostFlowTests.GenerateAsync(_alice, id, ["quote"], ["x"])).Single();
+        var postId = post["id"]!.GetValue<string>();
+        var body = post["current"]!["copy"]!["body"]!.GetValue<string>();
+        var topic = Regex.Matches(body, "[A-Za-z]{6,}").First().Value.ToLowerInvariant();
+        await Json(await _alice.PatchAsJsonAsync($"/api/personas/{id}/profile", new { restrictions = new[] { topic } }),
+            200);
+
+        var refused = await Problem(await _alice.PostAsync($"/api/posts/{postId}/approve", null), 422, "rating");
+        Assert.Contains(topic, refused["detail"]!.GetValue<string>());
+        Assert.Equal("AwaitingApproval",
+            (await Json(await _alice.GetAsync($"/api/posts/{postId}"), 200))["status"]!.GetValue<string>());
+
+        await Json(await _alice.PatchAsJsonAsync($"/api/personas/{id}/profile",
+            new { restrictions = Array.Empty<string>() }), 200);
+        Assert.Equal(202, (int)(await _alice.PostAsync($"/api/posts/{postId}/approve", null)).StatusCode);
     }
 }
