@@ -149,7 +149,11 @@ public static class PersonaDemo
     private static async Task<bool> GenerateAsync(HttpClient http, Stopwatch clock, string id, string blobs)
     {
         var start = await http.PostAsJsonAsync("/api/generate-with-persona",
-            new { personaId = id, prompt = "a professional headshot of the persona, soft window light", platform = "instagram", count = 2, seed = 7 });
+            new
+            {
+                personaId = id, prompt = "a professional headshot of the persona, soft window light",
+                platform = "instagram", count = 2, seed = 7, faceSwap = true,
+            });
         if (start.StatusCode != HttpStatusCode.Accepted) return Fail($"POST /api/generate-with-persona answered {(int)start.StatusCode}: {await start.Content.ReadAsStringAsync()}");
         var accepted = (await start.Content.ReadFromJsonAsync<JsonObject>())!;
         Console.WriteLine($"[demo] POST /api/generate-with-persona -> 202, generation {accepted["generationId"]}, seed {accepted["seed"]}");
@@ -163,7 +167,13 @@ public static class PersonaDemo
                 Console.WriteLine($"[demo] generated {generation["images"]!.AsArray().Count} image(s) at {generation["width"]}×{generation["height"]} by '{generation["provider"]}'" +
                     (generation["label"] is { } label ? $" ({label})" : ""));
                 foreach (var image in generation["images"]!.AsArray())
+                {
                     Console.WriteLine($"[demo]   seed {image!["seed"],-4} {Path.Combine(blobs, image["blob"]!.GetValue<string>())}");
+                    if (image["faceSwap"] is { } swap)
+                        Console.WriteLine($"[demo]     face swap by '{swap["provider"]}' from photo {swap["sourcePhotoId"]}: "
+                            + $"{(swap["kept"]!.GetValue<bool>() ? "kept" : "discarded")}, same-person similarity "
+                            + $"{swap["similarity"]?.GetValue<double>():0.00} ({swap["note"]})");
+                }
                 return true;
             }
             var instance = (await http.GetFromJsonAsync<JsonObject>(accepted["instance"]!["statusQueryGetUri"]!.GetValue<string>()))!;

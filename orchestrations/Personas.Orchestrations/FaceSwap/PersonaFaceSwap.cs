@@ -61,7 +61,10 @@ public sealed class PersonaFaceSwap(FaceSwappers swappers, PersonaFaces faces, G
             ? Math.Round(SamePerson.MedianSimilarity(face, known), 3) : (double?)null;
         var kept = similarity >= faces.Threshold;
         var outcome = new FaceSwapOutcome(swapper.Name, kept, similarity, source.Id, kept
-            ? $"Swapped in the face of {source.FileName}; it passes the same-person check ({similarity:0.00})."
+            ? (swapper.Name == DryRunFaceSwapper.ProviderName
+                ? $"Dry run: no face was swapped (the source would be {source.FileName})"
+                : $"Swapped in the face of {source.FileName}") +
+              $"; it passes the same-person check ({similarity:0.00})."
             : similarity is null ? "The swapped picture shows no clear face; the original was kept."
             : $"The swapped face does not pass the same-person check ({similarity:0.00} < {faces.Threshold:0.00}); " +
               "the original was kept.");

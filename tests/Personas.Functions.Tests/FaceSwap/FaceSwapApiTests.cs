@@ -25,6 +25,7 @@ public sealed class FaceSwapApiTests(DryRunApiHost host) : IClassFixture<DryRunA
         Assert.True(swap["kept"]!.GetValue<bool>(), swap.ToJsonString());
         Assert.InRange(swap["similarity"]!.GetValue<double>(), 0.3, 1.0);
         Assert.StartsWith("pho_", swap["sourcePhotoId"]!.GetValue<string>());
+        Assert.StartsWith("Dry run: no face was swapped", swap["note"]!.GetValue<string>());
         Assert.Contains(DryRunFaceSwapper.Label, generation["label"]!.GetValue<string>());
         var costs = await Json(await _alice.GetAsync($"/api/personas/{id}/costs"), 200);
         Assert.Contains(costs["entries"]!.AsArray(), e => e!["operation"]!.GetValue<string>() == "face swap");
