@@ -170,7 +170,8 @@ public static class PersonaDemo
                 {
                     Console.WriteLine($"[demo]   seed {image!["seed"],-4} {Path.Combine(blobs, image["blob"]!.GetValue<string>())}");
                     if (image["faceSwap"] is { } swap)
-                        Console.WriteLine($"[demo]     face swap by '{swap["provider"]}' from photo {swap["sourcePhotoId"]}: "
+                        Console.WriteLine($"[demo]     face swap by '{swap["provider"]}' "
+                            + $"from photo {swap["sourcePhotoId"]}: "
                             + $"{(swap["kept"]!.GetValue<bool>() ? "kept" : "discarded")}, same-person similarity "
                             + $"{swap["similarity"]?.GetValue<double>():0.00} ({swap["note"]})");
                 }

@@ -12,7 +12,8 @@ namespace Personas.Functions.Tests.Azure;
 
 /// <summary>
 /// The whole API on Azure's data plane as the Function App is configured in Azure: the catalog in Cosmos DB (the
-/// emulator) and blobs in Blob Storage (Azurite), with the dry-run trainer and picture maker. Nothing reaches the data directory.
+/// emulator) and blobs in Blob Storage (Azurite), with the dry-run trainer and picture maker. Nothing reaches the
+/// data directory.
 /// </summary>
 public sealed class AzureDataPlaneHost : ApiHost
 {
