@@ -162,7 +162,7 @@ public sealed class MetricsClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_rate_limit_is_a_retryable_429_with_the_platforms_wait_and_is_not_a_refusal()
+    public async Task A_rate_limit_is_retryable_with_the_platforms_wait_and_is_not_a_refusal()
     {
         var x = await Assert.ThrowsAsync<MetricsException>(() =>
             X().FetchAsync(Request(SocialPlatform.X, "limited"), default));
