@@ -14,14 +14,18 @@ public sealed class AyrshareAnalyticsClientOptions
 
 /// <summary>
 /// Ayrshare's <c>POST /api/analytics/post</c> by social post id (<c>searchPlatformId: true</c>): our publication
-/// keeps the platform's id from postIds, not Ayrshare's own. The answer has one object per platform with its
-/// <c>analytics</c>; X's come under publicMetrics, and a thread as an array, summed. Field names are read
-/// tolerantly (several spellings), as Ayrshare documents them per network.
+/// keeps the platform's id from postIds, not Ayrshare's own. One id goes in <c>id</c>; a thread's ids all go in
+/// <c>postIds</c>. The answer has one object per platform with its <c>analytics</c>; X's come under publicMetrics,
+/// and a thread as an array, summed. Field names are read tolerantly (several spellings), as Ayrshare documents them
+/// per network.
 /// </summary>
 public sealed class AyrshareAnalyticsClient(HttpClient http, AyrshareAnalyticsClientOptions options) : IMetricsClient
 {
     private readonly MetricsHttp _api = new(http, "ayrshare",
         () => new AuthenticationHeaderValue("Bearer", options.ApiKey));
+
+    /// <summary>Ayrshare takes at most 100 social post ids in one postIds.</summary>
+    public const int MaxIds = 100;
 
     public string Name => "ayrshare";
 
@@ -30,10 +34,12 @@ public sealed class AyrshareAnalyticsClient(HttpClient http, AyrshareAnalyticsCl
         var id = request.ExternalIds.FirstOrDefault()
             ?? throw new MetricsRefusedException(Name, 0, "the post has no social post id");
         var platform = Platform(request.Platform);
-        var body = new JsonObject
-        {
-            ["id"] = id, ["platforms"] = new JsonArray(platform), ["searchPlatformId"] = true,
-        };
+        var body = new JsonObject { ["platforms"] = new JsonArray(platform), ["searchPlatformId"] = true };
+        // By social id a thread's replies are not included with its first post: every part is named in postIds.
+        if (request.ExternalIds.Count > 1)
+            body["postIds"] = new JsonArray(request.ExternalIds.Take(MaxIds).Select(i => (JsonNode?)i).ToArray());
+        else
+            body["id"] = id;
         var answer = await _api.SendAsync(HttpMethod.Post, new Uri(options.Endpoint, "api/analytics/post"), body, ct,
             m => { if (!string.IsNullOrEmpty(options.ProfileKey)) m.Headers.Add("Profile-Key", options.ProfileKey); });
         if (answer?["status"]?.ToString() == "error")

@@ -15,7 +15,8 @@ public sealed record MetricsReading(EngagementCounts Counts, string? Label = nul
 
 /// <summary>
 /// Reading a post's counters failed in a way worth trying again (no answer, a rate limit, an outage). Status is the
-/// HTTP status, 0 when nothing answered; RetryAfter is the platform's own wait when it gave one.
+/// HTTP status, 0 when nothing answered; RetryAfter is the platform's own wait when it gave one. Throttled marks a
+/// rate limit the platform answers with another status (Meta's Graph API: a 400 or 403 naming a throttling code).
 /// </summary>
 public class MetricsException(string provider, int status, string message)
     : Exception($"{provider} answered {status}: {message}")
@@ -24,7 +25,8 @@ public class MetricsException(string provider, int status, string message)
     public int Status { get; } = status;
     public string ProviderMessage { get; } = message;
     public TimeSpan? RetryAfter { get; init; }
-    public bool RateLimited => Status == 429;
+    public bool Throttled { get; init; }
+    public bool RateLimited => Status == 429 || Throttled;
 }
 
 /// <summary>The platform refused (bad token, missing permission, deleted post): asking again will not help.</summary>

@@ -7,7 +7,10 @@ public sealed class LinkedInMetricsClientOptions
 {
     /// <summary>The author the post was made as: urn:li:person:{id} or urn:li:organization:{id}.</summary>
     public string AuthorUrn { get; set; } = "";
-    /// <summary>r_organization_social / rw_organization_admin for pages; a member token for socialActions.</summary>
+    /// <summary>
+    /// A page's statistics need rw_organization_admin (an ADMINISTRATOR of the page); a member's socialActions need
+    /// r_member_social, which LinkedIn grants to select developers only (w_member_social alone gets a 403).
+    /// </summary>
     public string AccessToken { get; set; } = "";
     public string Version { get; set; } = "202508";
     public Uri Endpoint { get; set; } = new("https://api.linkedin.com/");
@@ -16,8 +19,9 @@ public sealed class LinkedInMetricsClientOptions
 /// <summary>
 /// LinkedIn's versioned REST API. A page's post is read from <c>organizationalEntityShareStatistics</c> (its
 /// <c>totalShareStatistics</c>: impressionCount, uniqueImpressionsCount, likeCount, commentCount, shareCount,
-/// clickCount). A member's post has no statistics API open to us, so it is read from <c>socialActions/{urn}</c>:
-/// likesSummary.totalLikes and commentsSummary.aggregatedTotalComments, the rest null.
+/// clickCount). A member's post is read from <c>socialActions/{urn}</c>: likesSummary.totalLikes and
+/// commentsSummary.aggregatedTotalComments (replies included), the rest null. memberCreatorPostAnalytics would give
+/// a member's impressions, reach and reshares, but needs r_member_postAnalytics (docs/analytics-wire.md).
 /// </summary>
 public sealed class LinkedInMetricsClient(HttpClient http, LinkedInMetricsClientOptions options) : IMetricsClient
 {

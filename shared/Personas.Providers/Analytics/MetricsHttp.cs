@@ -13,12 +13,16 @@ namespace Personas.Providers.Analytics;
 /// <summary>
 /// How the metrics clients talk HTTP: through one named pipeline per provider ("{name}-metrics", one quick retry;
 /// the collector's durable retries wait longer), with errors turned into <see cref="MetricsException"/> carrying the
-/// platform's own message and, for a rate limit, its wait (Retry-After, or X's x-rate-limit-reset).
+/// platform's own message and, for a rate limit, its wait (Retry-After, or X's x-rate-limit-reset). Meta answers its
+/// rate limits as a 400 or 403 with a throttling code in error.code, so those are retryable too.
 /// </summary>
 public sealed class MetricsHttp(HttpClient http, string provider, Func<AuthenticationHeaderValue?> auth,
     TimeProvider? clock = null)
 {
     public static string PipelineName(string provider) => $"{provider}-metrics";
+
+    /// <summary>Graph API throttling codes: app (4), user (17), page (32), custom (613), Page/Instagram BUC.</summary>
+    private static readonly int[] MetaThrottlingCodes = [4, 17, 32, 613, 80001, 80002];
 
     public async Task<JsonNode?> SendAsync(HttpMethod method, Uri uri, JsonNode? body, CancellationToken ct,
         Action<HttpRequestMessage>? configure = null)
@@ -49,9 +53,13 @@ public sealed class MetricsHttp(HttpClient http, string provider, Func<Authentic
             if (!response.IsSuccessStatusCode)
             {
                 var detail = PublisherHttp.Detail(text, response);
+                var throttled = MetaThrottled(text);
                 throw response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
-                    || status >= 500
-                    ? new MetricsException(provider, status, detail) { RetryAfter = Wait(response) }
+                    || status >= 500 || throttled
+                    ? new MetricsException(provider, status, detail)
+                    {
+                        RetryAfter = Wait(response), Throttled = throttled,
+                    }
                     : new MetricsRefusedException(provider, status, detail);
             }
             try { return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text); }
@@ -60,6 +68,17 @@ public sealed class MetricsHttp(HttpClient http, string provider, Func<Authentic
                 throw new MetricsException(provider, status, "the answer is not JSON");
             }
         }
+    }
+
+    private static bool MetaThrottled(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) is JsonObject { } o && o["error"] is JsonObject error
+                && error["code"] is JsonValue code && code.TryGetValue<int>(out var n)
+                && MetaThrottlingCodes.Contains(n);
+        }
+        catch (System.Text.Json.JsonException) { return false; }
     }
 
     private TimeSpan? Wait(HttpResponseMessage response)

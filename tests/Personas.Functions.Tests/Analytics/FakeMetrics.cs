@@ -9,11 +9,14 @@ namespace Personas.Functions.Tests.Analytics;
 /// Local fakes, on one 127.0.0.1 port, of the engagement APIs in their documented formats: Instagram media insights,
 /// X's tweets lookup with public_metrics, LinkedIn's socialActions and organizationalEntityShareStatistics, and
 /// Ayrshare's analytics by social post id. Each answers with the platform's own error shape for a bad token, and a
-/// media, tweet, URN or id starting with "limited" gets a 429 with the platform's rate-limit headers.
+/// media, tweet, URN or id starting with "limited" gets the platform's rate limit (Meta's: a 400 with a throttling
+/// code; the others a 429 with their rate-limit headers). A media id starting with "story" refuses feed metrics.
 /// </summary>
 public sealed class FakeMetrics : IAsyncDisposable
 {
     public const string Token = "metrics-token";
+    public const string ThrottledMessage =
+        "(#80002) There have been too many calls to this Instagram account. Wait a bit and try again.";
     private WebApplication _app = null!;
 
     public string BaseUrl => _app.Urls.First() + "/";
@@ -35,10 +38,26 @@ public sealed class FakeMetrics : IAsyncDisposable
                     {
                         error = new { message = "Invalid OAuth access token.", type = "OAuthException", code = 190 },
                     }, statusCode: 400);
+                // Meta's throttling is a 400 naming a throttling code, not a 429 (here the Instagram BUC's).
                 if (media.StartsWith("limited"))
-                    return Results.Json(new { error = new { message = "Application request limit reached", code = 4 } },
-                        statusCode: 429);
+                    return Results.Json(new
+                    {
+                        error = new { message = ThrottledMessage, type = "OAuthException", code = 80002 },
+                    }, statusCode: 400);
                 var wanted = http.Request.Query["metric"].ToString().Split(',');
+                // A metric the media type does not take fails the whole call (#100), naming it; a story's here.
+                var refused = media.StartsWith("story") ? wanted.Intersect(["likes", "comments", "saved"]).ToList()
+                    : [];
+                if (refused.Count > 0)
+                    return Results.Json(new
+                    {
+                        error = new
+                        {
+                            message = $"(#100) The Media Insights API does not support the {string.Join(", ", refused)}"
+                                + " metric for this media product type.",
+                            type = "OAuthException", code = 100,
+                        },
+                    }, statusCode: 400);
                 var values = new Dictionary<string, long>
                 {
                     ["views"] = 900, ["reach"] = 700, ["likes"] = 80, ["comments"] = 9, ["shares"] = 4, ["saved"] = 12,
@@ -86,7 +105,10 @@ public sealed class FakeMetrics : IAsyncDisposable
                     resource_type = "tweet", parameter = "ids", resource_id = i,
                     type = "https://api.twitter.com/2/problems/resource-not-found",
                 }).ToArray();
-                return found.Length == 0 ? Results.Json(new { errors }) : Results.Json(new { data = found });
+                // A lookup with some ids gone answers 200 with data for the rest and errors for those.
+                return found.Length == 0 ? Results.Json(new { errors })
+                    : errors.Length == 0 ? Results.Json(new { data = found })
+                    : Results.Json(new { data = found, errors });
             });
             app.MapGet("/rest/socialActions/{urn}", (string urn, HttpContext http) =>
             {
@@ -128,7 +150,9 @@ public sealed class FakeMetrics : IAsyncDisposable
                 if (http.Request.Headers.Authorization != $"Bearer {Token}")
                     return Results.Json(new { status = "error", code = 102, message = "API Key not valid." },
                         statusCode: 403);
-                var id = body!["id"]!.ToString();
+                var ids = body!["postIds"] is JsonArray many ? many.Select(i => i!.ToString()).ToList()
+                    : [body["id"]!.ToString()];
+                var id = ids[0];
                 if (id.StartsWith("limited"))
                     return Results.Json(new { status = "error", code = 429, message = "Too many requests." },
                         statusCode: 429);
@@ -154,9 +178,11 @@ public sealed class FakeMetrics : IAsyncDisposable
                         },
                     },
                 };
+                object Entry(string one) => new { id = one, analytics, postUrl = $"https://example.com/{one}" };
+                // Several ids (a thread's, by postIds) come back as an array, one object per post.
                 return Results.Json(new Dictionary<string, object>
                 {
-                    [platform] = new { id, analytics, postUrl = $"https://example.com/{id}" }, ["status"] = "success",
+                    [platform] = ids.Count > 1 ? ids.Select(Entry).ToArray() : Entry(id), ["status"] = "success",
                 });
             });
         });

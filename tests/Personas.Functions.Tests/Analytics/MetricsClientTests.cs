@@ -53,6 +53,28 @@ public sealed class MetricsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Instagram_asks_again_without_the_metrics_meta_refuses_for_the_media_type()
+    {
+        var counts = (await Instagram().FetchAsync(Request(SocialPlatform.Instagram, "story-1"), default)).Counts;
+        Assert.Equal(L(900, 700, 4), L(counts.Impressions, counts.Reach, counts.Shares));
+        Assert.Equal(L(null, null, null), L(counts.Likes, counts.Comments, counts.Saves));
+        var calls = _fake.Calls.Where(c => c.Path == "/v24.0/story-1/insights")
+            .Select(c => Uri.UnescapeDataString(c.Query)).ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.Contains("metric=views,reach,shares,total_interactions&", calls[1]);
+    }
+
+    [Theory]
+    [InlineData("(#100) The Media Insights API does not support the likes, saved metric for this media product type.",
+        "views,reach,comments,shares,total_interactions")]
+    [InlineData("(#100) metric[0] must be one of the following values: reach, views, shares, replies",
+        "views,reach,shares")]
+    [InlineData("(#100) Tried accessing nonexisting field (insights)", "")]
+    [InlineData("(#10) Not enough viewers for the media to show insights", "")]
+    public void Instagram_reads_which_metrics_remain_from_either_wording_of_a_refusal(string message, string rest) =>
+        Assert.Equal(rest, InstagramInsightsClient.Applicable(message));
+
+    [Fact]
     public async Task X_sums_a_threads_public_metrics_in_one_lookup()
     {
         var counts = (await X().FetchAsync(Request(SocialPlatform.X, "11", "12"), default)).Counts;
@@ -65,6 +87,9 @@ public sealed class MetricsClientTests : IAsyncLifetime
         var call = _fake.Calls.Single(c => c.Path == "/2/tweets");
         Assert.Equal("?ids=11,12&tweet.fields=public_metrics", Uri.UnescapeDataString(call.Query));
         Assert.Equal($"Bearer {FakeMetrics.Token}", call.Headers["Authorization"]);
+        // A deleted part is named in errors beside the others' data: the rest still counts.
+        var partial = (await X().FetchAsync(Request(SocialPlatform.X, "11", "gone"), default)).Counts;
+        Assert.Equal(L(500, 10), L(partial.Impressions, partial.Likes));
     }
 
     [Fact]
@@ -104,6 +129,17 @@ public sealed class MetricsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ayrshare_names_every_part_of_a_thread_in_post_ids_and_sums_them()
+    {
+        var thread = (await Ayrshare().FetchAsync(Request(SocialPlatform.X, "tw-1", "tw-2"), default)).Counts;
+        Assert.Equal(L(900, 30, 6, 6, 12), L(thread.Impressions, thread.Likes, thread.Comments, thread.Shares,
+            thread.Saves));
+        var body = _fake.Calls.Single(c => c.Path == "/api/analytics/post").Body!;
+        Assert.Equal(new[] { "tw-1", "tw-2" }, body["postIds"]!.AsArray().Select(i => i!.ToString()));
+        Assert.Null(body["id"]);
+    }
+
+    [Fact]
     public async Task A_refusal_is_typed_with_the_status_and_the_platforms_own_message()
     {
         var instagram = await Assert.ThrowsAsync<MetricsRefusedException>(() =>
@@ -126,7 +162,7 @@ public sealed class MetricsClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_rate_limit_is_a_retryable_429_with_the_platforms_wait_and_is_not_a_refusal()
+    public async Task A_rate_limit_is_retryable_with_the_platforms_wait_and_is_not_a_refusal()
     {
         var x = await Assert.ThrowsAsync<MetricsException>(() =>
             X().FetchAsync(Request(SocialPlatform.X, "limited"), default));
@@ -139,9 +175,12 @@ public sealed class MetricsClientTests : IAsyncLifetime
         Assert.Equal(429, linkedIn.Status);
         Assert.Equal(TimeSpan.FromSeconds(120), linkedIn.RetryAfter);
         Assert.Contains("throttle", linkedIn.ProviderMessage);
+        // Meta throttles with a 400 and a throttling code: still a rate limit, not a refusal.
         var instagram = await Assert.ThrowsAsync<MetricsException>(() =>
             Instagram().FetchAsync(Request(SocialPlatform.Instagram, "limited"), default));
-        Assert.Equal((429, "Application request limit reached"), (instagram.Status, instagram.ProviderMessage));
+        Assert.IsNotType<MetricsRefusedException>(instagram);
+        Assert.True(instagram.RateLimited);
+        Assert.Equal((400, FakeMetrics.ThrottledMessage), (instagram.Status, instagram.ProviderMessage));
         var ayrshare = await Assert.ThrowsAsync<MetricsException>(() =>
             Ayrshare().FetchAsync(Request(SocialPlatform.X, "limited-1"), default));
         Assert.Equal((429, "Too many requests."), (ayrshare.Status, ayrshare.ProviderMessage));
