@@ -9,6 +9,8 @@ public sealed class AyrshareAnalyticsClientOptions
 {
     public string ApiKey { get; set; } = "";
     public string? ProfileKey { get; set; }
+    /// <summary>The operator's own X app keys, sent on every request when set (Ayrshare needs them for X).</summary>
+    public Publishing.AyrshareXKeys? XKeys { get; set; }
     public Uri Endpoint { get; set; } = new("https://api.ayrshare.com/");
 }
 
@@ -41,7 +43,7 @@ public sealed class AyrshareAnalyticsClient(HttpClient http, AyrshareAnalyticsCl
         else
             body["id"] = id;
         var answer = await _api.SendAsync(HttpMethod.Post, new Uri(options.Endpoint, "api/analytics/post"), body, ct,
-            m => { if (!string.IsNullOrEmpty(options.ProfileKey)) m.Headers.Add("Profile-Key", options.ProfileKey); });
+            m => Publishing.AyrshareHeaders.Apply(m, options.ProfileKey, options.XKeys));
         if (answer?["status"]?.ToString() == "error")
             throw new MetricsRefusedException(Name, 200, answer["message"]?.ToString()
                 ?? answer["errors"]?.ToJsonString() ?? "error");

@@ -35,6 +35,7 @@ public sealed class MetricsClients(PublishingOptions options, HttpClient http)
                 new AyrshareAnalyticsClient(http, new AyrshareAnalyticsClientOptions
                 {
                     ApiKey = options.AyrshareApiKey, ProfileKey = accounts?.AyrshareProfileKey,
+                    XKeys = Publishing.AyrshareXKeys.From(options.AyrshareXApiKey, options.AyrshareXApiSecret),
                     Endpoint = new Uri(options.AyrshareEndpoint),
                 }),
             _ => null,

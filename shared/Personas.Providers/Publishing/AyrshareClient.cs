@@ -9,6 +9,8 @@ public sealed class AyrshareClientOptions
     public string ApiKey { get; set; } = "";
     /// <summary>The owner's Ayrshare user profile (Business plan); empty posts to the primary profile.</summary>
     public string? ProfileKey { get; set; }
+    /// <summary>The operator's own X app keys, sent on every request when set (Ayrshare needs them for X).</summary>
+    public AyrshareXKeys? XKeys { get; set; }
     public Uri Endpoint { get; set; } = new("https://api.ayrshare.com/");
     public TimeSpan CreateTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
@@ -67,8 +69,5 @@ public sealed class AyrshareClient(HttpClient http, AyrshareClientOptions option
         _ => "twitter",
     };
 
-    private void Profile(HttpRequestMessage message)
-    {
-        if (!string.IsNullOrEmpty(options.ProfileKey)) message.Headers.Add("Profile-Key", options.ProfileKey);
-    }
+    private void Profile(HttpRequestMessage message) => AyrshareHeaders.Apply(message, options.ProfileKey, options.XKeys);
 }

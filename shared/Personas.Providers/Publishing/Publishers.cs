@@ -24,6 +24,9 @@ public sealed class PublishingOptions
     public string OutboxWebhookUrl { get; set; } = "";
     public string AyrshareApiKey { get; set; } = "";
     public string AyrshareEndpoint { get; set; } = "https://api.ayrshare.com/";
+    /// <summary>The operator's own X developer app, which Ayrshare requires for anything on X.</summary>
+    public string AyrshareXApiKey { get; set; } = "";
+    public string AyrshareXApiSecret { get; set; } = "";
     public string InstagramEndpoint { get; set; } = "https://graph.instagram.com/v24.0/";
     public string LinkedInEndpoint { get; set; } = "https://api.linkedin.com/";
     public string LinkedInVersion { get; set; } = "202508";
@@ -64,7 +67,9 @@ public sealed class Publishers(PublishingOptions options, HttpClient http, TimeP
         if (options.AyrshareApiKey.Length > 0)
             return new AyrshareClient(http, new AyrshareClientOptions
             {
-                ApiKey = options.AyrshareApiKey, ProfileKey = accounts?.AyrshareProfileKey, Endpoint = new Uri(options.AyrshareEndpoint), CreateTimeout = CreateTimeout,
+                ApiKey = options.AyrshareApiKey, ProfileKey = accounts?.AyrshareProfileKey,
+                XKeys = AyrshareXKeys.From(options.AyrshareXApiKey, options.AyrshareXApiSecret),
+                Endpoint = new Uri(options.AyrshareEndpoint), CreateTimeout = CreateTimeout,
             });
         return Outbox;
     }

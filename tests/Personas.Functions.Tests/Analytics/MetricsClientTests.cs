@@ -38,6 +38,7 @@ public sealed class MetricsClientTests : IAsyncLifetime
         new AyrshareAnalyticsClientOptions
         {
             ApiKey = key, ProfileKey = "profile-1", Endpoint = new Uri(_fake.BaseUrl),
+            XKeys = Providers.Publishing.AyrshareXKeys.From("x-app-key", "x-app-secret"),
         });
 
     [Fact]
@@ -126,6 +127,7 @@ public sealed class MetricsClientTests : IAsyncLifetime
         Assert.Equal("instagram", call.Body["platforms"]![0]!.ToString());
         Assert.True(call.Body["searchPlatformId"]!.GetValue<bool>());
         Assert.Equal("profile-1", call.Headers["Profile-Key"]);
+        Assert.Equal("x-app-secret", call.Headers[Providers.Publishing.AyrshareXKeys.SecretHeader]);
     }
 
     [Fact]

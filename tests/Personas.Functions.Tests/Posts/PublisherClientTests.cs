@@ -55,7 +55,11 @@ public sealed class PublisherClientTests : IAsyncLifetime
             lock (_ayrsharePosts) _ayrsharePosts.Add(new JsonObject { ["id"] = id, ["post"] = body["post"]!.ToString() });
             return Results.Json(new { status = "success", errors = Array.Empty<object>(), id, postIds = new[] { new { status = "success", id = $"urn:li:share:{id}", postUrl = $"https://www.linkedin.com/feed/update/urn:li:share:{id}", platform = "linkedin" } } });
         });
-        app.MapGet("/api/history", () => { lock (_ayrsharePosts) return Results.Json(_ayrsharePosts.ToArray()); });
+        app.MapGet("/api/history", (HttpContext http) =>
+        {
+            _calls.Enqueue(("ayrshare-history", Copy(http.Request.Headers), null, 0));
+            lock (_ayrsharePosts) return Results.Json(_ayrsharePosts.ToArray());
+        });
     });
 
     // Kestrel reuses a request's header collection once it has been answered.
@@ -104,18 +108,26 @@ public sealed class PublisherClientTests : IAsyncLifetime
     [Fact]
     public async Task Ayrshare_posts_with_the_owners_profile_key_and_media_links_and_finds_it_in_history()
     {
-        var client = new AyrshareClient(new HttpClient(), new AyrshareClientOptions { ApiKey = "ay-key", ProfileKey = "ann-profile", Endpoint = new Uri(_fake.Urls.First() + "/") });
+        var client = new AyrshareClient(new HttpClient(), new AyrshareClientOptions
+        {
+            ApiKey = "ay-key", ProfileKey = "ann-profile", Endpoint = new Uri(_fake.Urls.First() + "/"),
+            XKeys = AyrshareXKeys.From("x-app-key", "x-app-secret"),
+        });
         var request = Request(SocialPlatform.Instagram, 2);
         var posted = await client.PostAsync(request, 0, null, CancellationToken.None);
 
         var call = _calls.Single(c => c.Path == "ayrshare");
         Assert.Equal("Bearer ay-key", call.Headers["Authorization"]);
         Assert.Equal("ann-profile", call.Headers["Profile-Key"]);
+        Assert.Equal(("x-app-key", "x-app-secret"),
+            (call.Headers[AyrshareXKeys.KeyHeader], call.Headers[AyrshareXKeys.SecretHeader]));
         Assert.Equal(["instagram"], call.Body!["platforms"]!.AsArray().Select(p => p!.ToString()));
         Assert.Equal(["https://cdn.example/1.jpg", "https://cdn.example/2.jpg"], call.Body["mediaUrls"]!.AsArray().Select(p => p!.ToString()));
         Assert.StartsWith("urn:li:share:ay", posted.ExternalId);
 
         Assert.Equal(posted.ExternalId.Replace("urn:li:share:", ""), (await client.FindAsync(request, 0, CancellationToken.None))!.ExternalId);
+        Assert.Equal("x-app-secret",
+            _calls.Last(c => c.Path == "ayrshare-history").Headers[AyrshareXKeys.SecretHeader]);
         var withoutLinks = request with { Media = [new PublishMedia(new Uri("about:blank"), "x", _ => Task.FromResult(Array.Empty<byte>()))] };
         await Assert.ThrowsAsync<PublishRefusedException>(() => client.PostAsync(withoutLinks, 0, null, CancellationToken.None));
     }
