@@ -22,8 +22,8 @@ public static partial class PhotoDecoder
     private static byte[] PaddedPixels(byte[] bytes, PhotoHeader header, CropRegion region, int outputWidth,
         int outputHeight)
     {
-        var turned = header.Orientation is >= 5 and <= 8;
-        var (width, height) = turned ? (header.Height, header.Width) : (header.Width, header.Height);
+        // The header's size is already upright, as the region is (ReadHeader turns it): no swap for orientations 5-8.
+        var (width, height) = (header.Width, header.Height);
         var left = Math.Max(0, region.X);
         var top = Math.Max(0, region.Y);
         var right = Math.Min(width, region.X + region.Width);
