@@ -30,13 +30,14 @@ public static partial class PhotoDecoder
         var bottom = Math.Min(height, region.Y + region.Height);
         if (left == region.X && top == region.Y && right == region.X + region.Width
             && bottom == region.Y + region.Height)
-            return FramePixels(bytes, header, region, outputWidth, outputHeight);
+            return FramePixels(bytes, header, region, outputWidth, outputHeight, OutOfBounds.Clamp);
         var (scaleX, scaleY) = ((double)outputWidth / region.Width, (double)outputHeight / region.Height);
         var x0 = Math.Clamp((int)Math.Round((left - region.X) * scaleX), 0, outputWidth - 1);
         var y0 = Math.Clamp((int)Math.Round((top - region.Y) * scaleY), 0, outputHeight - 1);
         var w = Math.Clamp((int)Math.Round((right - left) * scaleX), 1, outputWidth - x0);
         var h = Math.Clamp((int)Math.Round((bottom - top) * scaleY), 1, outputHeight - y0);
-        var inside = FramePixels(bytes, header, new CropRegion(left, top, right - left, bottom - top), w, h);
+        var inside = FramePixels(bytes, header, new CropRegion(left, top, right - left, bottom - top), w, h,
+            OutOfBounds.Clamp);
         var rgb = new byte[outputWidth * outputHeight * 3];
         for (var y = 0; y < h; y++)
             Array.Copy(inside, y * w * 3, rgb, ((y0 + y) * outputWidth + x0) * 3, w * 3);
