@@ -91,10 +91,12 @@ public sealed class PostMaker(ICatalog catalog, IPostCatalog posts, IBlobStore b
             assets.Add(new PostAsset(picture.Blob, PostAsset.PersonaImage, VariantFor(work.Platform), size.Width, size.Height));
         }
         var style = await StyleAsync(owner, ct);
+        // Each photo's face is found once, not once per card size.
+        var cardPhotos = photos.Select(CardPhoto.Find).ToList();
         foreach (var card in Cards(written.Copy, input.Batch.Brief.ProjectTitle, photos.Count > 0))
             foreach (var (variant, (width, height)) in Variants)
             {
-                var photo = photos.Count == 0 ? null : photos[((card.Slide ?? 1) - 1) % photos.Count];
+                var photo = cardPhotos.Count == 0 ? null : cardPhotos[((card.Slide ?? 1) - 1) % cardPhotos.Count];
                 var rendered = PostGraphics.Render(photo, card.Text, style, width, height).Jpeg;
                 if (provider == DryRunImageGenerator.ProviderName) rendered = Pictures.Labelled(rendered, DryRunImageGenerator.Label);
                 var blob = BlobPaths.Join(folder, card.Slide is { } n ? $"slide-{n}-{variant}.jpg" : $"{card.Role}-{variant}.jpg");

@@ -21,7 +21,7 @@ public sealed class PhotoRejectedException(string gate, string reason) : Excepti
 /// decoded (decompression bombs). Loaders run with <c>fail_on=truncated</c>, and decoding errors, which libvips reports
 /// only when pixels are read, become <see cref="PhotoRejectedException"/>.
 /// </summary>
-public static class PhotoDecoder
+public static partial class PhotoDecoder
 {
     private const string LoadOptions = "fail_on=truncated";
 
@@ -113,11 +113,13 @@ public static class PhotoDecoder
 
     /// <summary>
     /// The same cut as <see cref="Frame"/>, as interleaved 8-bit RGB pixels (row by row) rather than a JPEG: what a
-    /// model reads, without a lossy round trip.
+    /// model reads, without a lossy round trip. A region reaching past the photo is moved inside it unless
+    /// <paramref name="outOfBounds"/> says to pad it black (<see cref="OutOfBounds"/>).
     /// </summary>
     public static byte[] FramePixels(byte[] bytes, PhotoHeader header, CropRegion region, int outputWidth,
-        int outputHeight)
+        int outputHeight, OutOfBounds outOfBounds = OutOfBounds.Clamp)
     {
+        if (outOfBounds == OutOfBounds.Pad) return PaddedPixels(bytes, header, region, outputWidth, outputHeight);
         try
         {
             using var framed = FrameImage(bytes, header, region, outputWidth, outputHeight);

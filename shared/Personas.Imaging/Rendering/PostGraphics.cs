@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Personas.Imaging.Analysis;
 using Personas.Imaging.Faces;
 using Personas.Imaging.Vips;
@@ -28,18 +27,13 @@ public static class PostGraphics
     public const double SafeMargin = 0.06, MinContrast = 4.5;
     private const int Quality = 90;
 
-    /// <summary>
-    /// The face found on each photo a caller still holds: a post renders the same photo at four sizes, and finding
-    /// the face cost more than drawing the card.
-    /// </summary>
-    private static readonly ConditionalWeakTable<byte[], StrongBox<CropRegion?>> Faces = new();
-
-    public static RenderedGraphic Render(byte[]? photo, GraphicText text, GraphicStyle style, int width, int height)
+    /// <summary>A card of <paramref name="photo"/> (framed around its face) or, without a photo, a text card.</summary>
+    public static RenderedGraphic Render(CardPhoto? photo, GraphicText text, GraphicStyle style, int width, int height)
     {
         try
         {
-            using var source = photo is null ? null : Decode(photo);
-            var face = source is null ? null : Faces.GetValue(photo!, _ => new(Framer.FindFace(source))).Value;
+            using var source = photo is null ? null : Decode(photo.Bytes);
+            var face = photo?.Face;
             var safe = SafeArea(width, height);
             var overlay = face is null ? null : OverlayArea(source!, face.Value, width, height, safe);
             if (source is not null && overlay is not null)
@@ -52,9 +46,12 @@ public static class PostGraphics
         }
         catch (VipsException ex)
         {
-            throw new InvalidDataException($"The picture for the card could not be rendered: {ex.Message.Split('\n')[0]}", ex);
+            throw Unrenderable(ex);
         }
     }
+
+    internal static InvalidDataException Unrenderable(VipsException ex) =>
+        new($"The picture for the card could not be rendered: {ex.Message.Split('\n')[0]}", ex);
 
     /// <summary>
     /// Instagram's story UI covers the top 14 % (profile, progress bar) and the bottom 20 % (reply bar, buttons) of a

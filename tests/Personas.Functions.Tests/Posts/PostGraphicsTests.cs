@@ -20,9 +20,10 @@ public sealed class PostGraphicsTests
     public void Text_never_covers_the_face_stays_inside_the_safe_margins_and_is_readable(string photo)
     {
         var text = new GraphicText("“Consistency beats intensity when you are building anything that lasts.”", "— Building in public, episode 12", "2/5");
+        var found = CardPhoto.Find(Samples.Load(photo));
         foreach (var (width, height) in Sizes)
         {
-            var card = PostGraphics.Render(Samples.Load(photo), text, Brand, width, height);
+            var card = PostGraphics.Render(found, text, Brand, width, height);
             Keep(card, $"{Path.GetFileNameWithoutExtension(photo)}-{width}x{height}.jpg");
 
             var decoded = PhotoDecoder.ReadHeader(card.Jpeg, 50_000_000);
@@ -42,8 +43,9 @@ public sealed class PostGraphicsTests
     [Fact]
     public void Long_text_gets_a_smaller_font_and_still_fits()
     {
-        var shortCard = PostGraphics.Render(Samples.Load("obama.jpg"), new GraphicText("Ship it."), Brand, 1080, 1350);
-        var longCard = PostGraphics.Render(Samples.Load("obama.jpg"),
+        var obama = CardPhoto.Find(Samples.Load("obama.jpg"));
+        var shortCard = PostGraphics.Render(obama, new GraphicText("Ship it."), Brand, 1080, 1350);
+        var longCard = PostGraphics.Render(obama,
             new GraphicText(string.Join(' ', Enumerable.Repeat("Small daily improvements compound into remarkable results over time.", 5))), Brand, 1080, 1350);
         Keep(longCard, "long-text.jpg");
         Assert.True(longCard.HeadlinePixels < shortCard.HeadlinePixels, $"{longCard.HeadlinePixels} vs {shortCard.HeadlinePixels}");

@@ -23,7 +23,7 @@ public sealed class CardTests(ITestOutputHelper output)
     [MemberData(nameof(People))]
     public void Square_and_portrait_cards_from_a_close_up_have_no_hard_seam(string name)
     {
-        var closeUp = FramingTests.CloseUp(Samples.Load(name));
+        var closeUp = CardPhoto.Find(FramingTests.CloseUp(Samples.Load(name)));
         var style = new GraphicStyle([255, 255, 255], [245, 183, 0], [16, 24, 32], "DejaVu Sans", "@ann.makes");
         foreach (var (width, height) in new[] { (1080, 1080), (1080, 1350) })
         {
@@ -48,7 +48,7 @@ public sealed class CardTests(ITestOutputHelper output)
         var style = new GraphicStyle(magenta, [245, 183, 0], [16, 24, 32], "DejaVu Sans", "@ann.makes", logo);
         foreach (var photo in new[] { Samples.Load(name), FramingTests.CloseUp(Samples.Load(name)), null })
         {
-            var card = PostGraphics.Render(photo, Text, style, 1080, 1920);
+            var card = PostGraphics.Render(photo is null ? null : CardPhoto.Find(photo), Text, style, 1080, 1920);
             Keep(card.Jpeg, $"story-{Path.GetFileNameWithoutExtension(name)}-{card.Layout}-{photo?.Length ?? 0}.jpg");
             var rows = RowsWithColour(card.Jpeg, magenta);
             Assert.NotEmpty(rows);
@@ -58,5 +58,17 @@ public sealed class CardTests(ITestOutputHelper output)
             Assert.True(rows.Max() < (1 - PostGraphics.StoryBottomZone) * 1920,
                 $"{name}: text at y={rows.Max()}, under the bottom UI");
         }
+    }
+
+    [Fact]
+    public void A_card_is_framed_around_the_face_it_is_given_and_does_not_look_for_another()
+    {
+        var style = new GraphicStyle([255, 255, 255], [245, 183, 0], [16, 24, 32], "DejaVu Sans");
+        var found = CardPhoto.Find(Samples.Load("obama.jpg"));
+        Assert.NotNull(found.Face);
+        var framed = PostGraphics.Render(found, Text, style, 1080, 1350);
+        var faceless = PostGraphics.Render(found with { Face = null }, Text, style, 1080, 1350);
+        Assert.NotNull(framed.Face);
+        Assert.Null(faceless.Face);
     }
 }

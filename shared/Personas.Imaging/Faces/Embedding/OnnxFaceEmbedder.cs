@@ -31,7 +31,9 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder, IDisposable
 
     public FaceEmbedding Embed(byte[] photo, PhotoHeader header, CropRegion face)
     {
-        var rgb = Pixels(photo, header, AlignedCrop(face));
+        // Padded, not clamped: a clamped crop of a face near an edge is shifted or squeezed and moves the eyes (a
+        // picture whose face sat 9 px from the top scored 0.10 against its own source photo).
+        var rgb = PhotoDecoder.FramePixels(photo, header, AlignedCrop(face), Side, Side, OutOfBounds.Pad);
         var tensor = new DenseTensor<float>([1, 3, Side, Side]);
         for (var y = 0; y < Side; y++)
             for (var x = 0; x < Side; x++)
@@ -39,32 +41,6 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder, IDisposable
                     tensor[0, c, y, x] = (rgb[(y * Side + x) * 3 + c] - 127f) / 128f;
         using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_input, tensor)]);
         return FaceEmbedding.Normalised(results[0].AsEnumerable<float>().ToArray());
-    }
-
-    /// <summary>
-    /// The crop at Side×Side. Where it reaches past the photo (a face near an edge), that part is black: the framing
-    /// code clamps a region into the photo, which squeezed or shifted the crop and moved the eyes (a picture whose face
-    /// sat 9 px from the top scored 0.10 against its own source photo).
-    /// </summary>
-    private static byte[] Pixels(byte[] photo, PhotoHeader header, CropRegion crop)
-    {
-        var turned = header.Orientation is >= 5 and <= 8;
-        var (width, height) = turned ? (header.Height, header.Width) : (header.Width, header.Height);
-        var left = Math.Max(0, crop.X);
-        var top = Math.Max(0, crop.Y);
-        var right = Math.Min(width, crop.X + crop.Width);
-        var bottom = Math.Min(height, crop.Y + crop.Height);
-        if (left == crop.X && top == crop.Y && right == crop.X + crop.Width && bottom == crop.Y + crop.Height)
-            return PhotoDecoder.FramePixels(photo, header, crop, Side, Side);
-        var scale = (double)Side / crop.Width;
-        var x0 = Math.Clamp((int)Math.Round((left - crop.X) * scale), 0, Side - 1);
-        var y0 = Math.Clamp((int)Math.Round((top - crop.Y) * scale), 0, Side - 1);
-        var w = Math.Clamp((int)Math.Round((right - left) * scale), 1, Side - x0);
-        var h = Math.Clamp((int)Math.Round((bottom - top) * scale), 1, Side - y0);
-        var inside = PhotoDecoder.FramePixels(photo, header, new CropRegion(left, top, right - left, bottom - top), w, h);
-        var rgb = new byte[Side * Side * 3];
-        for (var y = 0; y < h; y++) Array.Copy(inside, y * w * 3, rgb, ((y0 + y) * Side + x0) * 3, w * 3);
-        return rgb;
     }
 
     /// <summary>The square around a Haar box that puts its eyes where the model's training crops had them.</summary>
