@@ -69,5 +69,6 @@ public sealed class AyrshareClient(HttpClient http, AyrshareClientOptions option
         _ => "twitter",
     };
 
-    private void Profile(HttpRequestMessage message) => AyrshareHeaders.Apply(message, options.ProfileKey, options.XKeys);
+    private void Profile(HttpRequestMessage message) =>
+        AyrshareHeaders.Apply(message, options.ProfileKey, options.XKeys);
 }

@@ -30,7 +30,9 @@ public sealed class AyrshareXKeys
 /// <summary>What every Ayrshare request carries beside its bearer key, for publishing and analytics alike.</summary>
 public static class AyrshareHeaders
 {
-    /// <summary>The owner's profile (Business plan; none means the primary profile) and the operator's X keys.</summary>
+    /// <summary>
+    /// The owner's profile (Business plan; none means the primary profile) and the operator's X keys.
+    /// </summary>
     public static void Apply(HttpRequestMessage message, string? profileKey, AyrshareXKeys? xKeys)
     {
         if (!string.IsNullOrEmpty(profileKey)) message.Headers.Add("Profile-Key", profileKey);

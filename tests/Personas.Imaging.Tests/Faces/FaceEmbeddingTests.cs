@@ -39,7 +39,8 @@ public sealed class FaceEmbeddingTests(ITestOutputHelper output)
     [Fact]
     public void A_face_near_the_top_edge_still_matches_its_source_photo()
     {
-        // A square cut of the portrait leaves the face a few pixels from the top: its aligned crop reaches past the edge.
+        // A square cut of the portrait leaves the face a few pixels from the top: its aligned crop reaches past the
+        // edge.
         var cut = Imaging.Rendering.Pictures.Cover(Samples.Load("obama.jpg"), 1024, 1024);
         var inspection = Inspector.Inspect(cut, PersonaMode.FullBody);
         Assert.True(inspection.Face!.Box.Y < 20, $"the face is at y={inspection.Face.Box.Y}, not near the top");
