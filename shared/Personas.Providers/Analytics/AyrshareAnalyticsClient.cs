@@ -2,17 +2,9 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Personas.Domain.Analytics;
 using Personas.Domain.Posts;
+using Personas.Providers.Publishing;
 
 namespace Personas.Providers.Analytics;
-
-public sealed class AyrshareAnalyticsClientOptions
-{
-    public string ApiKey { get; set; } = "";
-    public string? ProfileKey { get; set; }
-    /// <summary>The operator's own X app keys, sent on every request when set (Ayrshare needs them for X).</summary>
-    public Publishing.AyrshareXKeys? XKeys { get; set; }
-    public Uri Endpoint { get; set; } = new("https://api.ayrshare.com/");
-}
 
 /// <summary>
 /// Ayrshare's <c>POST /api/analytics/post</c> by social post id (<c>searchPlatformId: true</c>): our publication
@@ -21,7 +13,7 @@ public sealed class AyrshareAnalyticsClientOptions
 /// and a thread as an array, summed. Field names are read tolerantly (several spellings), as Ayrshare documents them
 /// per network.
 /// </summary>
-public sealed class AyrshareAnalyticsClient(HttpClient http, AyrshareAnalyticsClientOptions options) : IMetricsClient
+public sealed class AyrshareAnalyticsClient(HttpClient http, AyrshareClientOptions options) : IMetricsClient
 {
     private readonly MetricsHttp _api = new(http, "ayrshare",
         () => new AuthenticationHeaderValue("Bearer", options.ApiKey));
@@ -43,7 +35,7 @@ public sealed class AyrshareAnalyticsClient(HttpClient http, AyrshareAnalyticsCl
         else
             body["id"] = id;
         var answer = await _api.SendAsync(HttpMethod.Post, new Uri(options.Endpoint, "api/analytics/post"), body, ct,
-            m => Publishing.AyrshareHeaders.Apply(m, options.ProfileKey, options.XKeys));
+            m => AyrshareHeaders.Apply(m, options.ProfileKey, options.XKeys));
         if (answer?["status"]?.ToString() == "error")
             throw new MetricsRefusedException(Name, 200, answer["message"]?.ToString()
                 ?? answer["errors"]?.ToJsonString() ?? "error");

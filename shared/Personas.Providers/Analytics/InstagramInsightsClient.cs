@@ -1,24 +1,19 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Personas.Domain.Analytics;
+using Personas.Providers.Publishing;
 
 namespace Personas.Providers.Analytics;
-
-public sealed class InstagramInsightsClientOptions
-{
-    /// <summary>An Instagram User access token with instagram_business_manage_insights.</summary>
-    public string AccessToken { get; set; } = "";
-    public Uri Endpoint { get; set; } = new("https://graph.instagram.com/v24.0/");
-}
 
 /// <summary>
 /// Instagram media insights: <c>GET /{media-id}/insights?metric=…</c>, answered as
 /// <c>{ data: [ { name, period, values: [ { value } ] } ] }</c>. Meta replaced impressions with views (impressions
 /// fails for media made after 2 July 2024), so views is read as impressions. A metric Meta leaves out (it answers an
 /// empty set rather than 0 when data is missing) stays null. A metric that does not apply to the media's type fails
-/// the whole call with a (#100) naming it; the call is then made once more without the metrics named.
+/// the whole call with a (#100) naming it; the call is then made once more without the metrics named. The owner's
+/// token needs instagram_business_manage_insights besides the publishing scope.
 /// </summary>
-public sealed class InstagramInsightsClient(HttpClient http, InstagramInsightsClientOptions options) : IMetricsClient
+public sealed class InstagramInsightsClient(HttpClient http, InstagramClientOptions options) : IMetricsClient
 {
     public const string Metrics = "views,reach,likes,comments,shares,saved,total_interactions";
     private readonly MetricsHttp _api = new(http, "instagram", () => null);

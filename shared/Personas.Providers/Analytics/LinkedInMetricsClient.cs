@@ -1,29 +1,19 @@
 using System.Net.Http.Headers;
 using Personas.Domain.Analytics;
+using Personas.Providers.Publishing;
 
 namespace Personas.Providers.Analytics;
-
-public sealed class LinkedInMetricsClientOptions
-{
-    /// <summary>The author the post was made as: urn:li:person:{id} or urn:li:organization:{id}.</summary>
-    public string AuthorUrn { get; set; } = "";
-    /// <summary>
-    /// A page's statistics need rw_organization_admin (an ADMINISTRATOR of the page); a member's socialActions need
-    /// r_member_social, which LinkedIn grants to select developers only (w_member_social alone gets a 403).
-    /// </summary>
-    public string AccessToken { get; set; } = "";
-    public string Version { get; set; } = "202508";
-    public Uri Endpoint { get; set; } = new("https://api.linkedin.com/");
-}
 
 /// <summary>
 /// LinkedIn's versioned REST API. A page's post is read from <c>organizationalEntityShareStatistics</c> (its
 /// <c>totalShareStatistics</c>: impressionCount, uniqueImpressionsCount, likeCount, commentCount, shareCount,
 /// clickCount). A member's post is read from <c>socialActions/{urn}</c>: likesSummary.totalLikes and
 /// commentsSummary.aggregatedTotalComments (replies included), the rest null. memberCreatorPostAnalytics would give
-/// a member's impressions, reach and reshares, but needs r_member_postAnalytics (docs/analytics-wire.md).
+/// a member's impressions, reach and reshares, but needs r_member_postAnalytics (docs/analytics-wire.md). A page's
+/// statistics need rw_organization_admin (an ADMINISTRATOR of the page); a member's socialActions need
+/// r_member_social, which LinkedIn grants to select developers only (w_member_social alone gets a 403).
 /// </summary>
-public sealed class LinkedInMetricsClient(HttpClient http, LinkedInMetricsClientOptions options) : IMetricsClient
+public sealed class LinkedInMetricsClient(HttpClient http, LinkedInClientOptions options) : IMetricsClient
 {
     private readonly MetricsHttp _api = new(http, "linkedin",
         () => new AuthenticationHeaderValue("Bearer", options.AccessToken));

@@ -1,22 +1,16 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Personas.Domain.Analytics;
+using Personas.Providers.Publishing;
 
 namespace Personas.Providers.Analytics;
-
-public sealed class XMetricsClientOptions
-{
-    /// <summary>The owner's OAuth 2.0 user token (tweet.read, users.read).</summary>
-    public string UserToken { get; set; } = "";
-    public Uri Endpoint { get; set; } = new("https://api.x.com/");
-}
 
 /// <summary>
 /// X public metrics: <c>GET /2/tweets?ids=…&amp;tweet.fields=public_metrics</c>, every part of a thread in one call,
 /// summed. like_count → likes, reply_count → comments, retweet_count + quote_count → shares,
 /// bookmark_count → saves, impression_count → impressions; X gives no reach, and clicks only as non-public metrics.
 /// </summary>
-public sealed class XMetricsClient(HttpClient http, XMetricsClientOptions options) : IMetricsClient
+public sealed class XMetricsClient(HttpClient http, XClientOptions options) : IMetricsClient
 {
     public const int MaxIds = 100;
     private readonly MetricsHttp _api = new(http, "x",

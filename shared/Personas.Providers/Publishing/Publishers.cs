@@ -33,6 +33,7 @@ public sealed class PublishingOptions
     public string XEndpoint { get; set; } = "https://api.x.com/";
     /// <summary>How long the call that makes a post visible may take before the attempt is settled by looking it up.</summary>
     public double CreateTimeoutSeconds { get; set; } = 30;
+    internal TimeSpan CreateTimeout => TimeSpan.FromSeconds(CreateTimeoutSeconds);
     public Dictionary<string, OwnerAccounts> Accounts { get; set; } = new(StringComparer.Ordinal);
 }
 
@@ -42,35 +43,18 @@ public sealed class PublishingOptions
 /// </summary>
 public sealed class Publishers(PublishingOptions options, HttpClient http, TimeProvider clock)
 {
-    private TimeSpan CreateTimeout => TimeSpan.FromSeconds(options.CreateTimeoutSeconds);
-
     public OutboxPublisher Outbox { get; } = new(http, new OutboxOptions
     {
         Directory = options.OutboxDir, WebhookUrl = string.IsNullOrWhiteSpace(options.OutboxWebhookUrl) ? null : new Uri(options.OutboxWebhookUrl),
     });
 
-    public IPublisher For(string owner, SocialPlatform platform)
+    public IPublisher For(string owner, SocialPlatform platform) => platform switch
     {
-        var accounts = options.Accounts.GetValueOrDefault(owner);
-        if (platform == SocialPlatform.Instagram && accounts is { InstagramUserId: { Length: > 0 } ig, InstagramToken: { Length: > 0 } igToken })
-            return new InstagramClient(http, new InstagramClientOptions
-            {
-                UserId = ig, AccessToken = igToken, Endpoint = new Uri(options.InstagramEndpoint), CreateTimeout = CreateTimeout,
-            }, clock);
-        if (platform == SocialPlatform.LinkedIn && accounts is { LinkedInAuthor: { Length: > 0 } author, LinkedInToken: { Length: > 0 } liToken })
-            return new LinkedInClient(http, new LinkedInClientOptions
-            {
-                AuthorUrn = author, AccessToken = liToken, Version = options.LinkedInVersion, Endpoint = new Uri(options.LinkedInEndpoint), CreateTimeout = CreateTimeout,
-            });
-        if (platform == SocialPlatform.X && accounts is { XToken: { Length: > 0 } xToken })
-            return new XClient(http, new XClientOptions { UserToken = xToken, Endpoint = new Uri(options.XEndpoint), CreateTimeout = CreateTimeout });
-        if (options.AyrshareApiKey.Length > 0)
-            return new AyrshareClient(http, new AyrshareClientOptions
-            {
-                ApiKey = options.AyrshareApiKey, ProfileKey = accounts?.AyrshareProfileKey,
-                XKeys = AyrshareXKeys.From(options.AyrshareXApiKey, options.AyrshareXApiSecret),
-                Endpoint = new Uri(options.AyrshareEndpoint), CreateTimeout = CreateTimeout,
-            });
-        return Outbox;
-    }
+        SocialPlatform.Instagram when options.Instagram(owner) is { UserId.Length: > 0 } instagram =>
+            new InstagramClient(http, instagram, clock),
+        SocialPlatform.LinkedIn when options.LinkedIn(owner) is { } linkedIn => new LinkedInClient(http, linkedIn),
+        SocialPlatform.X when options.X(owner) is { } x => new XClient(http, x),
+        _ when options.Ayrshare(owner) is { } ayrshare => new AyrshareClient(http, ayrshare),
+        _ => Outbox,
+    };
 }

@@ -1,5 +1,6 @@
 using Personas.Domain.Posts;
 using Personas.Providers.Analytics;
+using Personas.Providers.Publishing;
 
 namespace Personas.Functions.Tests.Analytics;
 
@@ -23,22 +24,22 @@ public sealed class MetricsClientTests : IAsyncLifetime
         new("p1", platform, ids, DateTimeOffset.UtcNow.AddHours(-1), 1);
 
     private InstagramInsightsClient Instagram(string token = FakeMetrics.Token) => new(_http,
-        new InstagramInsightsClientOptions { AccessToken = token, Endpoint = new Uri(_fake.BaseUrl + "v24.0/") });
+        new InstagramClientOptions { AccessToken = token, Endpoint = new Uri(_fake.BaseUrl + "v24.0/") });
 
     private XMetricsClient X(string token = FakeMetrics.Token) => new(_http,
-        new XMetricsClientOptions { UserToken = token, Endpoint = new Uri(_fake.BaseUrl) });
+        new XClientOptions { UserToken = token, Endpoint = new Uri(_fake.BaseUrl) });
 
     private LinkedInMetricsClient LinkedIn(string author, string token = FakeMetrics.Token) => new(_http,
-        new LinkedInMetricsClientOptions
+        new LinkedInClientOptions
         {
             AuthorUrn = author, AccessToken = token, Version = "202508", Endpoint = new Uri(_fake.BaseUrl),
         });
 
     private AyrshareAnalyticsClient Ayrshare(string key = FakeMetrics.Token) => new(_http,
-        new AyrshareAnalyticsClientOptions
+        new AyrshareClientOptions
         {
             ApiKey = key, ProfileKey = "profile-1", Endpoint = new Uri(_fake.BaseUrl),
-            XKeys = Providers.Publishing.AyrshareXKeys.From("x-app-key", "x-app-secret"),
+            XKeys = AyrshareXKeys.From("x-app-key", "x-app-secret"),
         });
 
     [Fact]
@@ -127,7 +128,7 @@ public sealed class MetricsClientTests : IAsyncLifetime
         Assert.Equal("instagram", call.Body["platforms"]![0]!.ToString());
         Assert.True(call.Body["searchPlatformId"]!.GetValue<bool>());
         Assert.Equal("profile-1", call.Headers["Profile-Key"]);
-        Assert.Equal("x-app-secret", call.Headers[Providers.Publishing.AyrshareXKeys.SecretHeader]);
+        Assert.Equal("x-app-secret", call.Headers[AyrshareXKeys.SecretHeader]);
     }
 
     [Fact]
