@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Personas.Api.Auth;
-using Personas.Local;
 using static Personas.Functions.Tests.Batches.BatchCalls;
 using static Personas.Functions.Tests.HttpAssertions;
 
@@ -20,25 +18,15 @@ public sealed class BatchRestartTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<(WebApplication App, HttpClient Client)> StartAsync(GatedGenerator generator)
-    {
-        var app = LocalHost.Build([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Personas:DataDir"] = _dataDir,
-            ["Personas:Durable:Backend"] = ApiHost.DurableBackend,
-            ["Personas:ApiKeys"] = $"{ApiHost.AliceKey}=alice",
-            ["Personas:Photos:MinPhotos"] = "2",
-            ["Personas:Training:DryRunSeconds"] = "1",
-            ["Personas:Generation:PricePerImageUsd"] = BatchApiHost.Prices,
-            ["Personas:Batches:Concurrency"] = "2",
-        }, services => generator.Register(services, BatchApiHost.Prices));
-        await app.StartAsync();
-        var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, ApiHost.AliceKey);
-        return (app, client);
-    }
+    private Task<(WebApplication App, HttpClient Client)> StartAsync(GatedGenerator generator) =>
+        RestartingHost.StartAsync(_dataDir, services => generator.Register(services, BatchApiHost.Prices),
+            new Dictionary<string, string?>
+            {
+                ["Personas:Photos:MinPhotos"] = "2",
+                ["Personas:Training:DryRunSeconds"] = "1",
+                ["Personas:Generation:PricePerImageUsd"] = BatchApiHost.Prices,
+                ["Personas:Batches:Concurrency"] = "2",
+            });
 
     [Fact]
     public async Task The_host_restarts_while_a_batch_is_paused_and_the_next_host_finishes_only_what_was_left()

@@ -1,8 +1,6 @@
-using Personas.Local;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Personas.Api.Auth;
 using Personas.Api.Hosting;
 using static Personas.Functions.Tests.HttpAssertions;
 
@@ -22,21 +20,8 @@ public sealed class PostRestartTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<(WebApplication App, HttpClient Client)> StartAsync()
-    {
-        var app = LocalHost.Build([], new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Personas:DataDir"] = _dataDir,
-            ["Personas:Durable:Backend"] = ApiHost.DurableBackend,
-            ["Personas:ApiKeys"] = $"{ApiHost.AliceKey}=alice",
-        }, services => services.AddSingleton<TimeProvider>(_clock));
-        await app.StartAsync();
-        var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-        client.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, ApiHost.AliceKey);
-        return (app, client);
-    }
+    private Task<(WebApplication App, HttpClient Client)> StartAsync() =>
+        RestartingHost.StartAsync(_dataDir, services => services.AddSingleton<TimeProvider>(_clock));
 
     [Fact]
     public async Task The_host_restarts_while_a_post_is_scheduled_and_it_still_publishes_at_its_time()
