@@ -47,7 +47,10 @@ public sealed class PrepareDatasetOrchestrator : TaskOrchestrator<PrepareDataset
 
             context.SetCustomStatus(new DatasetProgress("packaging", framed.Count, photos.Count));
             var packages = await context.CallActivityAsync<DatasetPackages>(nameof(PackageDatasetActivity), new PackageDatasetInput(input.Owner, input.PersonaId, framed), Retry);
-            await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Prepared, null, packages));
+            // Inside a training run (no claim of its own) the status stays the run's: a moment of Prepared between
+            // its dataset and its training read as "finished" to anyone following the persona.
+            await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner,
+                input.PersonaId, input.Claim ? PersonaStatus.Prepared : null, null, packages));
             context.SetCustomStatus(new DatasetProgress("prepared", framed.Count, photos.Count));
             return packages;
         }
