@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -26,51 +24,13 @@ public static class BatchEvents
     {
         if (await BatchEndpoints.FindAsync(batches, http, personaId, batchId) is null)
             return BatchEndpoints.NotFound(http, batchId);
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-        var ct = http.RequestAborted;
         var json = jsonOptions.Value.SerializerOptions;
-        var keepAlive = TimeSpan.FromSeconds(settings.Value.KeepAliveSeconds);
-        var last = http.Request.Headers["Last-Event-ID"].FirstOrDefault();
-        try
+        return await StateEventStream.RunAsync(http, settings.Value, clock, Poll, async _ =>
         {
-            await SendAsync(http, $"retry: {settings.Value.RetryMilliseconds}\n\n", ct);
-            var lastWrite = clock.GetUtcNow();
-            while (!ct.IsCancellationRequested)
-            {
-                if (await BatchEndpoints.FindAsync(batches, http, personaId, batchId) is not { } batch)
-                {
-                    await SendAsync(http, "id: deleted\nevent: deleted\ndata: {}\n\n", ct);
-                    break;
-                }
-                var data = JsonSerializer.Serialize(BatchSummary.From(batch), json);
-                var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(data)))[..16];
-                if (id != last)
-                {
-                    await SendAsync(http, $"id: {id}\nevent: progress\ndata: {data}\n\n", ct);
-                    (last, lastWrite) = (id, clock.GetUtcNow());
-                }
-                else if (clock.GetUtcNow() - lastWrite >= keepAlive)
-                {
-                    await SendAsync(http, ": keep-alive\n\n", ct);
-                    lastWrite = clock.GetUtcNow();
-                }
-                if (Batch.IsFinal(batch.Status))
-                {
-                    await SendAsync(http, $"event: end\ndata: {{\"status\":\"{batch.Status}\"}}\n\n", ct);
-                    break;
-                }
-                await Task.Delay(Poll, clock, ct);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        return Results.Empty;
-    }
-
-    private static async Task SendAsync(HttpContext http, string frame, CancellationToken ct)
-    {
-        await http.Response.WriteAsync(frame, ct);
-        await http.Response.Body.FlushAsync(ct);
+            if (await BatchEndpoints.FindAsync(batches, http, personaId, batchId) is not { } batch) return null;
+            var data = JsonSerializer.Serialize(BatchSummary.From(batch), json);
+            return new StreamState(StateEventStream.Digest(data), "progress", () => Task.FromResult(data),
+                Batch.IsFinal(batch.Status) ? $"event: end\ndata: {{\"status\":\"{batch.Status}\"}}\n\n" : null);
+        });
     }
 }

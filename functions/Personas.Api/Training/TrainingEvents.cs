@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -22,57 +20,23 @@ public static class TrainingEvents
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
 
-    public static async Task<IResult> StreamAsync(string personaId, HttpContext http, ICatalog catalog, DurableTaskClient client, TimeProvider clock,
-        IOptions<JsonOptions> jsonOptions, IOptions<EventStreamSettings> settings, BlobUrlSigner signer)
+    public static async Task<IResult> StreamAsync(string personaId, HttpContext http, ICatalog catalog,
+        DurableTaskClient client, TimeProvider clock, IOptions<JsonOptions> jsonOptions,
+        IOptions<EventStreamSettings> settings, BlobUrlSigner signer)
     {
         var owner = http.User.Owner();
-        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null) return PersonaEndpoints.NotFound(http, personaId);
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Response.Headers["X-Accel-Buffering"] = "no";
-        var ct = http.RequestAborted;
-        var keepAlive = TimeSpan.FromSeconds(settings.Value.KeepAliveSeconds);
-        var poll = keepAlive < Poll ? keepAlive : Poll;
+        if (await catalog.GetPersonaAsync(owner, personaId, http.RequestAborted) is null)
+            return PersonaEndpoints.NotFound(http, personaId);
         var json = jsonOptions.Value.SerializerOptions;
         var links = signer.Links(http.Request);
-        string? last = http.Request.Headers["Last-Event-ID"].FirstOrDefault();
-        try
+        return await StateEventStream.RunAsync(http, settings.Value, clock, Poll, async ct =>
         {
-            await http.Response.WriteAsync($"retry: {settings.Value.RetryMilliseconds}\n\n", ct);
-            await http.Response.Body.FlushAsync(ct);
-            var lastWrite = clock.GetUtcNow();
-            while (!ct.IsCancellationRequested)
-            {
-                if (await catalog.GetPersonaAsync(owner, personaId, ct) is not { } persona)
-                {
-                    await http.Response.WriteAsync("id: deleted\nevent: deleted\ndata: {}\n\n", ct);
-                    await http.Response.Body.FlushAsync(ct);
-                    break;
-                }
-                // The id comes from the payload with bare paths: a fresh signature alone is not a new state.
-                var id = StateId(JsonSerializer.Serialize(
-                    await PersonaStatusPayload.ReadAsync(persona, client, path => path, ct), json));
-                if (id != last)
-                {
-                    var payload = await PersonaStatusPayload.ReadAsync(persona, client, links, ct);
-                    await http.Response.WriteAsync(
-                        $"id: {id}\nevent: status\ndata: {JsonSerializer.Serialize(payload, json)}\n\n", ct);
-                    last = id;
-                    lastWrite = clock.GetUtcNow();
-                }
-                else if (clock.GetUtcNow() - lastWrite >= keepAlive)
-                {
-                    await http.Response.WriteAsync(": keep-alive\n\n", ct);
-                    lastWrite = clock.GetUtcNow();
-                }
-                await http.Response.Body.FlushAsync(ct);
-                await Task.Delay(poll, clock, ct);
-            }
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        return Results.Empty;
+            if (await catalog.GetPersonaAsync(owner, personaId, ct) is not { } persona) return null;
+            // The id comes from the payload with bare paths: a fresh signature alone is not a new state.
+            var id = StateEventStream.Digest(JsonSerializer.Serialize(
+                await PersonaStatusPayload.ReadAsync(persona, client, path => path, ct), json));
+            return new StreamState(id, "status", async () =>
+                JsonSerializer.Serialize(await PersonaStatusPayload.ReadAsync(persona, client, links, ct), json));
+        });
     }
-
-    private static string StateId(string payload) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(payload)))[..16];
 }
