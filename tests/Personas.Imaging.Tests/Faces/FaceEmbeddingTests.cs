@@ -57,4 +57,39 @@ public sealed class FaceEmbeddingTests(ITestOutputHelper output)
         Assert.Equal(1.0, obama.Similarity(obama), 3);
         Assert.Equal(512, obama.Vector.Length);
     }
+
+    [Fact]
+    public async Task Disposing_the_embedder_while_faces_are_embedded_lets_those_finish_and_refuses_later_ones()
+    {
+        // A host stopping mid-embedding disposed the shared session under a running embedding: the process died with
+        // SIGSEGV (without the guard this test takes the test host down with it).
+        var bytes = Samples.Load("obama.jpg");
+        var inspection = Inspector.Inspect(bytes, PersonaMode.FullBody);
+        var embedder = new OnnxFaceEmbedder(FaceModel.Find()!);
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var runners = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                try
+                {
+                    outcomes.Add(embedder.Embed(bytes, inspection.Header!, inspection.Face!.Box).Vector.Length
+                        .ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    first.TrySetResult();
+                }
+                catch (ObjectDisposedException)
+                {
+                    outcomes.Add("refused");
+                    return;
+                }
+            }
+        })).ToArray();
+        await first.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        embedder.Dispose();
+        await Task.WhenAll(runners).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.All(outcomes, o => Assert.Contains(o, new[] { "512", "refused" }));
+        Assert.Throws<ObjectDisposedException>(() => embedder.Embed(bytes, inspection.Header!, inspection.Face!.Box));
+        embedder.Dispose(); // twice is harmless
+    }
 }

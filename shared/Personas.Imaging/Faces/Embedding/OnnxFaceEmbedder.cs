@@ -9,6 +9,8 @@ namespace Personas.Imaging.Faces.Embedding;
 /// with ONNX Runtime: a 112×112 RGB face scaled to (v − 127) / 128, one 512-float vector out. The model expects the
 /// ArcFace alignment (eyes at 38/73 px across, 52 px down); without landmarks the crop is placed from the Haar box,
 /// whose eye line is 40 % down it and whose eyes are about 40 % of its width apart. Thread-safe: one session, shared.
+/// Disposing waits for no one: the session is released by the last run still inside it, because ONNX Runtime frees
+/// the native session at once and a run still using it dies with SIGSEGV (a host stopped mid-embedding crashed).
 /// </summary>
 public sealed class OnnxFaceEmbedder : IFaceEmbedder, IDisposable
 {
@@ -19,6 +21,9 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder, IDisposable
 
     private readonly InferenceSession _session;
     private readonly string _input;
+    private readonly Lock _gate = new();
+    private int _running;
+    private bool _disposed;
 
     public OnnxFaceEmbedder(string modelPath)
     {
@@ -39,8 +44,16 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder, IDisposable
             for (var x = 0; x < Side; x++)
                 for (var c = 0; c < 3; c++)
                     tensor[0, c, y, x] = (rgb[(y * Side + x) * 3 + c] - 127f) / 128f;
-        using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_input, tensor)]);
-        return FaceEmbedding.Normalised(results[0].AsEnumerable<float>().ToArray());
+        Enter();
+        try
+        {
+            using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_input, tensor)]);
+            return FaceEmbedding.Normalised(results[0].AsEnumerable<float>().ToArray());
+        }
+        finally
+        {
+            Leave();
+        }
     }
 
     /// <summary>The square around a Haar box that puts its eyes where the model's training crops had them.</summary>
@@ -53,5 +66,32 @@ public sealed class OnnxFaceEmbedder : IFaceEmbedder, IDisposable
             (int)Math.Round(side));
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_running > 0) return; // the last run releases it
+        }
+        _session.Dispose();
+    }
+
+    private void Enter()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _running++;
+        }
+    }
+
+    private void Leave()
+    {
+        lock (_gate)
+        {
+            if (--_running > 0 || !_disposed) return;
+        }
+        _session.Dispose();
+    }
 }
