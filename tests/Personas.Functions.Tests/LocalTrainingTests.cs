@@ -51,3 +51,35 @@ public sealed class LocalTrainingTests(LocalTrainingApiHost host) : IClassFixtur
         Assert.Contains("exited with code 3: CUDA out of memory", failed["reason"]!.GetValue<string>());
     }
 }
+
+/// <summary>A run's recorded pid is trusted only for the process that started with it.</summary>
+public sealed class LocalRunProcessTests : IDisposable
+{
+    private readonly string _workDir = Directory.CreateTempSubdirectory("personas-local-").FullName;
+
+    [Fact]
+    public async Task Cancelling_a_finished_run_does_not_kill_a_process_that_got_its_pid_later()
+    {
+        // A finished run's pid, handed out again to an unrelated process (a `sleep`, started after the run's shell).
+        using var stranger = System.Diagnostics.Process.Start("sleep", "60");
+        var folder = Directory.CreateDirectory(Path.Combine(_workDir, "alice", "p-1", "run-v1-0000")).FullName;
+        var runStarted = stranger.StartTime.ToUniversalTime().AddMinutes(-5).Ticks;
+        await File.WriteAllTextAsync(Path.Combine(folder, "pid.txt"), $"{stranger.Id} {runStarted}");
+        var provider = new Personas.Providers.Local.LocalCommandTrainingProvider(
+            Moq.Mock.Of<Personas.Domain.Blobs.IBlobStore>(), new() { WorkDir = _workDir, Command = "true" });
+        var job = new Personas.Providers.Training.TrainingJob("local", "alice/p-1/run-v1-0000");
+        try
+        {
+            var status = await provider.GetStatusAsync(job, CancellationToken.None);
+            Assert.Equal(Personas.Providers.Training.TrainingState.Failed, status.State); // gone, not running
+            await provider.CancelAsync(job, CancellationToken.None);
+            Assert.False(stranger.HasExited, "the process that reused the pid was killed");
+        }
+        finally
+        {
+            if (!stranger.HasExited) stranger.Kill();
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_workDir, recursive: true);
+}

@@ -55,7 +55,7 @@ public sealed partial class LocalCommandTrainingProvider(IBlobStore blobs, Local
         await File.WriteAllTextAsync(Path.Combine(folder, "run.sh"), $"cd {Quote(folder)}\n( {command} ) > log.txt 2>&1\necho $? > exit.txt.tmp && mv exit.txt.tmp exit.txt\n", ct);
         var start = new ProcessStartInfo("/bin/sh", [Path.Combine(folder, "run.sh")]) { UseShellExecute = false, WorkingDirectory = folder };
         using var process = Process.Start(start) ?? throw new TrainingProviderException(Name, null, "The training command could not be started.", canFailOver: true);
-        await File.WriteAllTextAsync(Path.Combine(folder, "pid.txt"), process.Id.ToString(CultureInfo.InvariantCulture), ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "pid.txt"), $"{process.Id} {StartedTicks(process)}", ct);
         return new TrainingJob(Name, relative, SubmittedAt: DateTimeOffset.UtcNow);
     }
 
@@ -114,18 +114,38 @@ public sealed partial class LocalCommandTrainingProvider(IBlobStore blobs, Local
         return process is not null;
     }
 
+    /// <summary>
+    /// The run's shell if it still runs. Its start time is recorded beside its pid and compared, because the system
+    /// hands a pid out again once its process is gone: cancelling a finished run killed whatever process had it.
+    /// </summary>
     private static Process? RunningProcess(string folder)
     {
-        if (!int.TryParse(File.Exists(Path.Combine(folder, "pid.txt")) ? File.ReadAllText(Path.Combine(folder, "pid.txt")) : "", out var pid)) return null;
+        var file = Path.Combine(folder, "pid.txt");
+        var fields = File.Exists(file) ? File.ReadAllText(file).Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+        if (fields.Length == 0 || !int.TryParse(fields[0], CultureInfo.InvariantCulture, out var pid)) return null;
+        // A run started before start times were recorded has the pid alone.
+        long? started = fields.Length > 1 && long.TryParse(fields[1], CultureInfo.InvariantCulture, out var ticks)
+            ? ticks : null;
         try
         {
             var process = Process.GetProcessById(pid);
-            if (!process.HasExited) return process;
+            if (!process.HasExited && (started is null || SameStart(StartedTicks(process), started.Value)))
+                return process;
             process.Dispose();
         }
-        catch (ArgumentException) { }
+        catch (ArgumentException) { } // no such process
         return null;
     }
+
+    /// <summary>UTC ticks, or 0 once the process is gone (the system derives it from boot time: allow a second).</summary>
+    private static long StartedTicks(Process process)
+    {
+        try { return process.StartTime.ToUniversalTime().Ticks; }
+        catch (InvalidOperationException) { return 0; }
+        catch (System.ComponentModel.Win32Exception) { return 0; }
+    }
+
+    private static bool SameStart(long a, long b) => a != 0 && Math.Abs(a - b) < TimeSpan.TicksPerSecond;
 
     /// <summary>Unpacks the dataset zip by file name only, so no entry can write outside the folder.</summary>
     private async Task ExtractAsync(string zipBlob, string folder, CancellationToken ct)
