@@ -40,7 +40,7 @@ public static class LocalHost
         var durable = builder.Configuration.GetSection(DurableSettings.Section).Get<DurableSettings>()
             ?? new DurableSettings();
         builder.Services.AddPersonasDurable(durable, settings.DataDir, r => r.AddPersonasWorkflows());
-        builder.Services.AddPersonasRecovery(builder.Configuration);
+        builder.Services.AddPersonasStartupRepair(builder.Configuration);
         replaceServices?.Invoke(builder.Services);
 
         var app = builder.Build();

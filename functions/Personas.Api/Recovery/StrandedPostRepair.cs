@@ -18,11 +18,17 @@ public sealed class StrandedPostRepair(IPostCatalog posts, DurableTaskClient cli
         PostStatus.Publishing,
     ];
 
-    public async Task<IReadOnlyList<string>> RunAsync(CancellationToken ct)
+    /// <summary>
+    /// Returns the ids of the posts it failed. Only records unchanged for at least <paramref name="unchangedFor"/>
+    /// are looked at.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RunAsync(TimeSpan unchangedFor, CancellationToken ct)
     {
         var repaired = new List<string>();
+        var changedBefore = clock.GetUtcNow() - unchangedFor;
         foreach (var post in await posts.ListPostsInStatusAsync(Waiting, ct))
         {
+            if ((post.History.Count > 0 ? post.History[^1].At : post.CreatedAt) > changedBefore) continue;
             if (await StrandedRun.IsLiveAsync(client, $"posts-{post.BatchId}", ct)) continue;
             var lifecycle = PostLifecycleOrchestrator.InstanceId(post.Id);
             if (post.Status != PostStatus.Generating && await StrandedRun.IsLiveAsync(client, lifecycle, ct)) continue;

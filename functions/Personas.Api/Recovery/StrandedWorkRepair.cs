@@ -18,12 +18,17 @@ public sealed class StrandedWorkRepair(ICatalog catalog, DurableTaskClient clien
     private static readonly PersonaStatus[] Busy =
         [PersonaStatus.Preparing, PersonaStatus.Training, PersonaStatus.Validating, PersonaStatus.Deleting];
 
-    /// <summary>Returns the ids of the personas it repaired.</summary>
-    public async Task<IReadOnlyList<string>> RunAsync(CancellationToken ct)
+    /// <summary>
+    /// Returns the ids of the personas it repaired. Only records unchanged for at least <paramref name="unchangedFor"/>
+    /// are looked at.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RunAsync(TimeSpan unchangedFor, CancellationToken ct)
     {
         var repaired = new List<string>();
+        var changedBefore = clock.GetUtcNow() - unchangedFor;
         foreach (var persona in await catalog.ListPersonasInStatusAsync(Busy, ct))
         {
+            if (persona.UpdatedAt > changedBefore) continue;
             if (persona.Status == PersonaStatus.Deleting)
             {
                 if (await RestartDeletionAsync(persona, ct)) repaired.Add(persona.Id);

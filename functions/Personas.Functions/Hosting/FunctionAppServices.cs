@@ -5,12 +5,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using OpenTelemetry;
 using Personas.Api.Hosting;
+using Personas.Api.Recovery;
 using Personas.Azure.Blobs;
 using Personas.Durable;
 
 namespace Personas.Functions.Hosting;
 
-/// <summary>The Function App's services: the API's own, the invocation's Durable client, and the dispatcher.</summary>
+/// <summary>
+/// The Function App's services: the API's own, the invocation's Durable client, the repairs, and the dispatcher.
+/// </summary>
 public static class FunctionAppServices
 {
     public static IServiceCollection AddPersonasFunctionApp(this IServiceCollection services,
@@ -24,6 +27,7 @@ public static class FunctionAppServices
         // Function invocations as spans, parented to the host's request, beside the API's own instrumentation.
         services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
         services.AddFunctionsDurableClient();
+        services.AddPersonasRepairs(configuration); // run by Timers/RepairTimer
         services.AddSingleton<ApiDispatcher>();
         // The API's exception middleware asks for ASP.NET Core's listener; the Functions web host registers one, a
         // plain host (tests) does not.

@@ -18,8 +18,12 @@ public sealed class RepairTests(DryRunApiHost host) : IClassFixture<DryRunApiHos
     private DurableTaskClient Durable => host.App.Services.GetRequiredService<DurableTaskClient>();
     private ICatalog Catalog => host.App.Services.GetRequiredService<ICatalog>();
 
-    private Task<IReadOnlyList<string>> RepairAsync() =>
-        host.App.Services.GetRequiredService<StrandedWorkRepair>().RunAsync(CancellationToken.None);
+    private async Task<IReadOnlyList<string>> RepairAsync()
+    {
+        await using var scope = host.App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<StrandedWorkRepair>()
+            .RunAsync(TimeSpan.Zero, CancellationToken.None);
+    }
 
     private async Task<string> StrandAsync(string trigger, PersonaStatus status, string instanceId)
     {
@@ -107,8 +111,9 @@ public sealed class RepairTests(DryRunApiHost host) : IClassFixture<DryRunApiHos
             new ContentBrief("t", "x"), 0.4, PostStatus.Generating, [], now);
         await posts.SavePostAsync(post);
 
-        var repair = host.App.Services.GetRequiredService<StrandedPostRepair>();
-        var repaired = await repair.RunAsync(CancellationToken.None);
+        await using var scope = host.App.Services.CreateAsyncScope();
+        var repaired = await scope.ServiceProvider.GetRequiredService<StrandedPostRepair>()
+            .RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Contains(post.Id, repaired);
         var failed = (await posts.GetPostAsync("alice", post.Id))!;
