@@ -29,10 +29,43 @@ public sealed class CallbackClientTests : IAsyncLifetime
         return Results.StatusCode(verdict.Valid ? (_answers.TryDequeue(out var status) ? status : 200) : 401);
     }));
 
-    private CallbackClient Client(string secret, int maxAttempts = 5) =>
+    private CallbackClient Client(string secret, int maxAttempts = 5, TimeSpan? unknownRunGrace = null) =>
         new(new HttpClient(), new Uri(_server.Urls.First() + "/hook"), RunId, secret,
-            new CallbackClientOptions { MaxAttempts = maxAttempts, FirstDelay = TimeSpan.FromMilliseconds(1) },
+            new CallbackClientOptions
+            {
+                MaxAttempts = maxAttempts, FirstDelay = TimeSpan.FromMilliseconds(1),
+                UnknownRunGrace = unknownRunGrace ?? TimeSpan.FromMinutes(5),
+            },
             new AgentLog(_log, TimeProvider.System));
+
+    [Fact]
+    public async Task A_404_before_the_host_has_accepted_an_event_is_retried_and_after_one_it_is_final()
+    {
+        // The run's first event can arrive before the host has recorded the run (a fast container).
+        _answers.Enqueue(404);
+        var client = Client(_hostSigner.SecretFor(RunId));
+        await client.SendAsync(CallbackEvent.Running(0, 10, "preparing the dataset"), default);
+        Assert.Equal(2, _received.Count);
+
+        _answers.Enqueue(404); // the run is known now: a 404 means it was deleted
+        var error = await Assert.ThrowsAsync<CallbackException>(() =>
+            client.SendAsync(CallbackEvent.Running(1, 10, "step 1/10"), default));
+        Assert.True(error.IsRejected);
+        Assert.Equal(404, error.Status);
+        Assert.Equal(3, _received.Count);
+    }
+
+    [Fact]
+    public async Task A_404_past_the_grace_is_final_even_if_no_event_was_accepted()
+    {
+        _answers.Enqueue(404);
+
+        var error = await Assert.ThrowsAsync<CallbackException>(() => Client(_hostSigner.SecretFor(RunId),
+            unknownRunGrace: TimeSpan.Zero).SendAsync(CallbackEvent.Running(0, 10, "preparing"), default));
+
+        Assert.True(error.IsRejected);
+        Assert.Single(_received);
+    }
 
     [Fact]
     public async Task Its_signature_is_the_hosts_and_transient_failures_are_retried_under_one_event_id()

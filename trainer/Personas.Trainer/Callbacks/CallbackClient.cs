@@ -9,11 +9,15 @@ namespace Personas.Trainer.Callbacks;
 /// <summary>
 /// Reports to the host's <c>/api/webhooks/jobs</c>: each event is signed with the run's secret and retried with
 /// backoff under the same event id (the host drops repeats) until a 2xx. A 4xx other than 408/429 is final: 401 means
-/// the signature or clock is wrong, 404 that the host does not know the run.
+/// the signature or clock is wrong, 404 that the host does not know the run. Until the host has accepted one of the
+/// run's events, a 404 is retried for <see cref="CallbackClientOptions.UnknownRunGrace"/>: the host records the run
+/// just after the execution starts, and a fast container's first event can arrive before that.
 /// </summary>
 public sealed class CallbackClient(HttpClient http, Uri callbackUrl, string runId, string secret,
     CallbackClientOptions options, AgentLog log)
 {
+    private volatile bool _known;
+
     private static readonly JsonSerializerOptions Json = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -25,17 +29,24 @@ public sealed class CallbackClient(HttpClient http, Uri callbackUrl, string runI
         var body = JsonSerializer.SerializeToUtf8Bytes(callback, Json);
         var eventId = Guid.NewGuid().ToString("N");
         var delay = options.FirstDelay;
+        var started = options.Clock.GetUtcNow();
         for (var attempt = 1; ; attempt++)
         {
             var (status, problem) = await AttemptAsync(body, eventId, ct);
             var outcome = status == 0 ? problem : $"{status} {(HttpStatusCode)status}";
             log.Info($"callback {callback.Status} event {eventId} attempt {attempt}: {outcome}");
-            if (status is >= 200 and < 300) return;
-            if (status is >= 400 and < 500 and not 408 and not 429)
+            if (status is >= 200 and < 300)
+            {
+                _known = true;
+                return;
+            }
+            var notRecordedYet = status == 404 && !_known
+                && options.Clock.GetUtcNow() - started < options.UnknownRunGrace;
+            if (status is >= 400 and < 500 and not 408 and not 429 && !notRecordedYet)
                 throw new CallbackException(Refusal(status, callback.Status), status, isRejected: true);
             if (attempt >= options.MaxAttempts)
                 throw new CallbackException($"The {callback.Status} callback was not accepted after {attempt} " +
-                    $"attempts (last: {outcome}).", status, isRejected: false);
+                    $"attempts (last: {outcome}).", status, isRejected: status == 404);
             await Task.Delay(delay, options.Clock, ct);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxDelay.Ticks));
         }
