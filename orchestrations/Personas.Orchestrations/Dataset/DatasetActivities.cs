@@ -15,7 +15,9 @@ public sealed record FramePhotoInput(string Owner, string PersonaId, string Phot
 
 public sealed record PackageDatasetInput(string Owner, string PersonaId, IReadOnlyList<string> FramedBlobs);
 
-/// <summary>A null status keeps the persona's: a dataset made inside a training run leaves the status to that run.</summary>
+/// <summary>
+/// A null status keeps the persona's: a dataset made inside a training run leaves the status to that run.
+/// </summary>
 public sealed record SetPersonaStatusInput(string Owner, string PersonaId, PersonaStatus? Status, string? Reason,
     DatasetPackages? Dataset);
 
@@ -73,8 +75,13 @@ public sealed class PackageDatasetActivity(ICatalog catalog, IBlobStore blobs, I
 public sealed class SetPersonaStatusActivity(ICatalog catalog, TimeProvider clock) : TaskActivity<SetPersonaStatusInput, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, SetPersonaStatusInput input) =>
-        await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => p.Status == PersonaStatus.Deleting ? p : p with // deletion is final
-        {
-            Status = input.Status ?? p.Status, StatusReason = input.Status is null ? p.StatusReason : input.Reason, Dataset = input.Dataset ?? p.Dataset, UpdatedAt = clock.GetUtcNow(),
-        }, context.CancellationToken) is not null;
+        await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => p.Status == PersonaStatus.Deleting
+            ? p // deletion is final
+            : p with
+            {
+                Status = input.Status ?? p.Status,
+                StatusReason = input.Status is null ? p.StatusReason : input.Reason,
+                Dataset = input.Dataset ?? p.Dataset,
+                UpdatedAt = clock.GetUtcNow(),
+            }, context.CancellationToken) is not null;
 }
