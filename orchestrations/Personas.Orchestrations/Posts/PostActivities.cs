@@ -73,9 +73,12 @@ public sealed class StartPostLifecycleActivity(DurableTaskClient client, IPostCa
             new PostLifecycleInput(input.Owner, input.PostId, since, options.ReminderHours, options.ExpiryDays),
             new StartOrchestrationOptions(PostLifecycleOrchestrator.InstanceId(input.PostId)),
             context.CancellationToken);
-        // Only now, with its lifecycle there to receive the decision, does the post wait for approval.
-        await posts.UpdatePostAsync(input.Owner, input.PostId, post => (post with { ExpiresAt = since.AddDays(options.ExpiryDays) })
-            .With(since, "Waiting for approval.", PostStatus.AwaitingApproval), context.CancellationToken);
+        // Only now, with its lifecycle there to receive the decision, does the post wait for approval. A second
+        // delivery (the host died before the runtime recorded the first) may come after the lifecycle moved the post
+        // on: only a post still generating is changed, or an approved post would go back to waiting.
+        await posts.UpdatePostAsync(input.Owner, input.PostId, post => post.Status != PostStatus.Generating ? post
+            : (post with { ExpiresAt = since.AddDays(options.ExpiryDays) })
+                .With(since, "Waiting for approval.", PostStatus.AwaitingApproval), context.CancellationToken);
         return lifecycle.InstanceId;
     }
 }

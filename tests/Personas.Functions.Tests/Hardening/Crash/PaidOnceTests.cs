@@ -62,7 +62,7 @@ public sealed class PaidOnceTests(DryRunApiHost host) : IClassFixture<DryRunApiH
         var activity = new SubmitTrainingActivity(Service<ICatalog>(),
             new TrainingProviders([provider], TimeProvider.System), Service<IPublicLinks>(), TimeProvider.System);
         var input = new TrainPersonaInput("alice", persona, 1, new TrainingOptions(), 5);
-        var context = new ActivityContext($"train-{persona}-01010101");
+        var context = new ActivityContext($"train-{persona}-01010101", nameof(SubmitTrainingActivity));
 
         var first = await activity.RunAsync(context, input);
         var again = await activity.RunAsync(context, input);
@@ -92,19 +92,13 @@ public sealed class PaidOnceTests(DryRunApiHost host) : IClassFixture<DryRunApiH
         var activity = new SubmitTrainingActivity(Service<ICatalog>(),
             new TrainingProviders([provider], TimeProvider.System), Service<IPublicLinks>(), TimeProvider.System);
 
-        var again = await activity.RunAsync(new ActivityContext(instanceId),
+        var again = await activity.RunAsync(new ActivityContext(instanceId, nameof(SubmitTrainingActivity)),
             new TrainPersonaInput("alice", persona, 1, new TrainingOptions(), 5));
 
         Assert.Equal(0, provider.Submissions);
         Assert.Equal(job, again.Job);
         var link = Assert.Single(await Service<ICatalog>().ListProviderJobsAsync("alice", persona));
         Assert.Equal((job.JobId, instanceId), (link.JobId, link.InstanceId));
-    }
-
-    private sealed class ActivityContext(string instanceId) : TaskActivityContext
-    {
-        public override TaskName Name => nameof(SubmitTrainingActivity);
-        public override string InstanceId => instanceId;
     }
 
     private sealed class CountingGenerator : IImageGenerator
