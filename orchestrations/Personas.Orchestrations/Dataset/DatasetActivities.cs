@@ -71,12 +71,15 @@ public sealed class PackageDatasetActivity(ICatalog catalog, IBlobStore blobs, I
     }
 }
 
-/// <summary>Moves the persona to its next status; only workflows call this.</summary>
+/// <summary>
+/// Moves the persona to its next status; only workflows call this, and only the run that holds the persona changes
+/// it (<see cref="PersonaClaims.HeldBy"/>; deletion, which holds it for good, is final).
+/// </summary>
 public sealed class SetPersonaStatusActivity(ICatalog catalog, TimeProvider clock) : TaskActivity<SetPersonaStatusInput, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, SetPersonaStatusInput input) =>
-        await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => p.Status == PersonaStatus.Deleting
-            ? p // deletion is final
+        await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => !PersonaClaims.HeldBy(p, context.InstanceId)
+            ? p
             : p with
             {
                 Status = input.Status ?? p.Status,

@@ -47,7 +47,7 @@ public sealed class TrainPersonaOrchestrator : TaskOrchestrator<TrainPersonaInpu
             {
                 Report(context, "preparing dataset", null, null);
                 await context.CallSubOrchestratorAsync<DatasetPackages>(PrepareDatasetOrchestrator.Name, new PrepareDatasetInput(input.Owner, input.PersonaId),
-                    new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-dataset" });
+                    new SubOrchestrationOptions { InstanceId = PersonaClaims.TrainingDataset(context.InstanceId) });
             }
             await context.CallActivityAsync(nameof(SetPersonaStatusActivity), new SetPersonaStatusInput(input.Owner, input.PersonaId, PersonaStatus.Training, null, null));
 

@@ -140,19 +140,27 @@ public sealed class StoreWeightsActivity(IBlobStore blobs, TrainingProviders pro
 
 /// <summary>
 /// Adds the new version and makes the persona ready, or failed when validation did not pass (the version stays listed
-/// with its scores). Repeating it does not add the version twice.
+/// with its scores). Repeating it does not add the version twice, and a repeat after the persona moved on (a rollback,
+/// another run) keeps the version but leaves the status and the active version alone.
 /// </summary>
 public sealed class CompleteTrainingActivity(ICatalog catalog, TimeProvider clock) : TaskActivity<CompleteTrainingInput, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, CompleteTrainingInput input) =>
-        await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p => p with
+        await catalog.UpdatePersonaAsync(input.Owner, input.PersonaId, p =>
         {
-            Models = [.. p.Models.Where(m => m.Version != input.Model.Version),
-                input.Model with { TrainingInstanceId = context.InstanceId }],
-            // A new version that passed becomes the active one, even after a rollback: the owner trained it to use it.
-            ActiveVersion = input.Model.Usable ? input.Model.Version : p.ActiveVersion,
-            Status = p.Status == PersonaStatus.Deleting ? p.Status : input.Model.Usable ? PersonaStatus.Ready : PersonaStatus.Failed,
-            StatusReason = input.Model.Usable ? null : input.Model.Validation!.Summary,
-            UpdatedAt = clock.GetUtcNow(),
+            var kept = p with
+            {
+                Models = [.. p.Models.Where(m => m.Version != input.Model.Version),
+                    input.Model with { TrainingInstanceId = context.InstanceId }],
+                UpdatedAt = clock.GetUtcNow(),
+            };
+            if (!PersonaClaims.HeldBy(p, context.InstanceId)) return kept;
+            return kept with
+            {
+                // A new version that passed becomes the active one, even after a rollback: the owner trained it to use it.
+                ActiveVersion = input.Model.Usable ? input.Model.Version : p.ActiveVersion,
+                Status = input.Model.Usable ? PersonaStatus.Ready : PersonaStatus.Failed,
+                StatusReason = input.Model.Usable ? null : input.Model.Validation!.Summary,
+            };
         }, context.CancellationToken) is not null;
 }
