@@ -157,7 +157,8 @@ public sealed class CompleteTrainingActivity(ICatalog catalog, TimeProvider cloc
             if (!PersonaClaims.HeldBy(p, context.InstanceId)) return kept;
             return kept with
             {
-                // A new version that passed becomes the active one, even after a rollback: the owner trained it to use it.
+                // A new version that passed becomes the active one, even after a rollback: the owner trained it to
+                // use it.
                 ActiveVersion = input.Model.Usable ? input.Model.Version : p.ActiveVersion,
                 Status = input.Model.Usable ? PersonaStatus.Ready : PersonaStatus.Failed,
                 StatusReason = input.Model.Usable ? null : input.Model.Validation!.Summary,

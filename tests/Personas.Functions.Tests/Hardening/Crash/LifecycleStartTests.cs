@@ -30,7 +30,8 @@ public sealed class LifecycleStartTests(DryRunApiHost host) : IClassFixture<DryR
         var waiting = (await posts.GetPostAsync("alice", post.Id))!;
         Assert.Equal(PostStatus.AwaitingApproval, waiting.Status);
         // What the lifecycle's approval and staging leave.
-        await posts.UpdatePostAsync("alice", post.Id, p => p.With(DateTimeOffset.UtcNow, "Approved.", PostStatus.Staged));
+        await posts.UpdatePostAsync("alice", post.Id,
+            p => p.With(DateTimeOffset.UtcNow, "Approved.", PostStatus.Staged));
 
         Assert.Equal(lifecycle, await activity.RunAsync(context, input));
 
