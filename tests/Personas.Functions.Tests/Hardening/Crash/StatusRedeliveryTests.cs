@@ -49,7 +49,8 @@ public sealed class StatusRedeliveryTests(DryRunApiHost host) : IClassFixture<Dr
         var activity = new CompleteTrainingActivity(Catalog, TimeProvider.System);
         await Catalog.UpdatePersonaAsync("alice", id, p => TrainingClaim.Apply(p, null, first, DateTimeOffset.UtcNow));
         await activity.RunAsync(new ActivityContext(first, "x"), new CompleteTrainingInput("alice", id, Model(1)));
-        await Catalog.UpdatePersonaAsync("alice", id, p => TrainingClaim.Apply(p, first, second, DateTimeOffset.UtcNow));
+        await Catalog.UpdatePersonaAsync("alice", id,
+            p => TrainingClaim.Apply(p, first, second, DateTimeOffset.UtcNow));
         var v2 = new CompleteTrainingInput("alice", id, Model(2));
         await activity.RunAsync(new ActivityContext(second, "x"), v2);
         Assert.Equal((PersonaStatus.Ready, 2), await StateAsync(id));
@@ -78,7 +79,8 @@ public sealed class StatusRedeliveryTests(DryRunApiHost host) : IClassFixture<Dr
         var persona = new Persona
         {
             Id = "p", Owner = "alice", Name = "Held", TriggerWord = "zqxheld", Mode = PersonaMode.Portrait,
-            Consent = new Domain.Personas.Consent(true, true, true, true, new ConsentRestrictions(), at, null, null), Status = status,
+            Consent = new Domain.Personas.Consent(true, true, true, true, new ConsentRestrictions(), at, null, null),
+            Status = status,
             CreatedAt = at, UpdatedAt = at, DatasetInstanceId = "d", TrainingInstanceId = "t",
         };
         Assert.Equal(held, PersonaClaims.HeldBy(persona, instance));
