@@ -128,7 +128,10 @@ public static class BatchEndpoints
         }, ct);
         batch = await s.Batches.GetBatchAsync(owner, batchId, ct);
         return await idem.StartAsync(s.Client, ledger, s.Clock, GenerateBatchOrchestrator.Name,
-            new GenerateBatchInput(owner, batchId, persona.Id, request.Prompts.Count, concurrency), instanceId, Answer);
+            new GenerateBatchInput(owner, batchId, persona.Id, request.Prompts.Count, concurrency)
+            {
+                ItemsPerExecution = Math.Max(concurrency, options.ItemsPerExecution),
+            }, instanceId, Answer);
     }
 
     private static async Task<IResult> ListAsync(string personaId, HttpContext http, [AsParameters] Services s,

@@ -8,6 +8,12 @@ public sealed class BatchOptions
     /// <summary>How many pictures of one batch are made at once (a wave). Default 4.</summary>
     public int Concurrency { get; set; } = 4;
 
+    /// <summary>
+    /// How many pictures one execution of the workflow makes before it continues as new with what is left, so a long
+    /// batch's history (replayed on every step) stays short. Default 100.
+    /// </summary>
+    public int ItemsPerExecution { get; set; } = 100;
+
     private decimal? _ownerBudgetUsd;
 
     /// <summary>The owner-wide cap (Personas:Training:OwnerBudgetUsd), checked before each wave; null: none.</summary>

@@ -5,8 +5,18 @@ using Personas.Providers.Generation;
 
 namespace Personas.Orchestrations.Batches;
 
-/// <summary>The batch to make: its items are in the store, by index, so the history stays small.</summary>
-public sealed record GenerateBatchInput(string Owner, string BatchId, string PersonaId, int Items, int Concurrency);
+/// <summary>
+/// The batch to make: its items are in the store, by index, so the history stays small. <see cref="Next"/>,
+/// <see cref="Done"/> and <see cref="Failed"/> carry the progress into the next execution when the workflow continues
+/// as new after <see cref="ItemsPerExecution"/> pictures.
+/// </summary>
+public sealed record GenerateBatchInput(string Owner, string BatchId, string PersonaId, int Items, int Concurrency)
+{
+    public int ItemsPerExecution { get; init; } = 100;
+    public int Next { get; init; }
+    public int Done { get; init; }
+    public int Failed { get; init; }
+}
 
 /// <summary>
 /// Makes a batch's pictures a wave at a time, at most <see cref="GenerateBatchInput.Concurrency"/> at once. Before
@@ -14,7 +24,9 @@ public sealed record GenerateBatchInput(string Owner, string BatchId, string Per
 /// (resume or cancel) and reads again; canceled, it ends; consent withdrawn or the wave's estimate over the batch's
 /// or the owner's budget, it stops with that reason. A picture that fails is recorded and the others go on. The
 /// replayed history is the progress, so a host restart redoes nothing that finished, and each picture is keyed in
-/// the ledger by this instance and its index, so a redelivered activity is not paid twice.
+/// the ledger by this instance and its index, so a redelivered activity is not paid twice. After
+/// <see cref="GenerateBatchInput.ItemsPerExecution"/> pictures it continues as new (same instance, so the same keys)
+/// with the rest, which keeps a 500-picture batch's history from growing with every wave.
 /// </summary>
 public sealed class GenerateBatchOrchestrator : TaskOrchestrator<GenerateBatchInput, BatchStatus>
 {
@@ -34,10 +46,15 @@ public sealed class GenerateBatchOrchestrator : TaskOrchestrator<GenerateBatchIn
 
     public override async Task<BatchStatus> RunAsync(TaskOrchestrationContext context, GenerateBatchInput input)
     {
-        var pending = new Queue<int>(Enumerable.Range(0, input.Items));
-        var (done, failed) = (0, 0);
+        var pending = new Queue<int>(Enumerable.Range(input.Next, input.Items - input.Next));
+        var (done, failed) = (input.Done, input.Failed);
         while (pending.Count > 0)
         {
+            if (pending.Peek() - input.Next >= input.ItemsPerExecution)
+            {
+                context.ContinueAsNew(input with { Next = pending.Peek(), Done = done, Failed = failed });
+                return BatchStatus.Running;
+            }
             var wave = pending.Take(input.Concurrency).ToList();
             var check = await context.CallActivityAsync<WaveCheck>(nameof(CheckBatchWaveActivity),
                 new WaveRequest(input, wave.Count), Retry);

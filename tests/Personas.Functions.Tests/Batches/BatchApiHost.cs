@@ -6,8 +6,8 @@ using static Personas.Functions.Tests.HttpAssertions;
 namespace Personas.Functions.Tests.Batches;
 
 /// <summary>
-/// The dry run behind a gate, priced at $0.50 a picture, two pictures at once, and one trained persona the tests
-/// share (training it is the slow part).
+/// The dry run behind a gate, priced at $0.50 a picture, two pictures at once, the workflow continuing as new after
+/// each wave, and one trained persona the tests share (training it is the slow part).
 /// </summary>
 public sealed class BatchApiHost : ApiHost
 {
@@ -22,6 +22,8 @@ public sealed class BatchApiHost : ApiHost
             ["Personas:Training:DryRunSeconds"] = "1",
             ["Personas:Generation:PricePerImageUsd"] = Prices,
             ["Personas:Batches:Concurrency"] = "2",
+            // One wave per execution: every batch test also runs across continue-as-new.
+            ["Personas:Batches:ItemsPerExecution"] = "1",
         });
 
     protected override void ReplaceServices(IServiceCollection services) => Generator.Register(services, Prices);

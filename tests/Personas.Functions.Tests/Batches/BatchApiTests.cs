@@ -65,6 +65,11 @@ public sealed class BatchApiTests(BatchApiHost host) : IClassFixture<BatchApiHos
         var events = await _alice.GetStringAsync(summary["eventsUri"]!.GetValue<string>());
         Assert.Contains("event: progress", events);
         Assert.EndsWith("event: end\ndata: {\"status\":\"Completed\"}\n\n", events);
+
+        // The last of three executions (one wave each) started at picture 4 with the first four counted.
+        var instance = await WaitForStepAsync(_alice, accepted, "completed");
+        Assert.Equal((4, 4, 0), (instance["input"]!["next"]!.GetValue<int>(),
+            instance["input"]!["done"]!.GetValue<int>(), instance["input"]!["failed"]!.GetValue<int>()));
     }
 
     [Fact]
