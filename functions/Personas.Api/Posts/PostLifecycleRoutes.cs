@@ -178,6 +178,10 @@ public static class PostLifecycleRoutes
         {
             case "approve" or "reject":
                 if (post.Status != PostStatus.AwaitingApproval) return new(post.Id, 409, $"The post is {post.Status}; only a post awaiting approval can be {action}d.");
+                // The copy being rewritten is not the copy the owner read: approving it now would publish unseen text.
+                if (action == "approve" && await PostReview.RegeneratingAsync(client, post, http.RequestAborted))
+                    return new(post.Id, 409, "A regeneration of this post is still running; approve it once the new "
+                        + "revision is written.") { Title = "Regenerating" };
                 await client.RaiseEventAsync(instance, action == "approve" ? PostLifecycleOrchestrator.ApproveEvent : PostLifecycleOrchestrator.RejectEvent,
                     new PostDecisionEvent(owner, args["reason"]?.GetValue<string>().Trim()),
                     cancellation: http.RequestAborted);

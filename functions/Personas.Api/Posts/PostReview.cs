@@ -99,7 +99,7 @@ public static class PostReview
         if (await posts.GetPostAsync(owner, postId, http.RequestAborted) is not { } post) return PostEndpoints.NotFound(http, postId);
         var revision = post.Revisions.Count + 1;
         // A keyed regeneration names its instance by the key, not the revision, so a retry finds it afterwards.
-        var runs = $"posts-{post.BatchId}-{post.Id}-";
+        var runs = RegenerationPrefix(post);
         var instanceId = runs + (idem!.Keyed ? $"k{idem.NewId(16)}" : $"r{revision}");
         if (await idem.EarlierAsync(client, ledger, instanceId, Regenerating) is { } earlier) return earlier;
         if (!post.Editable)
@@ -107,7 +107,7 @@ public static class PostReview
                 $"The post is {post.Status}; only a post awaiting approval can be regenerated.", "postId");
         var restrictions = await RatingGate.RestrictionsAsync(catalog, owner, post.PersonaId, http.RequestAborted);
         if (await RatingGate.CheckAsync(http, rater, "feedback", feedback, restrictions) is { } rated) return rated;
-        if ((await client.ListByPrefixAsync(runs, http.RequestAborted)).Any(i => i.IsActive))
+        if (await RegeneratingAsync(client, post, http.RequestAborted))
             return ProblemWriter.Result(http, 409, "Already regenerating", "A regeneration of this post is still running.", "postId");
         var seed = (post.Current?.Seeds.FirstOrDefault() ?? 0) + revision * 1000;
         return await idem.StartAsync(client, ledger, clock, GeneratePostsOrchestrator.Name,
@@ -124,4 +124,11 @@ public static class PostReview
                 work.Revision, work.Feedback, work.ReplaceEdits, $"/api/posts/{work.PostId}", payload));
         }
     }
+
+    /// <summary>What every regeneration run of the post is named with, then its key or revision.</summary>
+    public static string RegenerationPrefix(Post post) => $"posts-{post.BatchId}-{post.Id}-";
+
+    /// <summary>Whether a regeneration of the post is still running (or waiting to).</summary>
+    public static async Task<bool> RegeneratingAsync(DurableTaskClient client, Post post, CancellationToken ct) =>
+        (await client.ListByPrefixAsync(RegenerationPrefix(post), ct)).Any(i => i.IsActive);
 }

@@ -35,13 +35,25 @@ public sealed class WritePostActivity(IPostCatalog posts, PostMaker maker, TimeP
         var existing = await posts.GetPostAsync(batch.Owner, work.PostId, ct) ?? throw new InvalidDataException($"Post {work.PostId} no longer exists.");
         var earlier = existing.Revisions.Where(r => r.Number < work.Revision).ToList();
         var revision = await maker.MakeAsync(context.InstanceId, input, earlier, ct);
-        await posts.UpdatePostAsync(batch.Owner, work.PostId, post =>
-        {
-            var kept = post.Revisions.Where(r => r.Number < revision.Number).ToList();
-            var what = revision.Number == 1 ? $"Written ({revision.Copy.Source})." : $"Regenerated as revision {revision.Number}: {work.Feedback}";
-            return (post with { Revisions = [.. kept, revision], Error = null }).With(clock.GetUtcNow(), what);
-        }, ct);
+        await posts.UpdatePostAsync(batch.Owner, work.PostId,
+            post => Apply(post, revision, work.Feedback, clock.GetUtcNow()), ct);
         return work.PostId;
+    }
+
+    /// <summary>
+    /// The post with <paramref name="revision"/> in place of any earlier copy of it. A regeneration that ends after
+    /// the post left approval (approved, rejected, canceled) is discarded with a line in the history: what is
+    /// published must be what the owner approved.
+    /// </summary>
+    public static Post Apply(Post post, PostRevision revision, string? feedback, DateTimeOffset now)
+    {
+        if (revision.Number > 1 && !post.Editable)
+            return post.With(now, $"Regeneration as revision {revision.Number} discarded: the post was {post.Status} "
+                + "before it was written.");
+        var kept = post.Revisions.Where(r => r.Number < revision.Number).ToList();
+        var what = revision.Number == 1 ? $"Written ({revision.Copy.Source})."
+            : $"Regenerated as revision {revision.Number}: {feedback}";
+        return (post with { Revisions = [.. kept, revision], Error = null }).With(now, what);
     }
 }
 

@@ -1,0 +1,56 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Personas.Domain.Posts;
+using Personas.Orchestrations.Posts;
+using static Personas.Functions.Tests.HttpAssertions;
+
+namespace Personas.Functions.Tests.Posts;
+
+/// <summary>
+/// What the owner approves is what is published: no approval while the copy is being rewritten, and a rewrite that
+/// ends after the post left approval is discarded.
+/// </summary>
+public sealed class RegenerationRaceTests(PostsApiHost host) : IClassFixture<PostsApiHost>
+{
+    private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);
+
+    [Fact]
+    public async Task Approving_while_a_regeneration_of_the_post_runs_is_refused_until_it_ends()
+    {
+        var post = (await PostFlowTests.GenerateAsync(_alice, null, ["quote"], ["x"])).Single();
+        var (id, batch) = (post["id"]!.GetValue<string>(), post["batchId"]!.GetValue<string>());
+        var durable = host.App.Services.GetRequiredService<DurableTaskClient>();
+        var regeneration = $"posts-{batch}-{id}-r9"; // waiting to start in an hour: it counts as running
+        await durable.ScheduleNewOrchestrationInstanceAsync(GeneratePostsOrchestrator.Name, null,
+            new StartOrchestrationOptions(regeneration, DateTimeOffset.UtcNow.AddHours(1)));
+
+        var refused = await Problem(await _alice.PostAsync($"/api/posts/{id}/approve", null), 409, "postId");
+        Assert.Contains("regeneration", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        await durable.TerminateInstanceAsync(regeneration);
+        await durable.WaitForInstanceCompletionAsync(regeneration);
+        Assert.Equal(202, (int)(await _alice.PostAsync($"/api/posts/{id}/approve", null)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(PostStatus.AwaitingApproval, true)]
+    [InlineData(PostStatus.Staged, false)]
+    [InlineData(PostStatus.Scheduled, false)]
+    [InlineData(PostStatus.Rejected, false)]
+    public void A_regenerated_revision_is_kept_only_while_the_post_awaits_approval(PostStatus status, bool kept)
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        PostRevision Revision(int n) => new(n, new PostCopy(PostKind.Single, SocialPlatform.X, $"Hook {n}", "Body",
+            "CTA", [], "alt", "template"), null, [], [], 0, at);
+        var post = new Post("p1", "alice", "b1", null, PostKind.Single, SocialPlatform.X, new ContentBrief("t", "x"),
+            0.4, status, [Revision(1)], at);
+
+        var after = WritePostActivity.Apply(post, Revision(2), "shorter", at);
+
+        Assert.Equal(kept ? [1, 2] : [1], after.Revisions.Select(r => r.Number));
+        Assert.Equal(status, after.Status);
+        Assert.Equal(kept ? "Regenerated as revision 2: shorter" : $"Regeneration as revision 2 discarded: the post "
+            + $"was {status} before it was written.", after.History[^1].What);
+    }
+}
