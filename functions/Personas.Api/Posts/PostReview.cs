@@ -26,7 +26,7 @@ public static class PostReview
     /// and last posts' hook and call to action.
     /// </summary>
     public static async Task<IResult> EditAsync(string postId, HttpContext http, IPostCatalog posts, TimeProvider clock,
-        IOptions<PersonasSettings> settings, ICatalog catalog, ContentRater rater)
+        IOptions<PersonasSettings> settings, ICatalog catalog, ContentRater rater, DurableTaskClient client)
     {
         var owner = http.User.Owner();
         var (body, bodyProblem) = await JsonBody.ReadAsync(http, settings.Value.MaxJsonBodyBytes);
@@ -41,6 +41,10 @@ public static class PostReview
 
         if (await posts.GetPostAsync(owner, postId, http.RequestAborted) is not { Current: { } current } post) return PostEndpoints.NotFound(http, postId);
         if (!post.Editable) return ProblemWriter.Result(http, 409, "Not editable", $"The post is {post.Status}; only a post awaiting approval can be edited.", "postId");
+        // The running regeneration writes the revision number this edit would take, and would drop the edit.
+        if (await RegeneratingAsync(client, post, http.RequestAborted))
+            return ProblemWriter.Result(http, 409, "Regenerating",
+                "A regeneration of this post is still running; edit the new revision once it is written.", "postId");
         var copy = current.Copy with
         {
             Hook = edit["hook"]?.GetValue<string>().Trim() ?? current.Copy.Hook,

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,15 +9,15 @@ using static Personas.Functions.Tests.HttpAssertions;
 namespace Personas.Functions.Tests.Posts;
 
 /// <summary>
-/// What the owner approves is what is published: no approval while the copy is being rewritten, and a rewrite that
-/// ends after the post left approval is discarded.
+/// What the owner approves is what is published: no approval or edit while the copy is being rewritten, and a
+/// rewrite that ends after the post left approval is discarded.
 /// </summary>
 public sealed class RegenerationRaceTests(PostsApiHost host) : IClassFixture<PostsApiHost>
 {
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);
 
     [Fact]
-    public async Task Approving_while_a_regeneration_of_the_post_runs_is_refused_until_it_ends()
+    public async Task Approving_or_editing_while_a_regeneration_of_the_post_runs_is_refused_until_it_ends()
     {
         var post = (await PostFlowTests.GenerateAsync(_alice, null, ["quote"], ["x"])).Single();
         var (id, batch) = (post["id"]!.GetValue<string>(), post["batchId"]!.GetValue<string>());
@@ -27,9 +28,12 @@ public sealed class RegenerationRaceTests(PostsApiHost host) : IClassFixture<Pos
 
         var refused = await Problem(await _alice.PostAsync($"/api/posts/{id}/approve", null), 409, "postId");
         Assert.Contains("regeneration", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        var edit = new { caption = "My own words." };
+        await Problem(await _alice.PatchAsJsonAsync($"/api/posts/{id}", edit), 409, "postId");
 
         await durable.TerminateInstanceAsync(regeneration);
         await durable.WaitForInstanceCompletionAsync(regeneration);
+        Assert.Equal(200, (int)(await _alice.PatchAsJsonAsync($"/api/posts/{id}", edit)).StatusCode);
         Assert.Equal(202, (int)(await _alice.PostAsync($"/api/posts/{id}/approve", null)).StatusCode);
     }
 
