@@ -132,7 +132,12 @@ public static class PostReview
     /// <summary>What every regeneration run of the post is named with, then its key or revision.</summary>
     public static string RegenerationPrefix(Post post) => $"posts-{post.BatchId}-{post.Id}-";
 
-    /// <summary>Whether a regeneration of the post is still running (or waiting to).</summary>
+    /// <summary>
+    /// Whether a regeneration of the post has yet to write its revision: its run is active and the post does not have
+    /// that revision yet. A run that has written it is only finishing and holds nothing up.
+    /// </summary>
     public static async Task<bool> RegeneratingAsync(DurableTaskClient client, Post post, CancellationToken ct) =>
-        (await client.ListByPrefixAsync(RegenerationPrefix(post), ct)).Any(i => i.IsActive);
+        (await client.ListByPrefixAsync(RegenerationPrefix(post), ct)).Any(run => run.IsActive
+            && (run.ReadInputAs<GeneratePostsInput>()?.Posts is not [var work]
+                || work.Revision > post.Revisions.Count));
 }

@@ -15,26 +15,43 @@ namespace Personas.Functions.Tests.Posts;
 public sealed class RegenerationRaceTests(PostsApiHost host) : IClassFixture<PostsApiHost>
 {
     private readonly HttpClient _alice = host.Client(ApiHost.AliceKey);
+    private DurableTaskClient Durable => host.App.Services.GetRequiredService<DurableTaskClient>();
 
     [Fact]
-    public async Task Approving_or_editing_while_a_regeneration_of_the_post_runs_is_refused_until_it_ends()
+    public async Task Approving_or_editing_while_a_regeneration_of_the_post_runs_is_refused_until_it_is_written()
     {
         var post = (await PostFlowTests.GenerateAsync(_alice, null, ["quote"], ["x"])).Single();
         var (id, batch) = (post["id"]!.GetValue<string>(), post["batchId"]!.GetValue<string>());
-        var durable = host.App.Services.GetRequiredService<DurableTaskClient>();
-        var regeneration = $"posts-{batch}-{id}-r9"; // waiting to start in an hour: it counts as running
-        await durable.ScheduleNewOrchestrationInstanceAsync(GeneratePostsOrchestrator.Name, null,
-            new StartOrchestrationOptions(regeneration, DateTimeOffset.UtcNow.AddHours(1)));
+        var unwritten = await StartRegenerationAsync(batch, id, revision: 2);
 
         var refused = await Problem(await _alice.PostAsync($"/api/posts/{id}/approve", null), 409, "postId");
         Assert.Contains("regeneration", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         var edit = new { caption = "My own words." };
         await Problem(await _alice.PatchAsJsonAsync($"/api/posts/{id}", edit), 409, "postId");
 
-        await durable.TerminateInstanceAsync(regeneration);
-        await durable.WaitForInstanceCompletionAsync(regeneration);
+        await EndAsync(unwritten);
+        // A run whose revision the post already has is only finishing: it holds nothing up.
+        var finishing = await StartRegenerationAsync(batch, id, revision: 1);
         Assert.Equal(200, (int)(await _alice.PatchAsJsonAsync($"/api/posts/{id}", edit)).StatusCode);
         Assert.Equal(202, (int)(await _alice.PostAsync($"/api/posts/{id}/approve", null)).StatusCode);
+        await EndAsync(finishing);
+    }
+
+    /// <summary>A regeneration run of the post waiting to start in an hour: active, and it writes nothing.</summary>
+    private async Task<string> StartRegenerationAsync(string batch, string postId, int revision)
+    {
+        var instance = $"posts-{batch}-{postId}-r{revision}";
+        var input = new GeneratePostsInput("alice", batch, new ContentBrief("t", "x"), 0.4, null, "personal",
+            [new PostWork(postId, PostKind.Quote, SocialPlatform.X, 1, revision)], Regeneration: true);
+        await Durable.ScheduleNewOrchestrationInstanceAsync(GeneratePostsOrchestrator.Name, input,
+            new StartOrchestrationOptions(instance, DateTimeOffset.UtcNow.AddHours(1)));
+        return instance;
+    }
+
+    private async Task EndAsync(string instance)
+    {
+        await Durable.TerminateInstanceAsync(instance);
+        await Durable.WaitForInstanceCompletionAsync(instance);
     }
 
     [Theory]
